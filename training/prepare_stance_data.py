@@ -20,6 +20,7 @@ import gzip
 import hashlib
 import json
 import random
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -78,6 +79,46 @@ def from_wice(path: Path, rng: random.Random):
             yield {"source": "wice", "claim": row["claim"], "evidence": rng.choice(spare), "label": "neutral"}
 
 
+NEGATIONS = ((" is ", " is not "), (" was ", " was not "), (" are ", " are not "), (" were ", " were not "),
+             (" can ", " cannot "), (" will ", " will not "), (" has been ", " has not been "),
+             (" have been ", " have not been "), (" did ", " did not "), (" does ", " does not "))
+_ENTITY = re.compile(r"(?<!^)(?<![.!?] )\b([A-Z][a-z]+(?: [A-Z][a-z]+)*|\d{3,4})\b")
+
+
+def negated(claim: str) -> str | None:
+    for plain, negative in NEGATIONS:
+        if plain in claim and negative not in claim:
+            return claim.replace(plain, negative, 1)
+    return None
+
+
+def augment(rows: list[dict], rng: random.Random) -> list[dict]:
+    """Counter the lexical-overlap shortcut: FEVER-style mutations of supported claims are refuted.
+
+    - negation: the first auxiliary of a supported claim negated ("is" -> "is not");
+    - substitution: a name or year in a supported claim that the evidence mentions, swapped for another
+      name or year taken from a different claim.
+    """
+    pool: dict[bool, list[str]] = {True: [], False: []}
+    for r in rows:
+        for e in _ENTITY.findall(r["claim"]):
+            pool[e.isdigit()].append(e)
+    out = []
+    for r in rows:
+        if r["label"] != "supports" or r["source"] == "snli":
+            continue
+        if rng.random() < 0.5 and (claim := negated(r["claim"])):
+            out.append({**r, "source": r["source"] + "+negation", "claim": claim, "label": "refutes"})
+        names = [e for e in _ENTITY.findall(r["claim"]) if e in r["evidence"]]
+        if names and rng.random() < 0.5:
+            old = rng.choice(names)
+            new = rng.choice(pool[old.isdigit()])
+            if new != old and new not in r["evidence"]:
+                out.append({**r, "source": r["source"] + "+substitution", "claim": r["claim"].replace(old, new, 1),
+                            "label": "refutes"})
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=Path("../shared/data"))
@@ -94,6 +135,7 @@ def main() -> None:
     rows += list(from_fool_me_twice(inputs["bench/fool-me-twice/dev.jsonl"], rng))
     rows += list(from_wice(inputs["bench/wice/dev.jsonl"], rng))
     rows.sort(key=lambda r: (r["source"], r["claim"], r["evidence"]))
+    rows += augment(rows, rng)
     rng.shuffle(rows)
     # The dev part is held out by claim, so no claim is on both sides.
     claims = sorted({r["claim"] for r in rows})
@@ -109,9 +151,11 @@ def main() -> None:
     lines = ["# Stance model training data card", "",
              f"Built by training/prepare_stance_data.py (seed {SEED}); {len(train)} train rows, "
              f"{len(dev)} held-out dev rows (split by claim).", "",
+             "Rows marked +negation and +substitution are made here from supported claims of the same set "
+             "(FEVER-style mutations), labelled refutes.", "",
              "| source | licence | label | rows |", "|---|---|---|---|"]
     for (source, label), n in sorted(counts.items()):
-        lines.append(f"| {source} | {LICENCES[source]} | {label} | {n} |")
+        lines.append(f"| {source} | {LICENCES[source.split('+')[0]]} | {label} | {n} |")
     lines += ["", "Input files (sha256):", ""]
     lines += [f"- `{name}`: `{sha256(path)}`" for name, path in inputs.items()]
     lines += ["", "Not used (evaluation only or no licence established): SICK, ANLI, SciFact, AVeriTeC, "

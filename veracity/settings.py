@@ -31,7 +31,7 @@ class Settings:
     max_evidence: int = _setting(12, "evidence sentences selected for a report")
     max_per_document: int = _setting(4, "evidence sentences at most from one document")
     relevance_threshold: float = _setting(
-        0.42, "least query-sentence cosine for a sentence to count as evidence; set on SciFact "
+        0.38, "least query-sentence cosine for a sentence to count as evidence; set on SciFact "
               "by benchmarks/relevance_threshold.py (see benchmarks/results/relevance_threshold.json)")
     mmr_lambda: float = _setting(0.7, "relevance vs. diversity trade-off when selecting evidence")
     near_duplicate_jaccard: float = _setting(0.5, "MinHash Jaccard at which two documents share a group")

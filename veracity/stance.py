@@ -11,7 +11,7 @@ from .embed import batches_by_length
 from .types import STANCE_LABELS, Stance
 
 MODEL_PATH = onnx_model.MODELS / "stance-int8.onnx"
-MODEL_SHA256 = "8417c1203e150d0ea9aba392db656c910616f7776ac9ba6dc3fc3035b362a516"
+MODEL_SHA256 = "5e5cc932ebf88c1c692205515c06a6f10b22fc700cf260cfd621379e3428347b"
 
 
 class StanceModel(Protocol):

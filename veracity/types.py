@@ -55,6 +55,7 @@ class Plan:
     claim: str  # the question as a declarative claim (yes/no questions) or the question itself
     is_yes_no: bool
     queries: tuple[str, ...]
+    entities: tuple[str, ...] = ()  # names in the question; evidence must come from documents naming them
 
 
 @dataclass(frozen=True)

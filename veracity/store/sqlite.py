@@ -6,6 +6,7 @@ import json
 import os
 import re
 import sqlite3
+import stat
 from pathlib import Path
 
 import numpy as np
@@ -58,11 +59,13 @@ class SqliteStore:
             raise InputError(f"store directory {target.parent} does not exist; create it or give another --db")
         if not target.exists() and not create:
             raise InputError(f"no store at {target}; run `veracity ingest` first or give another --db")
+        self.read_only = target.exists() and not (target.stat().st_mode & stat.S_IWUSR and os.access(self.path, os.W_OK))
         try:
-            self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            uri = f"file:{target.resolve()}?mode=ro" if self.read_only else f"file:{target.resolve()}"
+            self.db = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
             self.db.execute("PRAGMA foreign_keys = ON")
             self.db.execute("PRAGMA busy_timeout = 5000")
-            if target.exists() and os.access(self.path, os.W_OK) or not target.exists():
+            if not self.read_only:
                 self._migrate()
             else:
                 self._check_schema()
@@ -101,7 +104,7 @@ class SqliteStore:
         return _Tx()
 
     def _writable(self) -> None:
-        if not os.access(self.path, os.W_OK) or not os.access(os.path.dirname(os.path.abspath(self.path)), os.W_OK):
+        if self.read_only:
             raise StoreError(f"store {self.path} is read-only; make it writable or give another --db", backend="sqlite")
 
     # -- documents ----------------------------------------------------------------------------

@@ -1,0 +1,129 @@
+import json
+from pathlib import Path
+
+import pytest
+
+from veracity.engine import Engine
+from veracity.errors import InputError, StoreError
+from veracity.ingest.chunk import chunk
+from veracity.ingest.dedupe import signature, similarity
+from veracity.settings import Settings
+from veracity.text import clean_text
+from tests.conftest import EXAMPLES
+
+
+def test_boilerplate_is_removed_and_kept_lines_are_exact():
+    raw = (EXAMPLES / "visaverge-chicago-sanctuary-memo.md").read_text()
+    text = clean_text(raw)
+    for gone in ("Read more:", "Rise in ICE agent impersonations", "Sanctuary City → A city", "— By VisaVerge.com",
+                 "Learn Today"):
+        assert gone not in text
+    for line in text.splitlines():
+        assert line in raw  # nothing rewritten, only dropped
+
+
+def test_passages_are_whole_sentences_with_exact_offsets():
+    text = clean_text((EXAMPLES / "sun-times-cpd-records-to-feds.md").read_text())
+    chunks = chunk(text, 420)
+    assert len(chunks) > 10
+    for c in chunks:
+        assert c.sentences[0].start == c.start and c.sentences[-1].end == c.end
+        for s in c.sentences:
+            assert text[s.start:s.end].strip() == text[s.start:s.end]
+
+
+def test_near_duplicates_share_a_signature_neighbourhood():
+    text = (EXAMPLES / "chicago-pd-will-not-assist-ice.md").read_text()
+    copy = "SYNDICATED FROM THE WIRE\n" + text + "\nShare this story."
+    other = (EXAMPLES / "sun-times-cpd-records-to-feds.md").read_text()
+    assert similarity(signature(text), signature(copy)[None, :])[0] > 0.8
+    assert similarity(signature(text), signature(other)[None, :])[0] < 0.2
+
+
+def test_reingest_adds_nothing_and_a_syndicated_copy_joins_the_group(tmp_path):
+    engine = Engine(Settings.load(db=tmp_path / "s.db"))
+    first = engine.ingest([EXAMPLES / "chicago-pd-will-not-assist-ice.md"])
+    again = engine.ingest([EXAMPLES / "chicago-pd-will-not-assist-ice.md"])
+    assert (first.added, again.added, again.duplicates) == (1, 0, 1)
+    copy = tmp_path / "copy.txt"
+    copy.write_text("Reposted by Example Wire\n" + (EXAMPLES / "chicago-pd-will-not-assist-ice.md").read_text())
+    assert engine.ingest([copy]).added == 1
+    counts = engine.store.counts()
+    assert counts == {"documents": 2, "groups": 1, "passages": counts["passages"], "checks": 0}
+
+
+def test_jsonl_html_and_metadata(tmp_path):
+    (tmp_path / "docs.jsonl").write_text(json.dumps({
+        "text": "The council voted on Tuesday to fund the new library. The vote was 30 to 5.",
+        "title": "Library vote", "url": "https://example.org/library", "published": "2025-03-04T10:00:00Z"}) + "\n")
+    (tmp_path / "page.html").write_text(
+        "<html><head><title>Bridge reopens</title></head><body><nav>Home | News | Sport</nav><article><h1>Bridge "
+        "reopens</h1><p>The old river bridge reopened on Monday after two years of repairs costing 12 million "
+        "dollars, the transport department said in a statement.</p><p>Traffic returned to normal by the evening "
+        "rush hour, according to city officials who monitored the crossing.</p></article><footer>Subscribe to our "
+        "newsletter</footer></body></html>")
+    engine = Engine(Settings.load(db=tmp_path / "s.db"))
+    summary = engine.ingest([tmp_path])
+    assert summary.added == 2 and not summary.skipped
+    docs = engine.store.documents([1, 2])
+    by_title = {d.title: d for d in docs.values()}
+    assert by_title["Library vote"].published == "2025-03-04"
+    assert by_title["Library vote"].location == "https://example.org/library"
+    html = next(d for d in docs.values() if "bridge" in d.title.lower())
+    assert "Home | News" not in html.text and "Subscribe" not in html.text and "reopened on Monday" in html.text
+
+
+def bad_files(tmp_path: Path) -> dict[str, Path]:
+    files = {
+        "binary": ("blob.txt", b"\x00\x01\x02\x03" * 100),
+        "empty": ("empty.md", b"   \n"),
+        "undecodable": ("latin.txt", "Caf\xe9 cr\xe8me br\xfbl\xe9e is served daily.".encode("latin-1")),
+        "malformed html": ("broken.html", b"just words, no markup at all"),
+        "malformed pdf": ("broken.pdf", b"%PDF-1.4\n garbage that is not a pdf"),
+        "over size": ("huge.txt", b"word " * 3000),
+        "bad jsonl": ("rows.jsonl", b'{"text": "fine line of text here"}\n{not json}\n'),
+    }
+    out = {}
+    for kind, (name, data) in files.items():
+        (tmp_path / name).write_bytes(data)
+        out[kind] = tmp_path / name
+    return out
+
+
+def test_each_kind_of_bad_file_is_skipped_with_one_line(tmp_path):
+    (tmp_path / "in").mkdir()
+    files = bad_files(tmp_path / "in")
+    engine = Engine(Settings.load(db=tmp_path / "s.db", max_file_bytes=10_000))
+    summary = engine.ingest(list(files.values()) + [tmp_path / "does-not-exist.txt"])
+    assert summary.added == 0
+    reasons = dict(summary.skipped)
+    assert len(reasons) == len(files) + 1
+    for reason in reasons.values():
+        assert "\n" not in reason and len(reason) < 300
+    assert "binary" in reasons[str(files["binary"])]
+    assert "empty" in reasons[str(files["empty"])]
+    assert "UTF-8" in reasons[str(files["undecodable"])]
+    assert "HTML" in reasons[str(files["malformed html"])]
+    assert "PDF" in reasons[str(files["malformed pdf"])]
+    assert "limit" in reasons[str(files["over size"])]
+    assert "JSON" in reasons[str(files["bad jsonl"])]
+    assert engine.store.counts()["documents"] == 0
+
+
+def test_a_missing_store_directory_is_an_input_error(tmp_path):
+    with pytest.raises(InputError, match="does not exist"):
+        Engine(Settings.load(db=tmp_path / "nowhere" / "s.db"))
+
+
+def test_a_read_only_store_refuses_writes_and_stays_untouched(demo_db_copy, tmp_path):
+    new = tmp_path / "new.txt"
+    new.write_text("A brand new article about bridges and rivers that the store has never seen before.")
+    before = demo_db_copy.read_bytes()
+    demo_db_copy.chmod(0o444)
+    try:
+        engine = Engine(Settings.load(db=demo_db_copy))
+        with pytest.raises(StoreError, match="read-only"):
+            engine.ingest([new])
+    finally:
+        demo_db_copy.chmod(0o644)
+    assert demo_db_copy.read_bytes() == before

@@ -1,0 +1,32 @@
+import pytest
+
+from veracity.errors import InputError
+from veracity.pipeline.plan import plan, to_claim
+
+
+@pytest.mark.parametrize("question, claim", [
+    ("Did Chicago cooperate with ICE?", "Chicago cooperated with ICE"),
+    ("Does the city share records with ICE?", "The city shares records with ICE"),
+    ("Is Chicago a sanctuary city?", "Chicago is a sanctuary city"),
+    ("Has the mayor rejected the amendment?", "The mayor has rejected the amendment"),
+])
+def test_yes_no_questions_become_claims(question, claim):
+    assert to_claim(question) == (claim, True)
+
+
+def test_a_statement_stays_a_claim():
+    assert to_claim("Chicago police sent ICE arrest records.") == ("Chicago police sent ICE arrest records.", False)
+
+
+def test_plan_derives_three_or_more_distinct_queries():
+    p = plan("  Did   Chicago cooperate with ICE? ")
+    assert p.question == "Did Chicago cooperate with ICE?"
+    assert len(p.queries) >= 3 and len(set(p.queries)) == len(p.queries)
+    assert "Chicago cooperated with ICE" in p.queries
+    assert set(p.entities) >= {"Chicago", "ICE"}
+
+
+@pytest.mark.parametrize("bad", ["", "   ", "?", "the of and"])
+def test_an_empty_question_is_an_input_error(bad):
+    with pytest.raises(InputError, match="empty"):
+        plan(bad)

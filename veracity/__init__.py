@@ -1,0 +1,19 @@
+"""veracity: check a question or claim against your sources and get a cited, verified report."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from .errors import ConfigError, InputError, PipelineError, StoreError, VeracityError  # noqa: E402
+from .types import Report  # noqa: E402
+
+__all__ = ["Engine", "Report", "VeracityError", "ConfigError", "InputError", "StoreError", "PipelineError",
+           "__version__"]
+
+
+def __getattr__(name):
+    if name == "Engine":
+        from .engine import Engine
+
+        return Engine
+    raise AttributeError(name)

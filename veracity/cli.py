@@ -1,0 +1,169 @@
+"""The command line: parses arguments, calls the library, turns errors into one clear line."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from .errors import VeracityError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Check a question or claim against your sources; every sentence of the report is cited.")
+DB = typer.Option(None, "--db", help="store file (env VERACITY_DB; default: per-user data directory)")
+FORMAT = typer.Option("terminal", "--format", "-f", help="terminal, markdown, json or html")
+
+
+@contextmanager
+def errors():
+    try:
+        yield
+    except VeracityError as exc:
+        if os.environ.get("VERACITY_DEBUG") == "1":
+            raise
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    except KeyboardInterrupt:
+        typer.echo("interrupted; whatever was fully written is kept, run the command again to resume", err=True)
+        raise typer.Exit(130) from None
+
+
+def engine(db: Optional[Path], *, create: bool):
+    from .engine import Engine
+    from .settings import Settings
+
+    settings = Settings.load(db=db)
+    if create and db is None and not Path(settings.db).parent.exists():
+        Path(settings.db).parent.mkdir(parents=True, exist_ok=True)
+    return Engine(settings, create=create)
+
+
+def emit(text: str, output: Optional[Path]) -> None:
+    if output:
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            from .errors import InputError
+
+            raise InputError(f"cannot write {output}: {exc.strerror}") from exc
+        typer.echo(f"wrote {output}", err=True)
+    else:
+        typer.echo(text)
+
+
+@app.command()
+def ingest(paths: list[Path] = typer.Argument(..., help="files and folders to add"), db: Optional[Path] = DB):
+    """Add .txt, .md, .html, .pdf and .jsonl files (folders are walked) to the collection."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with errors():
+        eng = engine(db, create=True)
+        columns = (TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                   TextColumn("{task.description}"))
+        with Progress(*columns, transient=True, disable=not sys.stderr.isatty()) as bar:
+            task = bar.add_task("", total=None)
+
+            def progress(path: str, number: int, total: int) -> None:
+                bar.update(task, total=total, completed=number - 1, description=Path(path).name[:40])
+
+            summary = eng.ingest(paths, progress=progress)
+        for _, reason in summary.skipped:
+            typer.echo(f"skipped: {reason}", err=True)
+        counts = eng.store.counts()
+        typer.echo(f"added {summary.added} documents ({summary.passages} passages), {summary.duplicates} already "
+                   f"present, {len(summary.skipped)} skipped; the store now holds {counts['documents']} documents "
+                   f"in {counts['groups']} independent groups ({eng.settings.db})")
+        if summary.skipped:
+            raise typer.Exit(1)
+
+
+@app.command()
+def search(query: str, db: Optional[Path] = DB, limit: int = typer.Option(10, help="passages to show"),
+           mode: str = typer.Option("hybrid", help="hybrid, lexical or dense"),
+           format: str = typer.Option("terminal", "--format", "-f", help="terminal or json")):
+    """Hybrid (BM25 + dense) search of the collection."""
+    with errors():
+        if mode not in ("hybrid", "lexical", "dense") or format not in ("terminal", "json"):
+            from .errors import InputError
+
+            raise InputError("--mode is hybrid, lexical or dense; --format is terminal or json")
+        hits = engine(db, create=False).search(query, limit=limit, mode=mode)
+        if format == "json":
+            typer.echo(json.dumps([{"rank": i, "score": round(h.score, 5), "passage_id": h.passage.id,
+                                    "text": h.passage.text, "title": h.document.title,
+                                    "location": h.document.location, "published": h.document.published,
+                                    "start": h.passage.start, "end": h.passage.end,
+                                    "lexical_rank": h.lexical_rank, "dense_rank": h.dense_rank}
+                                   for i, h in enumerate(hits, 1)], ensure_ascii=False, indent=2))
+            return
+        if not hits:
+            typer.echo("no passages matched")
+        for i, h in enumerate(hits, 1):
+            date = h.document.published or "undated"
+            typer.echo(f"{i}. [{h.score:.4f}] {h.document.title} ({date}) — {h.document.location}")
+            typer.echo(f"   {h.passage.text[:300]}")
+
+
+@app.command()
+def check(question: str, db: Optional[Path] = DB, format: str = FORMAT,
+          output: Optional[Path] = typer.Option(None, "--output", "-o", help="write the report to this file"),
+          as_of: Optional[str] = typer.Option(None, "--as-of", help="ignore evidence published after YYYY-MM-DD"),
+          verdict: bool = typer.Option(False, "--verdict", help="add a stance-model verdict (experimental)"),
+          verbose: bool = typer.Option(False, "--verbose", "-v", help="print timings per stage")):
+    """Check a question or claim; prints the report and saves it in the store."""
+    from .pipeline.plan import normalise
+    from .render import FORMATS, render
+
+    with errors():
+        if format not in FORMATS:
+            from .errors import InputError
+
+            raise InputError(f"unknown format {format!r}; use one of {', '.join(FORMATS)}")
+        normalise(question)
+        report = engine(db, create=False).check(question, as_of=as_of, verdict=verdict)
+        show_report(report, format, output)
+        if verbose:
+            typer.echo("timings (ms): " + ", ".join(f"{k} {v}" for k, v in report.timings_ms.items()), err=True)
+
+
+def show_report(report, format: str, output: Optional[Path]) -> None:
+    from .render import render
+
+    if format == "terminal" and output is None:
+        from .render.terminal import print_report
+
+        print_report(report)
+    else:
+        emit(render(report, "markdown" if format == "terminal" else format), output)
+
+
+@app.command()
+def history(db: Optional[Path] = DB, limit: int = typer.Option(20, help="how many checks to list")):
+    """List past checks, newest first."""
+    with errors():
+        rows = engine(db, create=False).history(limit)
+        if not rows:
+            typer.echo("no checks yet")
+        for r in rows:
+            typer.echo(f"{r.id}  {r.created_at}  {r.verdict or '-':<20} {r.question}")
+
+
+@app.command()
+def show(check_id: str, db: Optional[Path] = DB, format: str = FORMAT,
+         output: Optional[Path] = typer.Option(None, "--output", "-o")):
+    """Re-render a saved check without recomputing it."""
+    with errors():
+        show_report(engine(db, create=False).show(check_id), format, output)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

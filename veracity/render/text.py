@@ -1,0 +1,27 @@
+"""The report as plain blocks shared by the Markdown and terminal renderers."""
+
+from __future__ import annotations
+
+from ..types import Report
+
+ROLE_TAG = {"supporting": "supports the claim", "refuting": "contradicts the claim", "context": "context"}
+VERDICT_TITLE = {"supported": "Supported", "refuted": "Refuted", "mixed": "Mixed",
+                 "not_enough_evidence": "Not enough evidence"}
+
+
+def cites(numbers) -> str:
+    return " ".join(f"[{n}]" for n in numbers)
+
+
+def found_line(report: Report) -> str:
+    n = len(report.sources)
+    return f"Found {n} source{'s' if n != 1 else ''} ({report.independent_sources} independent)"
+
+
+def source_line(s) -> str:
+    bits = [s.title]
+    if s.publisher:
+        bits.append(s.publisher)
+    if s.published:
+        bits.append(s.published)
+    return f"[{s.id}] " + " · ".join(bits) + f" — {s.location}"
