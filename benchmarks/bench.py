@@ -1,0 +1,103 @@
+"""Performance benchmark: ingest throughput, search latency, check latency (cold and warm), footprint.
+
+Usage: python benchmarks/bench.py [--data ../shared/data] [--out benchmarks/results] [--docs 600]
+Writes OUT/bench.json and OUT/bench.md. The search collection is built from SciFact abstracts (the first
+--docs of the corpus, ingested through veracity's own pipeline and embedder).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+QUESTION = "Did Chicago cooperate with ICE?"
+
+
+def folder_mb(path: Path) -> float:
+    return round(sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1e6, 1)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared/data")
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks/results")
+    parser.add_argument("--docs", type=int, default=600)
+    args = parser.parse_args()
+    from veracity.engine import Engine
+    from veracity.settings import Settings
+
+    work = Path(tempfile.mkdtemp())
+    result: dict = {"machine": f"{platform.machine()}, {__import__('os').cpu_count()} cores, Python {platform.python_version()}"}
+
+    # check, cold: a new process ingests nothing and runs one check on the demo collection
+    demo_db = work / "demo.db"
+    started = time.perf_counter()
+    engine = Engine(Settings.load(db=demo_db))
+    summary = engine.ingest([ROOT / "examples"])
+    result["demo_ingest_s"] = round(time.perf_counter() - started, 2)
+    result["demo_passages"] = summary.passages
+    cold = []
+    for _ in range(3):
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "veracity.cli", "check", QUESTION, "--db", str(demo_db), "-f", "json",
+                        "-o", str(work / "r.json")], check=True, capture_output=True)
+        cold.append(time.perf_counter() - t)
+    result["check_cold_s"] = {"median": round(statistics.median(cold), 3), "runs": [round(x, 3) for x in cold]}
+    engine.check(QUESTION, save=False)
+    warm = []
+    for _ in range(10):
+        t = time.perf_counter()
+        engine.check(QUESTION, save=False)
+        warm.append(time.perf_counter() - t)
+    result["check_warm_s"] = {"median": round(statistics.median(warm), 3), "p95": round(sorted(warm)[-1], 3)}
+
+    # ingest throughput on SciFact abstracts, written as a JSONL file
+    rows = [json.loads(line) for line in (args.data / "bench/scifact/derived/beir_corpus.jsonl").open()][: args.docs]
+    jsonl = work / "scifact.jsonl"
+    jsonl.write_text("\n".join(json.dumps({"title": r["title"], "text": r["text"], "url": f"scifact:{r['_id']}"})
+                               for r in rows) + "\n")
+    db = work / "scifact.db"
+    big = Engine(Settings.load(db=db))
+    t = time.perf_counter()
+    s = big.ingest([jsonl])
+    elapsed = time.perf_counter() - t
+    result["ingest"] = {"documents": s.added, "passages": s.passages, "seconds": round(elapsed, 1),
+                        "documents_per_s": round(s.added / elapsed, 1), "passages_per_s": round(s.passages / elapsed, 1)}
+
+    # search latency over the same collection, with queries from SciFact
+    queries = [json.loads(line)["text"] for line in (args.data / "bench/scifact/beir/queries.jsonl").open()][:200]
+    for mode in ("lexical", "dense", "hybrid"):
+        big.search(queries[0], mode=mode)
+        times = []
+        vectors = big.embedder.embed(queries) if mode != "lexical" else None
+        from veracity.search import hybrid
+
+        for i, q in enumerate(queries):
+            t = time.perf_counter()
+            hybrid(big.store, big.embedder, q, 10, mode=mode, vector=None if vectors is None else vectors[i])
+            times.append((time.perf_counter() - t) * 1000)
+        times.sort()
+        result[f"search_{mode}_ms"] = {"p50": round(times[len(times) // 2], 2), "p95": round(times[int(len(times) * .95)], 2),
+                                       "passages": big.store.counts()["passages"], "note": "query embedding excluded"}
+    t = time.perf_counter()
+    big.embedder.embed(queries[:50])
+    result["query_embedding_ms"] = round((time.perf_counter() - t) * 1000 / 50, 1)
+    result["store_mb"] = round(db.stat().st_size / 1e6, 1)
+    venv = ROOT / ".venv"
+    if venv.exists():
+        result["venv_mb"] = folder_mb(venv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "bench.json").write_text(json.dumps(result, indent=2) + "\n")
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()
