@@ -117,7 +117,7 @@ def check(question: str, db: Optional[Path] = DB, format: str = FORMAT,
           verbose: bool = typer.Option(False, "--verbose", "-v", help="print timings per stage")):
     """Check a question or claim; prints the report and saves it in the store."""
     from .pipeline.plan import normalise
-    from .render import FORMATS, render
+    from .render import FORMATS
 
     with errors():
         if format not in FORMATS:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 import os
 import re
 import sqlite3
@@ -90,18 +91,16 @@ class SqliteStore:
             raise StoreError(f"store {self.path} has schema {row and row[0]}, this veracity reads {SCHEMA_VERSION}",
                              backend="sqlite")
 
+    @contextmanager
     def _transaction(self):
-        store = self
-
-        class _Tx:
-            def __enter__(self):
-                store.db.execute("BEGIN IMMEDIATE")
-
-            def __exit__(self, kind, exc, tb):
-                store.db.execute("ROLLBACK" if kind else "COMMIT")
-                return False
-
-        return _Tx()
+        """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK when the block raises."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
 
     def _writable(self) -> None:
         if self.read_only:
