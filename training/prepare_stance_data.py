@@ -8,6 +8,8 @@ Only sets whose licence allows a shipped model to learn from them are read, and 
 - Fool Me Twice dev (Apache-2.0): gold evidence -> its label, one retrieved non-gold sentence -> neutral
 - WiCE dev (annotations ODC-BY): supported claims -> their supporting sentences (entailment),
   one sentence outside every supporting set -> neutral
+- Check-COVID train (MIT): news claims about COVID-19 -> their evidence sentences from the abstracts
+  (the train part only: Check-COVID_all.json minus its dev and test files)
 
 Usage: python training/prepare_stance_data.py --data ../shared/data --out training/build
 Writes OUT/stance_train.jsonl.gz, OUT/stance_dev.jsonl.gz and OUT/DATA_CARD.md.
@@ -33,7 +35,9 @@ COMBINED_KEEP = {("snli", "dev"), ("fever_rte", "dev"), ("fever_symmetric", "dev
 LICENCES = {
     "snli": "CC BY-SA 4.0", "fever_rte": "CC BY-SA 3.0", "fever_symmetric": "CC BY-SA 3.0",
     "fool_me_twice": "Apache-2.0", "wice": "ODC-BY (annotations), CC BY-SA (Wikipedia text)",
+    "check_covid": "MIT",
 }
+CHECK_COVID_LABELS = {"SUPPORT": "supports", "REFUTE": "refutes", "NOTENOUGHINFO": "neutral"}
 
 
 def sha256(path: Path) -> str:
@@ -79,16 +83,62 @@ def from_wice(path: Path, rng: random.Random):
             yield {"source": "wice", "claim": row["claim"], "evidence": rng.choice(spare), "label": "neutral"}
 
 
+def from_check_covid(folder: Path):
+    """The train part of Check-COVID: every claim that is in neither the dev nor the test files."""
+    def ids(name: str) -> set[str]:
+        return {json.loads(line)["id"] for line in (folder / name).open(encoding="utf-8")}
+    held_out = ids("covidCheck_dev_composed+extracted.json") | ids("covidCheck_test_composed.json") \
+        | ids("covidCheck_test_extracted.json")
+    abstracts = {}
+    for line in (folder / "corpus.json").open(encoding="utf-8"):
+        doc = json.loads(line)
+        abstracts[doc["cord_id"]] = doc["abstract"]
+    for line in (folder / "Check-COVID_all.json").open(encoding="utf-8"):
+        row = json.loads(line)
+        sentences = abstracts.get(row["cord_id"], [])
+        picked = sorted({e["sent_index"] for e in row["evidence_set"] if e["sent_index"] < len(sentences)})
+        if row["id"] in held_out or not picked:
+            continue
+        yield {"source": "check_covid", "claim": row["claim"].strip(),
+               "evidence": " ".join(sentences[i] for i in picked), "label": CHECK_COVID_LABELS[row["label"]]}
+
+
 NEGATIONS = ((" is ", " is not "), (" was ", " was not "), (" are ", " are not "), (" were ", " were not "),
              (" can ", " cannot "), (" will ", " will not "), (" has been ", " has not been "),
-             (" have been ", " have not been "), (" did ", " did not "), (" does ", " does not "))
+             (" have been ", " have not been "), (" did ", " did not "), (" does ", " does not "),
+             (" would ", " would not "), (" could ", " could not "), (" should ", " should not "),
+             (" must ", " must not "), (" had been ", " had not been "))
 _ENTITY = re.compile(r"(?<!^)(?<![.!?] )\b([A-Z][a-z]+(?: [A-Z][a-z]+)*|\d{3,4})\b")
 
 
-def negated(claim: str) -> str | None:
+def negated(text: str) -> str | None:
+    """The first auxiliary negated, or None when the text has none or is negated already."""
+    if re.search(r"\b(not|never|no|n't)\b", text):
+        return None
     for plain, negative in NEGATIONS:
-        if plain in claim and negative not in claim:
-            return claim.replace(plain, negative, 1)
+        if plain in text:
+            return text.replace(plain, negative, 1)
+    return None
+
+
+def one_sentence(text: str) -> bool:
+    return len(text) < 300 and not re.search(r"[.!?] [A-Z]", text.rstrip(".!? "))
+
+
+def negated_evidence(evidence: str, claim: str) -> str | None:
+    """The evidence negated only where the negated clause is the claim's: the three words after the
+    auxiliary must all be in the claim, otherwise negating it would not touch what the claim says."""
+    if not one_sentence(evidence) or re.search(r"\b(not|never|no|n't)\b", evidence):
+        return None
+    claim_words = set(re.findall(r"\w+", claim.lower()))
+    for plain, negative in NEGATIONS:
+        at = evidence.find(plain)
+        if at < 0:
+            continue
+        following = re.findall(r"\w+", evidence[at + len(plain):].lower())[:3]
+        if len(following) == 3 and set(following) <= claim_words:
+            return evidence[:at] + negative + evidence[at + len(plain):]
+        return None
     return None
 
 
@@ -97,7 +147,11 @@ def augment(rows: list[dict], rng: random.Random) -> list[dict]:
 
     - negation: the first auxiliary of a supported claim negated ("is" -> "is not");
     - substitution: a name or year in a supported claim that the evidence mentions, swapped for another
-      name or year taken from a different claim.
+      name or year taken from a different claim;
+    - evidence negation: the evidence sentence negated instead, so a negation on either side counts
+      (a one-sentence evidence only, so the negated clause is the one that matters) -> refutes;
+    - both negated: claim and evidence negated together still agree -> supports, so that "not" alone
+      is no shortcut to refutes.
     """
     pool: dict[bool, list[str]] = {True: [], False: []}
     for r in rows:
@@ -105,7 +159,16 @@ def augment(rows: list[dict], rng: random.Random) -> list[dict]:
             pool[e.isdigit()].append(e)
     out = []
     for r in rows:
-        if r["label"] != "supports" or r["source"] == "snli":
+        if r["label"] != "supports":
+            continue
+        if evidence := negated_evidence(r["evidence"], r["claim"]):
+            draw = rng.random()
+            if draw < 0.7:
+                out.append({**r, "source": r["source"] + "+evidence_negation", "evidence": evidence,
+                            "label": "refutes"})
+            elif claim := negated(r["claim"]):
+                out.append({**r, "source": r["source"] + "+both_negated", "claim": claim, "evidence": evidence})
+        if r["source"] == "snli":
             continue
         if rng.random() < 0.5 and (claim := negated(r["claim"])):
             out.append({**r, "source": r["source"] + "+negation", "claim": claim, "label": "refutes"})
@@ -130,10 +193,13 @@ def main() -> None:
         "nli/combined/pairs.jsonl": args.data / "nli/combined/pairs.jsonl",
         "bench/fool-me-twice/dev.jsonl": args.data / "bench/fool-me-twice/dev.jsonl",
         "bench/wice/dev.jsonl": args.data / "bench/wice/dev.jsonl",
+        "bench/check-covid/Check-COVID_all.json": args.data / "bench/check-covid/Check-COVID_all.json",
+        "bench/check-covid/corpus.json": args.data / "bench/check-covid/corpus.json",
     }
     rows = list(from_combined(inputs["nli/combined/pairs.jsonl"]))
     rows += list(from_fool_me_twice(inputs["bench/fool-me-twice/dev.jsonl"], rng))
     rows += list(from_wice(inputs["bench/wice/dev.jsonl"], rng))
+    rows += list(from_check_covid(args.data / "bench/check-covid"))
     rows.sort(key=lambda r: (r["source"], r["claim"], r["evidence"]))
     rows += augment(rows, rng)
     rng.shuffle(rows)
@@ -151,15 +217,16 @@ def main() -> None:
     lines = ["# Stance model training data card", "",
              f"Built by training/prepare_stance_data.py (seed {SEED}); {len(train)} train rows, "
              f"{len(dev)} held-out dev rows (split by claim).", "",
-             "Rows marked +negation and +substitution are made here from supported claims of the same set "
-             "(FEVER-style mutations), labelled refutes.", "",
+             "Rows marked +negation, +substitution and +evidence_negation are made here from supported pairs "
+             "of the same set (FEVER-style mutations), labelled refutes; +both_negated rows negate claim and "
+             "evidence together and stay supports.", "",
              "| source | licence | label | rows |", "|---|---|---|---|"]
     for (source, label), n in sorted(counts.items()):
         lines.append(f"| {source} | {LICENCES[source.split('+')[0]]} | {label} | {n} |")
     lines += ["", "Input files (sha256):", ""]
     lines += [f"- `{name}`: `{sha256(path)}`" for name, path in inputs.items()]
     lines += ["", "Not used (evaluation only or no licence established): SICK, ANLI, SciFact, AVeriTeC, "
-              "HealthVer, Climate-FEVER, COVID-Fact, every test split, SNLI test.", ""]
+              "HealthVer, Climate-FEVER, COVID-Fact, every test split, SNLI test, Check-COVID dev and test.", ""]
     (args.out / "DATA_CARD.md").write_text("\n".join(lines), encoding="utf-8")
     print(f"{len(train)} train, {len(dev)} dev rows -> {args.out}")
 

@@ -161,6 +161,40 @@ def show(check_id: str, db: Optional[Path] = DB, format: str = FORMAT,
         show_report(engine(db, create=False).show(check_id), format, output)
 
 
+@app.command("eval")
+def evaluate(suite: str = typer.Argument(..., help="verdict, retrieval, endtoend or all"),
+             data: Optional[Path] = typer.Option(None, "--data", help="benchmark folder (default ../shared/data/bench)"),
+             quick: bool = typer.Option(False, "--quick", help="a fixed sample that runs in minutes"),
+             only: Optional[list[str]] = typer.Option(None, "--only", help="keep this dataset (repeatable)"),
+             out: Path = typer.Option(Path("eval-results"), "--out", help="folder for results.md and results.json"),
+             work: Optional[Path] = typer.Option(None, "--work", help="folder for the benchmark stores (reused)")):
+    """Score veracity on public benchmarks, beside published numbers; never downloads."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from . import eval as evaluation
+
+    with errors():
+        results = evaluation.run(suite, data, quick=quick, work=work, only=tuple(only or ()))
+        table = Table("suite", "dataset", "metric", "veracity", "reference", "target", "met")
+        for r in results:
+            for m in r.metrics:
+                table.add_row(r.suite, r.dataset, m.name, f"{m.value:.4g}",
+                              f"{m.reference:g}" if m.reference is not None else "",
+                              f"{m.target:g}" if m.target is not None else "",
+                              {None: "", True: "yes", False: "no"}[m.met])
+        Console(width=max(Console().width, 130)).print(table)
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+            (out / "results.md").write_text(evaluation.to_markdown(results), encoding="utf-8")
+            (out / "results.json").write_text(evaluation.to_json(results), encoding="utf-8")
+        except OSError as exc:
+            from .errors import InputError
+
+            raise InputError(f"cannot write results to {out}: {exc.strerror}") from exc
+        typer.echo(f"wrote {out / 'results.md'} and {out / 'results.json'}", err=True)
+
+
 def main() -> None:
     app()
 

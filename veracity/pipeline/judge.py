@@ -1,11 +1,14 @@
 """judge: the stance of every evidence sentence toward the claim, and one calibrated verdict.
 
-Aggregation, per independence group (near-duplicate documents count once):
-    S = sum over groups of max(p_supports * relevance), R likewise for refutes, N for neutral.
-    S + R below MIN_STRENGTH           -> not_enough_evidence (the sources do not settle it)
-    the weaker side >= MIXED_RATIO of the stronger -> mixed
-    else the stronger side             -> supported / refuted
-Confidence is the raw share of the winning side, mapped through a Platt scaling fitted on held-out data
+Aggregation:
+    each sentence counts p(stance) * weight(relevance); a sentence at FULL_RELEVANCE or more counts fully;
+    per independence group (near-duplicates count once) the strongest sentence for each stance;
+    across the groups whose strongest sentence reaches COUNTS, a noisy-OR: S = 1 - prod(1 - s_g), R likewise
+    (each independent source that clearly takes a side is one more reason; weak leanings do not pile up).
+    max(S, R) below MIN_STRENGTH      -> not_enough_evidence (the sources do not settle it)
+    min(S, R) at MIXED_LEVEL or more  -> mixed (both sides are clearly there)
+    else the stronger side            -> supported / refuted
+Confidence is a raw score mapped through a Platt scaling fitted on held-out licence-clean dev data
 (benchmarks/calibrate.py writes veracity/models/calibration.json).
 """
 
@@ -19,8 +22,11 @@ from functools import lru_cache
 from ..onnx_model import MODELS
 from ..types import Evidence, Verdict
 
+FULL_RELEVANCE = 0.5
+COUNTS = 0.5  # a group's best sentence counts toward a side only from this weighted score up
 MIN_STRENGTH = 0.5
-MIXED_RATIO = 0.45
+MIXED_LEVEL = 0.5
+LABELS = ("supported", "refuted", "mixed", "not_enough_evidence")
 
 
 @dataclass(frozen=True)
@@ -40,43 +46,53 @@ def in_time(evidence: Evidence, as_of: str | None) -> bool:
     return as_of is None or evidence.document.published is None or evidence.document.published <= as_of
 
 
+def weight(relevance: float) -> float:
+    return min(1.0, max(relevance, 0.0) / FULL_RELEVANCE)
+
+
 def tally(evidence: list[Evidence]) -> Tally:
     best: dict[int, dict[str, float]] = {}
     for e in evidence:
         if e.stance is None:
             continue
-        weight = e.relevance
         group = best.setdefault(e.document.group, {"supports": 0.0, "refutes": 0.0, "neutral": 0.0})
         for label in group:
-            group[label] = max(group[label], e.stance.scores[label] * weight)
-    return Tally(*(sum(g[label] for g in best.values()) for label in ("supports", "refutes", "neutral")))
+            group[label] = max(group[label], e.stance.scores[label] * weight(e.relevance))
+    supports = 1 - math.prod(1 - g["supports"] for g in best.values() if g["supports"] >= COUNTS)
+    refutes = 1 - math.prod(1 - g["refutes"] for g in best.values() if g["refutes"] >= COUNTS)
+    neutral = max((g["neutral"] for g in best.values()), default=0.0)
+    return Tally(round(supports, 4), round(refutes, 4), round(neutral, 4))
 
 
 @lru_cache(maxsize=1)
 def calibration() -> dict:
+    """The fitted Platt scaling, if one was fitted for the stance model that ships; identity otherwise."""
+    from ..stance import MODEL_SHA256
+
     path = MODELS / "calibration.json"
     if path.exists():
-        return json.loads(path.read_text())
-    return {"a": 1.0, "b": 0.0, "fitted_on": "identity (no calibration file)"}
+        fitted = json.loads(path.read_text())
+        if fitted.get("stance_model_sha256") == MODEL_SHA256:
+            return fitted
+    return {"a": 1.0, "b": {}, "fitted_on": "identity (no calibration fitted for this stance model)"}
 
 
-def calibrated(raw: float) -> float:
+def calibrated(raw: float, label: str) -> float:
+    """P(the verdict is right) from the raw confidence: sigmoid(a * logit(raw) + b[label])."""
     c = calibration()
     x = min(max(raw, 1e-4), 1 - 1e-4)
-    z = c["a"] * math.log(x / (1 - x)) + c["b"]
+    z = c["a"] * math.log(x / (1 - x)) + c["b"].get(label, 0.0)
     return round(1 / (1 + math.exp(-z)), 3)
 
 
 def decide(t: Tally) -> tuple[str, float]:
     """(label, raw confidence in [0, 1]) from a tally."""
-    strength = t.supports + t.refutes
-    total = strength + t.neutral + 1e-9
-    if strength < MIN_STRENGTH:
-        return "not_enough_evidence", min(1.0, t.neutral / total + (MIN_STRENGTH - strength) / MIN_STRENGTH * 0.5)
     strong, weak = max(t.supports, t.refutes), min(t.supports, t.refutes)
-    if weak >= MIXED_RATIO * strong:
-        return "mixed", 1 - abs(t.supports - t.refutes) / strength
-    return ("supported" if t.supports > t.refutes else "refuted"), strong / (strength + 0.5 * t.neutral)
+    if strong < MIN_STRENGTH:
+        return "not_enough_evidence", 1 - strong
+    if weak >= MIXED_LEVEL:
+        return "mixed", weak
+    return ("supported" if t.supports > t.refutes else "refuted"), strong * (1 - weak)
 
 
 def verdict(claim: str, evidence: list[Evidence], *, searched: str) -> Verdict:
@@ -85,13 +101,12 @@ def verdict(claim: str, evidence: list[Evidence], *, searched: str) -> Verdict:
         if e.stance:
             counts[e.stance.label] += 1
     groups = len({e.document.group for e in evidence})
-    if not evidence:
-        return Verdict("not_enough_evidence", calibrated(0.9),
-                       f"Nothing in the sources searched ({searched}) addresses the claim. "
-                       "That is not evidence that it is false.", counts)
     t = tally(evidence)
     label, raw = decide(t)
-    weights = f"support {t.supports:.2f}, refute {t.refutes:.2f}, neutral {t.neutral:.2f}"
+    if not evidence:
+        return Verdict(label, calibrated(raw, label), f"Nothing in the sources searched ({searched}) addresses the claim. "
+                       "That is not evidence that it is false.", counts)
+    weights = f"support {t.supports:.2f}, refute {t.refutes:.2f}"
     rationale = {
         "supported": f"{counts['supports']} evidence sentences from the sources support the claim and "
                      f"none outweighs them ({weights}; {groups} independent sources).",
@@ -102,4 +117,4 @@ def verdict(claim: str, evidence: list[Evidence], *, searched: str) -> Verdict:
         "not_enough_evidence": f"The passages found ({searched}) are on the topic but neither confirm nor "
                                f"contradict the claim ({weights}). That is not evidence that it is false.",
     }[label]
-    return Verdict(label, calibrated(raw), rationale, counts)
+    return Verdict(label, calibrated(raw, label), rationale, counts)
