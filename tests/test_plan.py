@@ -30,3 +30,12 @@ def test_plan_derives_three_or_more_distinct_queries():
 def test_an_empty_question_is_an_input_error(bad):
     with pytest.raises(InputError, match="empty"):
         plan(bad)
+
+
+def test_a_capital_at_the_start_of_a_sentence_is_not_a_name():
+    from veracity.text import entities
+
+    assert entities("Several studies have found that smoking can reduce Covid-19 risk.") == ["Covid-19"]
+    assert entities("Delayed social distancing in the United States cost lives.") == ["United States"]
+    assert entities("New York City residents tested positive.") == ["New York City"]
+    assert entities("The Chicago Police sent the records to ICE.") == ["Chicago Police", "ICE"]

@@ -100,14 +100,22 @@ def content_words(text: str) -> list[str]:
     return [w for w in words(text) if w.lower() not in STOPWORDS and len(w) > 1]
 
 
+LEADING_FUNCTION_WORDS = frozenset(
+    "a an the this that these those in on at of for from to by with when if but and or so as after before since "
+    "while why how what who whom whose where which can could should would will may might must".split())
+
+
 def entities(text: str) -> list[str]:
-    """Runs of capitalised words (and all-caps acronyms), skipping a sentence-initial function word."""
+    """Runs of capitalised words (and all-caps acronyms). At the start of the sentence a function word is cut
+    ("The Chicago Police" -> "Chicago Police") and a lone ordinary word is skipped ("Several studies ..."):
+    a capital there says nothing about being a name."""
     found: list[str] = []
     run: list[str] = []
     tokens = words(text)
+    starts_at_zero = False
     for i, token in enumerate(tokens):
-        capital = token[0].isupper() and not (i == 0 and token.lower() in STOPWORDS)
-        if capital and token.lower() not in {"did", "does", "do", "is", "are", "was", "were", "has", "have"}:
+        if token[0].isupper() and token.lower() not in {"did", "does", "do", "is", "are", "was", "were", "has", "have"}:
+            starts_at_zero = starts_at_zero or (i == 0)
             run.append(token)
         else:
             if run:
@@ -115,4 +123,16 @@ def entities(text: str) -> list[str]:
             run = []
     if run:
         found.append(" ".join(run))
+    if starts_at_zero and found:
+        first = found[0].split()
+        if first[0].lower() in LEADING_FUNCTION_WORDS:
+            first = first[1:]
+        elif len(first) == 1 and not distinctive(first[0]):
+            first = []
+        found = ([" ".join(first)] if first else []) + found[1:]
     return found
+
+
+def distinctive(token: str) -> bool:
+    """A name even at the start of a sentence: an acronym, a digit or a capital inside (ICE, COVID-19, McDonald)."""
+    return any(c.isdigit() for c in token) or any(c.isupper() for c in token[1:])

@@ -51,6 +51,29 @@ def fts_query(text: str) -> str:
     return " OR ".join(dict.fromkeys(terms))
 
 
+class SignatureIndex:
+    """MinHash signatures of the stored documents with their groups, in a buffer that doubles as it grows."""
+
+    def __init__(self, width: int) -> None:
+        self.sigs = np.zeros((64, width), dtype=np.uint64)
+        self.groups = np.zeros(64, dtype=np.int64)
+        self.n = 0
+
+    def add(self, signature: np.ndarray, group: int) -> None:
+        if self.n == len(self.sigs):
+            self.sigs = np.vstack([self.sigs, np.zeros_like(self.sigs)])
+            self.groups = np.concatenate([self.groups, np.zeros_like(self.groups)])
+        self.sigs[self.n], self.groups[self.n] = signature, group
+        self.n += 1
+
+    def best_group(self, signature: np.ndarray, threshold: float) -> int | None:
+        if not self.n:
+            return None
+        sims = similarity(signature, self.sigs[:self.n])
+        best = int(np.argmax(sims))
+        return int(self.groups[best]) if sims[best] >= threshold else None
+
+
 class SqliteStore:
     def __init__(self, path: str | os.PathLike, *, create: bool = True, dimension: int = 384) -> None:
         self.path = str(path)
@@ -75,6 +98,7 @@ class SqliteStore:
         self._matrix: np.ndarray | None = None
         self._matrix_ids: np.ndarray | None = None
         self._matrix_key: tuple | None = None
+        self._signatures: tuple[tuple, SignatureIndex] | None = None  # (documents key, index)
 
     # -- schema -------------------------------------------------------------------------------
     def _migrate(self) -> None:
@@ -110,14 +134,19 @@ class SqliteStore:
     def has_document(self, content_hash: str) -> bool:
         return self.db.execute("SELECT 1 FROM documents WHERE content_hash=?", (content_hash,)).fetchone() is not None
 
+    def _document_key(self) -> tuple:
+        return self.db.execute("SELECT COUNT(*), COALESCE(MAX(id), 0) FROM documents").fetchone()
+
     def _group_for(self, signature: np.ndarray, threshold: float) -> int | None:
-        rows = self.db.execute("SELECT grp, signature FROM documents").fetchall()
-        if not rows:
-            return None
-        sigs = np.stack([np.frombuffer(r[1], dtype=np.uint64) for r in rows])
-        sims = similarity(signature, sigs)
-        best = int(np.argmax(sims))
-        return int(rows[best][0]) if sims[best] >= threshold else None
+        """The independence group of the most similar stored document, if similar enough. The signatures are
+        read once and kept in memory (re-read only when another writer changed the table)."""
+        key = self._document_key()
+        if self._signatures is None or self._signatures[0] != key:
+            index = SignatureIndex(len(signature))
+            for grp, blob in self.db.execute("SELECT grp, signature FROM documents ORDER BY id"):
+                index.add(np.frombuffer(blob, dtype=np.uint64), grp)
+            self._signatures = (key, index)
+        return self._signatures[1].best_group(signature, threshold)
 
     def add_document(self, doc: NewDocument, near_duplicate_jaccard: float) -> int:
         """Insert a document with its passages, index entries and vectors in one transaction."""
@@ -139,6 +168,10 @@ class SqliteStore:
                         (doc_id, start, end, text, json.dumps([[s.start, s.end] for s in spans]),
                          vector.astype(np.float32).tobytes(), svecs.astype(np.float16).tobytes()))
                     self.db.execute("INSERT INTO passages_fts (rowid, text) VALUES (?, ?)", (cur.lastrowid, text))
+                grp = self.db.execute("SELECT grp FROM documents WHERE id=?", (doc_id,)).fetchone()[0]
+            if self._signatures is not None:  # committed: extend the in-memory copy
+                self._signatures[1].add(doc.signature.astype(np.uint64), grp)
+                self._signatures = (self._document_key(), self._signatures[1])
             return doc_id
         except sqlite3.OperationalError as exc:
             if "readonly" in str(exc):
