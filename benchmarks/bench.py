@@ -91,6 +91,22 @@ def main() -> None:
     big.embedder.embed(queries[:50])
     result["query_embedding_ms"] = round((time.perf_counter() - t) * 1000 / 50, 1)
     result["store_mb"] = round(db.stat().st_size / 1e6, 1)
+
+    # stance model throughput at length 128: SciFact claims against the first sentences of an abstract
+    from veracity import onnx_model
+    from veracity.stance import MiniLMStance
+
+    claims = [json.loads(line)["text"] for line in (args.data / "bench/scifact/beir/queries.jsonl").open()][:256]
+    pairs = [(c, r["text"][:900]) for c, r in zip(claims, rows)]
+    lengths = [min(128, len(e.ids)) for e in onnx_model.tokenizer(128, pair=True).encode_batch(
+        [(e, c) for c, e in pairs])]
+    stance = MiniLMStance()
+    stance.probabilities(pairs[:16])
+    t = time.perf_counter()
+    stance.probabilities(pairs)
+    elapsed = time.perf_counter() - t
+    result["stance"] = {"pairs": len(pairs), "mean_tokens": round(statistics.mean(lengths), 1),
+                        "pairs_per_s": round(len(pairs) / elapsed, 1)}
     venv = ROOT / ".venv"
     if venv.exists():
         result["venv_mb"] = folder_mb(venv)

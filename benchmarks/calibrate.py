@@ -32,20 +32,32 @@ GOLD = {"supports": SUPPORTED, "refutes": REFUTED, "neutral": NEE}
 def features(predictions: list[tuple[str, float]]) -> np.ndarray:
     raw = np.clip([r for _, r in predictions], 1e-4, 1 - 1e-4)
     x = np.zeros((len(predictions), 1 + len(LABELS)))
-    x[:, 0] = np.log(raw / (1 - raw))
+    x[:, 0] = np.clip(np.log(raw / (1 - raw)), -6, 6)
     for i, (label, _) in enumerate(predictions):
         x[i, 1 + LABELS.index(label)] = 1.0
     return x
 
 
-def fit(x: np.ndarray, y: np.ndarray, l2: float = 1e-3, steps: int = 50) -> np.ndarray:
+def loss(x: np.ndarray, y: np.ndarray, w: np.ndarray, l2: float) -> float:
+    z = x @ w
+    return float(np.sum(np.logaddexp(0, z) - y * z) + 0.5 * l2 * w @ w)
+
+
+def fit(x: np.ndarray, y: np.ndarray, l2: float = 1.0, steps: int = 100) -> np.ndarray:
+    """Regularised logistic regression by damped Newton steps (halved until the loss goes down)."""
     w = np.zeros(x.shape[1])
     w[0] = 1.0
     for _ in range(steps):
-        p = 1 / (1 + np.exp(-(x @ w)))
+        p = 1 / (1 + np.exp(-np.clip(x @ w, -30, 30)))
         gradient = x.T @ (p - y) + l2 * w
         hessian = (x * (p * (1 - p))[:, None]).T @ x + l2 * np.eye(len(w))
-        w -= np.linalg.solve(hessian, gradient)
+        step, before = np.linalg.solve(hessian, gradient), loss(x, y, w, l2)
+        scale = 1.0
+        while loss(x, y, w - scale * step, l2) > before and scale > 1e-4:
+            scale /= 2
+        w = w - scale * step
+        if np.abs(scale * step).max() < 1e-8:
+            break
     return w
 
 
@@ -60,7 +72,7 @@ def main() -> None:
     correct = np.array([label == c.gold for (label, _), c in zip(predictions, cases)], dtype=float)
     x = features(predictions)
     w = fit(x, correct)
-    calibrated = 1 / (1 + np.exp(-(x @ w)))
+    calibrated = 1 / (1 + np.exp(-np.clip(x @ w, -30, 30)))
     before = ece([r for _, r in predictions], list(correct.astype(bool)))
     after = ece(list(calibrated), list(correct.astype(bool)))
     out = {"a": round(float(w[0]), 4), "b": {label: round(float(v), 4) for label, v in zip(LABELS, w[1:])},

@@ -48,9 +48,15 @@ def test_json_schema_version_1_round_trips(chicago):
     for key in ("schema_version", "id", "question", "checked_on", "queries", "sources", "summary", "findings",
                 "bottom_line", "follow_up_questions", "verdict", "timings_ms"):
         assert key in d
-    assert d["schema_version"] == 1 and d["verdict"] is None
+    assert d["schema_version"] == 1 and d["verdict"]["label"] in ("supported", "refuted", "mixed",
+                                                                  "not_enough_evidence")
     assert set(d["timings_ms"]) >= {"plan", "gather", "select", "write", "verify"}
     assert to_dict(from_json(render(chicago, "json"))) == d
+
+
+def test_no_verdict_leaves_verdict_null(demo_engine):
+    report = demo_engine.check("Did Chicago cooperate with ICE?", verdict=False, save=False)
+    assert json.loads(render(report, "json"))["verdict"] is None
 
 
 def test_html_is_self_contained(chicago):

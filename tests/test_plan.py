@@ -39,3 +39,9 @@ def test_a_capital_at_the_start_of_a_sentence_is_not_a_name():
     assert entities("Delayed social distancing in the United States cost lives.") == ["United States"]
     assert entities("New York City residents tested positive.") == ["New York City"]
     assert entities("The Chicago Police sent the records to ICE.") == ["Chicago Police", "ICE"]
+
+
+def test_open_questions_are_told_from_claims_and_yes_no_questions():
+    assert plan("What did Chicago do about ICE?").is_open
+    assert not plan("Did Chicago cooperate with ICE?").is_open
+    assert not plan("Chicago police sent ICE the records").is_open

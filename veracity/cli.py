@@ -113,7 +113,8 @@ def search(query: str, db: Optional[Path] = DB, limit: int = typer.Option(10, he
 def check(question: str, db: Optional[Path] = DB, format: str = FORMAT,
           output: Optional[Path] = typer.Option(None, "--output", "-o", help="write the report to this file"),
           as_of: Optional[str] = typer.Option(None, "--as-of", help="ignore evidence published after YYYY-MM-DD"),
-          verdict: bool = typer.Option(False, "--verdict", help="add a stance-model verdict (experimental)"),
+          verdict: bool = typer.Option(True, "--verdict/--no-verdict",
+                                       help="judge the claim with the stance model (on by default)"),
           verbose: bool = typer.Option(False, "--verbose", "-v", help="print timings per stage")):
     """Check a question or claim; prints the report and saves it in the store."""
     from .pipeline.plan import normalise

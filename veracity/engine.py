@@ -55,8 +55,8 @@ class Engine:
 
         return hybrid(self.store, self.embedder, normalise(query), limit or self.settings.search_limit, mode=mode)
 
-    def check(self, question: str, *, as_of: str | None = None, verdict: bool = False, save: bool = True) -> Report:
-        """Run a check. verdict=True adds the stance model's verdict (experimental: see the README)."""
+    def check(self, question: str, *, as_of: str | None = None, verdict: bool = True, save: bool = True) -> Report:
+        """Run a check. verdict=False skips the stance model (the report's verdict is then null)."""
         from .pipeline import run_check
         from .render.json import to_json
 

@@ -11,7 +11,7 @@ from .embed import batches_by_length
 from .types import STANCE_LABELS, Stance
 
 MODEL_PATH = onnx_model.MODELS / "stance-int8.onnx"
-MODEL_SHA256 = "5e5cc932ebf88c1c692205515c06a6f10b22fc700cf260cfd621379e3428347b"
+MODEL_SHA256 = "127ced96a7ea5aef04f0fab1593fe3bb3831cbf41fdcda3521f8fd64da0e33e8"
 
 
 class StanceModel(Protocol):
@@ -22,7 +22,7 @@ class StanceModel(Protocol):
 
 
 class MiniLMStance:
-    name = "veracity-stance-minilm-int8-v1"
+    name = "veracity-stance-minilm-int8-v2"
 
     def __init__(self, max_length: int = 128, batch_size: int = 16) -> None:
         self.max_length = max_length

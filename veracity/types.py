@@ -56,6 +56,7 @@ class Plan:
     is_yes_no: bool
     queries: tuple[str, ...]
     entities: tuple[str, ...] = ()  # names in the question; evidence must come from documents naming them
+    is_open: bool = False  # an open question (who, what, how ...): the verdict says whether the sources agree
 
 
 @dataclass(frozen=True)

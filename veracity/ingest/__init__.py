@@ -39,27 +39,50 @@ def expand(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
     return files, missing
 
 
-def prepare(raw: RawDocument, embedder, passage_chars: int):
-    """A RawDocument -> the NewDocument the store writes, or None when nothing is left after cleaning."""
+BATCH_SENTENCES = 256  # documents are embedded together up to about this many sentences
+
+
+def prepare(raws: list[RawDocument], embedder, passage_chars: int) -> list:
+    """RawDocuments -> the NewDocuments the store writes (None where nothing is left after cleaning).
+    The sentences of all of them go to the embedder in one call, so short documents share batches."""
     from ..store.base import NewDocument
 
-    text = clean_text(raw.text)
-    if len(text.split()) < 3:
-        return None
-    chunks = chunk(text, passage_chars)
-    spans = [s for c in chunks for s in c.sentences]
-    vectors = embedder.embed([text[s.start:s.end] for s in spans])
-    sentence_vectors, passage_vectors, at = [], [], 0
-    for c in chunks:
-        block = vectors[at:at + len(c.sentences)]
-        at += len(c.sentences)
-        mean = block.mean(axis=0)
-        passage_vectors.append(mean / max(float(np.linalg.norm(mean)), 1e-12))
-        sentence_vectors.append(block)
-    return NewDocument(title=raw.title.strip() or "untitled", location=raw.location, publisher=raw.publisher,
-                       published=raw.published, content_hash=content_hash(text), text=text,
-                       signature=signature(text), passages=[(c.start, c.end, c.sentences) for c in chunks],
-                       passage_vectors=np.array(passage_vectors, dtype=np.float32), sentence_vectors=sentence_vectors)
+    texts = [clean_text(raw.text) for raw in raws]
+    chunked = [chunk(text, passage_chars) if len(text.split()) >= 3 else None for text in texts]
+    sentences = [text[s.start:s.end] for text, chunks in zip(texts, chunked) if chunks
+                 for c in chunks for s in c.sentences]
+    vectors = embedder.embed(sentences) if sentences else np.zeros((0, 0), dtype=np.float32)
+    out, at = [], 0
+    for raw, text, chunks in zip(raws, texts, chunked):
+        if not chunks:
+            out.append(None)
+            continue
+        sentence_vectors, passage_vectors = [], []
+        for c in chunks:
+            block = vectors[at:at + len(c.sentences)]
+            at += len(c.sentences)
+            mean = block.mean(axis=0)
+            passage_vectors.append(mean / max(float(np.linalg.norm(mean)), 1e-12))
+            sentence_vectors.append(block)
+        out.append(NewDocument(
+            title=raw.title.strip() or "untitled", location=raw.location, publisher=raw.publisher,
+            published=raw.published, content_hash=content_hash(text), text=text, signature=signature(text),
+            passages=[(c.start, c.end, c.sentences) for c in chunks],
+            passage_vectors=np.array(passage_vectors, dtype=np.float32), sentence_vectors=sentence_vectors))
+    return out
+
+
+def batches(raws: list[RawDocument]):
+    """Consecutive runs of documents holding about BATCH_SENTENCES sentences (a rough count by full stops)."""
+    batch, size = [], 0
+    for raw in raws:
+        batch.append(raw)
+        size += raw.text.count(". ") + 1
+        if size >= BATCH_SENTENCES:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
 
 
 def ingest(paths: Iterable[Path], *, store, embedder, settings,
@@ -75,15 +98,21 @@ def ingest(paths: Iterable[Path], *, store, embedder, settings,
         except InputError as exc:
             summary.skipped.append((str(path), str(exc)))
             continue
-        for raw in raws:
-            if store.has_document(content_hash(clean_text(raw.text))):
-                summary.duplicates += 1
-                continue
-            doc = prepare(raw, embedder, settings.passage_chars)
-            if doc is None:
-                summary.skipped.append((raw.location, f"{raw.location}: no text left after removing boilerplate"))
-                continue
-            store.add_document(doc, settings.near_duplicate_jaccard)
-            summary.added += 1
-            summary.passages += len(doc.passages)
+        seen: set[str] = set()
+        for batch in batches(raws):
+            fresh = []
+            for raw in batch:
+                digest = content_hash(clean_text(raw.text))
+                if digest in seen or store.has_document(digest):
+                    summary.duplicates += 1
+                else:
+                    seen.add(digest)
+                    fresh.append(raw)
+            for raw, doc in zip(fresh, prepare(fresh, embedder, settings.passage_chars)):
+                if doc is None:
+                    summary.skipped.append((raw.location, f"{raw.location}: no text left after removing boilerplate"))
+                    continue
+                store.add_document(doc, settings.near_duplicate_jaccard)
+                summary.added += 1
+                summary.passages += len(doc.passages)
     return summary

@@ -35,6 +35,7 @@ def versions(embedder, stance_model) -> dict[str, str]:
 
     return {"veracity": __version__, "embedder": f"{embedder.name} sha256:{EMBED_SHA[:16]}",
             "stance": f"{stance_model.name} sha256:{STANCE_SHA[:16]}" if stance_model else "none",
+            "calibration": judging.calibration()["fitted_on"] if stance_model else "none",
             "report_schema": "1"}
 
 
@@ -54,10 +55,13 @@ def run_check(question: str, *, store, embedder, stance_model, settings, as_of: 
     searched = (f"{len(p.queries)} queries over {counts['documents']} documents"
                 + (f" published on or before {as_of}" if as_of else ""))
     verdict: Verdict | None = None
-    if stance_model is not None and chosen:
-        scored = judging.score(p.claim, [c.evidence for c in chosen], stance_model)
+    if stance_model is not None and chosen and p.is_open:
+        scored, verdict = judging.agreement([c.evidence for c in chosen], stance_model, searched=searched)
         chosen = [replace(c, evidence=e) for c, e in zip(chosen, scored)]
-    if stance_model is not None:
+    elif stance_model is not None:
+        if chosen:
+            scored = judging.score(p.claim, [c.evidence for c in chosen], stance_model)
+            chosen = [replace(c, evidence=e) for c, e in zip(chosen, scored)]
         verdict = judging.verdict(p.claim, [c.evidence for c in chosen], searched=searched)
     timer.lap("judge")
     groups = organise(chosen, p.question) if chosen else []

@@ -81,7 +81,7 @@ def calibrated(raw: float, label: str) -> float:
     """P(the verdict is right) from the raw confidence: sigmoid(a * logit(raw) + b[label])."""
     c = calibration()
     x = min(max(raw, 1e-4), 1 - 1e-4)
-    z = c["a"] * math.log(x / (1 - x)) + c["b"].get(label, 0.0)
+    z = c["a"] * min(max(math.log(x / (1 - x)), -6.0), 6.0) + c["b"].get(label, 0.0)
     return round(1 / (1 + math.exp(-z)), 3)
 
 
@@ -118,3 +118,28 @@ def verdict(claim: str, evidence: list[Evidence], *, searched: str) -> Verdict:
                                f"contradict the claim ({weights}). That is not evidence that it is false.",
     }[label]
     return Verdict(label, calibrated(raw, label), rationale, counts)
+
+
+def agreement(evidence: list[Evidence], stance_model, *, searched: str) -> tuple[list[Evidence], Verdict]:
+    """For an open question: do the sources agree? The most relevant evidence sentence is the leading answer;
+    every sentence is scored for stance toward it, and the other independent sources are tallied as for a
+    claim: they agree (supported), some contradict it (mixed), or none confirms it (not_enough_evidence)."""
+    anchor = max(evidence, key=lambda e: e.relevance)
+    scored = score(anchor.quote, evidence, stance_model)
+    others = [e for e in scored if e.document.group != anchor.document.group]
+    counts = {"supports": 0, "refutes": 0, "neutral": 0}
+    for e in others:
+        counts[e.stance.label] += 1
+    t = tally(others)
+    label, raw = decide(t)
+    if label == "refuted":
+        label = "mixed"  # another source contradicts the leading answer: the sources disagree
+    groups = len({e.document.group for e in others})
+    lead = f"The leading answer, from “{anchor.document.title}”, is: “{anchor.quote}”"
+    rationale = {
+        "supported": f"{lead} {counts['supports']} sentences from {groups} other independent sources agree with it.",
+        "mixed": f"{lead} Other sources contradict it ({counts['refutes']} sentences): the sources disagree.",
+        "not_enough_evidence": f"{lead} No other independent source confirms or contradicts it "
+                               f"({groups} other sources searched in {searched}).",
+    }[label]
+    return scored, Verdict(label, calibrated(raw, label), rationale, counts)

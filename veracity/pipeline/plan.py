@@ -102,4 +102,9 @@ def plan(question: str) -> Plan:
     unique = list(dict.fromkeys(q.strip() for q in queries if q.strip()))
     while len(unique) < 3:
         unique.append(f"{unique[0]} {['evidence', 'report'][len(unique) - 1]}")
-    return Plan(question=question, claim=claim, is_yes_no=yes_no, queries=tuple(unique), entities=tuple(names))
+    is_open = not yes_no and (question.rstrip().endswith("?") or question.split()[0].lower() in OPEN_WORDS)
+    return Plan(question=question, claim=claim, is_yes_no=yes_no, queries=tuple(unique), entities=tuple(names),
+                is_open=is_open)
+
+
+OPEN_WORDS = frozenset("who whom whose what which when where why how".split())

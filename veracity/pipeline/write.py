@@ -50,6 +50,11 @@ def summary(groups, sources) -> CitedText:
                      citations=tuple(sorted({sources[c.evidence.document.id].id for c in picks})))
 
 
+OPEN_PHRASES = {
+    "supported": "The sources searched agree on the answer to",
+    "mixed": "The sources searched disagree on the answer to",
+    "not_enough_evidence": "Only one source searched answers",
+}
 VERDICT_PHRASES = {
     "supported": "The sources searched support the claim",
     "refuted": "The sources searched contradict the claim",
@@ -65,8 +70,10 @@ def bottom_line(plan: Plan, verdict: Verdict | None, finding_list: list[Finding]
     if verdict is None:
         return CitedText(text=f"{len(finding_list)} findings from the sources address the question; "
                               "read them with their citations.", citations=tuple(cited))
-    text = (f"{VERDICT_PHRASES[verdict.label]} “{plan.claim}” "
-            f"({confidence_words(verdict.confidence)} confidence, {verdict.confidence:.0%}). {verdict.rationale}")
+    phrase = (f"{OPEN_PHRASES[verdict.label]} “{plan.question}”" if plan.is_open
+              else f"{VERDICT_PHRASES[verdict.label]} “{plan.claim}”")
+    text = (f"{phrase} ({confidence_words(verdict.confidence)} confidence, {verdict.confidence:.0%}). "
+            f"{verdict.rationale}")
     return CitedText(text=text, citations=tuple(cited))
 
 
@@ -74,7 +81,7 @@ def follow_ups(plan: Plan, finding_list: list[Finding], verdict: Verdict | None,
     out = []
     for f in finding_list[:2]:
         out.append(f"What do other sources report about {f.heading.lower()}?")
-    if verdict and verdict.label in ("mixed", "refuted", "supported"):
+    if verdict and verdict.label in ("mixed", "refuted", "supported") and not plan.is_open:
         out.append(f"Which sources dispute that {plan.claim[0].lower() + plan.claim[1:]}?"
                    if verdict.label == "supported" else f"What evidence would settle whether {plan.claim[0].lower() + plan.claim[1:]}?")
     if newest:

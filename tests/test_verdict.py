@@ -1,0 +1,81 @@
+"""The shipped stance model and the verdict on the demo collection (real model, real SQLite store)."""
+
+import json
+
+import pytest
+
+from veracity import onnx_model
+from veracity.errors import ModelError
+from veracity.render.json import to_json
+from veracity.stance import MODEL_PATH, MODEL_SHA256, MiniLMStance
+
+CLEAR_PAIRS = [
+    ("Paris is the capital of France.", "Paris is the capital and most populous city of France.", "supports"),
+    ("Paris is not the capital of France.", "Paris is the capital and most populous city of France.", "refutes"),
+    ("The city will comply with the new federal rules.",
+     "City officials said they will not comply with the new federal rules.", "refutes"),
+    ("Marie Curie won two Nobel Prizes.", "Marie Curie was the first person to win two Nobel Prizes.", "supports"),
+    ("Marie Curie won two Nobel Prizes.", "The museum is open every day except Monday.", "neutral"),
+]
+
+
+@pytest.fixture(scope="module")
+def stance():
+    return MiniLMStance()
+
+
+@pytest.mark.parametrize("claim, evidence, label", CLEAR_PAIRS)
+def test_clear_pairs_get_the_right_stance(stance, claim, evidence, label):
+    result = stance.score(claim, [evidence])[0]
+    assert result.label == label, result.scores
+    assert abs(sum(result.scores.values()) - 1) < 1e-3
+
+
+def test_model_file_hash_is_checked(tmp_path):
+    corrupt = tmp_path / "stance-int8.onnx"
+    corrupt.write_bytes(MODEL_PATH.read_bytes()[:-10] + b"0123456789")
+    with pytest.raises(ModelError, match="sha256"):
+        onnx_model.session(str(corrupt), MODEL_SHA256)
+
+
+def test_drubi_records_claim_is_supported_citing_the_sun_times(demo_engine):
+    report = demo_engine.check("Chicago police sent ICE the arrest records of Eduardo Drubi's gun case",
+                               verdict=True, save=False)
+    assert report.verdict.label == "supported", report.verdict
+    supporting = [f for f in report.findings if f.role == "supporting"]
+    cited = {s.location for s in report.sources
+             if any(s.id in sentence.citations for f in supporting for sentence in f.sentences)}
+    assert any("sun-times-cpd-records-to-feds" in location for location in cited)
+
+
+@pytest.mark.xfail(strict=True, reason="known miss of the shipped stance model: it scores 'will not comply' "
+                   "about even between supports and refutes and leans on word overlap (see README, Status)")
+def test_comply_with_trump_claim_is_refuted(demo_engine):
+    report = demo_engine.check("Chicago officials said the city would comply with President Trump's immigration "
+                               "policies", verdict=True, save=False)
+    assert report.verdict.label == "refuted", report.verdict
+    assert report.bottom_line.text.startswith("The sources searched contradict the claim")
+
+
+def test_untouched_claim_is_not_enough_evidence_and_says_what_was_searched(demo_engine):
+    report = demo_engine.check("Denver banned plastic bags in 2019", verdict=True, save=False)
+    assert report.verdict.label == "not_enough_evidence"
+    assert "searched" in report.verdict.rationale.lower() or "Searched" in report.summary.text
+    assert "not evidence that it is false" in report.verdict.rationale or "does not mean" in report.bottom_line.text
+
+
+def test_json_report_carries_verdict_and_evidence_stance(demo_engine):
+    report = demo_engine.check("Did Chicago cooperate with ICE?", verdict=True, save=False)
+    data = json.loads(to_json(report))
+    assert set(data["verdict"]) >= {"label", "confidence", "rationale", "stance_counts"}
+    assert 0.0 <= data["verdict"]["confidence"] <= 1.0
+    evidence = [e for f in data["findings"] for s in f["sentences"] for e in s["evidence"]]
+    assert evidence and all(set(e["stance"]) == {"label", "scores"} for e in evidence)
+    assert all(f["role"] in ("supporting", "refuting", "context") for f in data["findings"])
+
+
+def test_open_question_verdict_says_whether_the_sources_agree(demo_engine):
+    report = demo_engine.check("What did Chicago do about ICE?", verdict=True, save=False)
+    assert report.verdict.label in ("supported", "mixed", "not_enough_evidence")
+    assert report.verdict.rationale.startswith("The leading answer, from")
+    assert "answer" in report.bottom_line.text
