@@ -1,0 +1,54 @@
+"""The eval gate: the quick suites on the bundled benchmark samples must stay at or above their floors.
+
+Floors live in tests/fixtures/eval/floors.json beside the sha256 of the data they were measured on, so a change
+of data is explicit and a drop in quality fails CI. Each floor is the measured value less a small margin
+(see that file's "how" field).
+"""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from veracity import eval as evaluation
+from veracity.errors import InputError
+
+FIXTURES = Path(__file__).parent / "fixtures" / "eval"
+FLOORS = json.loads((FIXTURES / "floors.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory):
+    work = tmp_path_factory.mktemp("eval-work")
+    out = []
+    for suite, only in (("verdict", ("fever-symmetric",)), ("retrieval", ("checkthat2a",)),
+                        ("endtoend", ("check-covid",))):
+        out += evaluation.run(suite, FIXTURES, work=work, only=only)
+    return {r.dataset: r for r in out}
+
+
+@pytest.mark.parametrize("dataset", sorted(FLOORS["floors"]))
+def test_metric_at_or_above_floor(results, dataset):
+    result = results[dataset]
+    assert result.data_sha256 == FLOORS["floors"][dataset]["data_sha256"], "the gate data changed: re-measure floors"
+    for name, floor in FLOORS["floors"][dataset]["metrics"].items():
+        value = result.metric(name).value
+        assert value >= floor, f"{dataset} {name} fell to {value} (floor {floor})"
+
+
+def test_extractive_citation_precision_is_one(results):
+    assert results["check-covid dev"].metric("citation_precision").value == 1.0
+
+
+def test_results_render_to_markdown_and_json(results):
+    listed = list(results.values())
+    markdown = evaluation.to_markdown(listed)
+    assert "| verdict | fever-symmetric |" in markdown and "0.818" in markdown
+    assert {r["dataset"] for r in json.loads(evaluation.to_json(listed))} == set(results)
+
+
+def test_unknown_suite_and_missing_data_are_clear_errors(tmp_path):
+    with pytest.raises(InputError, match="unknown suite"):
+        evaluation.run("speed", FIXTURES)
+    with pytest.raises(InputError, match="not found"):
+        evaluation.run("verdict", tmp_path, only=("healthver",))
