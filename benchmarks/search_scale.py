@@ -76,7 +76,7 @@ def percentiles(times: list[float]) -> dict[str, float]:
     return {"p50": round(statistics.median(times), 2), "p95": round(times[int(len(times) * 0.95)], 2)}
 
 
-def measure(texts: list[str], qs: list[str], work: Path) -> dict:
+def measure(texts: list[str], qs: list[str], work: Path, build: bool = True) -> dict:
     from veracity.engine import Engine
     from veracity.search import hybrid
     from veracity.settings import Settings
@@ -84,7 +84,7 @@ def measure(texts: list[str], qs: list[str], work: Path) -> dict:
     db = work / f"scale-{len(texts)}.db"
     engine = Engine(Settings.load(db=db))
     built = time.perf_counter()
-    if engine.store.counts()["passages"] < len(texts):
+    if build and engine.store.counts()["passages"] < len(texts):
         source = work / f"scale-{len(texts)}.jsonl"
         with source.open("w", encoding="utf-8") as fh:
             for i, t in enumerate(texts):
@@ -92,6 +92,7 @@ def measure(texts: list[str], qs: list[str], work: Path) -> dict:
         engine.ingest([source])
     build_s = time.perf_counter() - built
     counts = engine.store.counts()
+    texts = texts[:counts["documents"]] if not build else texts  # bm25s indexes what the store holds
     vectors = engine.embedder.embed(qs)
     result = {"passages": counts["passages"], "documents": counts["documents"], "build_s": round(build_s, 1),
               "store_mb": round(db.stat().st_size / 1e6, 1), "vector_search": "exact brute force (numpy, fp32)",
@@ -147,7 +148,9 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/veracity-scale"))
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results"))
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
-    parser.add_argument("--synthetic", type=int, default=1_000_000)
+    parser.add_argument("--synthetic", type=int, nargs="*", default=[100_000, 1_000_000])
+    parser.add_argument("--no-build", action="store_true",
+                        help="measure the stores in --work as they are (an interrupted build), without ingesting more")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     texts = sentences(args.data, max(args.sizes))
@@ -155,10 +158,10 @@ def main() -> None:
     result = {"machine": f"{platform.machine()}, {__import__('os').cpu_count()} cores, Python {platform.python_version()}",
               "queries": len(qs), "note": "query embedding excluded from latencies", "sizes": {}}
     for size in sorted(args.sizes):
-        result["sizes"][str(size)] = measure(texts[:size], qs, args.work)
-        print(json.dumps(result["sizes"][str(size)]), flush=True)
-    if args.synthetic:
-        result["synthetic_dense"] = synthetic_dense(args.synthetic)
+        measured = measure(texts[:size], qs, args.work, build=not args.no_build)
+        result["sizes"][str(measured["passages"])] = measured | {"target_size": size}
+        print(json.dumps(measured), flush=True)
+    result["synthetic_dense"] = [synthetic_dense(n) for n in args.synthetic]
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "search_scale.json").write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result, indent=2))
