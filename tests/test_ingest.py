@@ -127,3 +127,19 @@ def test_a_read_only_store_refuses_writes_and_stays_untouched(demo_db_copy, tmp_
     finally:
         demo_db_copy.chmod(0o644)
     assert demo_db_copy.read_bytes() == before
+
+
+def test_a_failing_batch_writes_nothing_and_a_rerun_adds_it(tmp_path):
+    from veracity.ingest import prepare
+    from veracity.ingest.extract import RawDocument
+
+    engine = Engine(Settings.load(db=tmp_path / "batch.db"))
+    raws = [RawDocument(title=f"t{i}", location=f"doc{i}", text=f"Document number {i} says that the river flooded.")
+            for i in range(3)]
+    docs = prepare(raws, engine.embedder, engine.settings.passage_chars)
+    with pytest.raises(StoreError):
+        engine.store.add_documents(docs + [docs[0]], engine.settings.near_duplicate_jaccard)  # duplicate hash
+    assert engine.store.counts()["documents"] == 0 and engine.store.counts()["passages"] == 0
+    engine.store.add_documents(docs, engine.settings.near_duplicate_jaccard)
+    assert engine.store.counts()["documents"] == 3
+    assert [h.document.location for h in engine.search("river flooded", mode="lexical")]

@@ -87,7 +87,8 @@ def batches(raws: list[RawDocument]):
 
 def ingest(paths: Iterable[Path], *, store, embedder, settings,
            progress: Callable[[str, int, int], None] | None = None) -> IngestSummary:
-    """Add documents; each is written in its own transaction, so an interrupted run can simply be rerun."""
+    """Add documents; each batch is written in one transaction (all or none), so an interrupted run can simply
+    be rerun: it skips what is stored and adds the rest."""
     files, missing = expand([Path(p) for p in paths])
     summary = IngestSummary(files=len(files), skipped=list(missing))
     for number, path in enumerate(files, 1):
@@ -108,11 +109,13 @@ def ingest(paths: Iterable[Path], *, store, embedder, settings,
                 else:
                     seen.add(digest)
                     fresh.append(raw)
+            ready = []
             for raw, doc in zip(fresh, prepare(fresh, embedder, settings.passage_chars)):
                 if doc is None:
                     summary.skipped.append((raw.location, f"{raw.location}: no text left after removing boilerplate"))
-                    continue
-                store.add_document(doc, settings.near_duplicate_jaccard)
-                summary.added += 1
-                summary.passages += len(doc.passages)
+                else:
+                    ready.append(doc)
+            store.add_documents(ready, settings.near_duplicate_jaccard)  # one transaction per batch
+            summary.added += len(ready)
+            summary.passages += sum(len(doc.passages) for doc in ready)
     return summary

@@ -150,34 +150,46 @@ class SqliteStore:
 
     def add_document(self, doc: NewDocument, near_duplicate_jaccard: float) -> int:
         """Insert a document with its passages, index entries and vectors in one transaction."""
+        return self.add_documents([doc], near_duplicate_jaccard)[0]
+
+    def add_documents(self, docs: list[NewDocument], near_duplicate_jaccard: float) -> list[int]:
+        """Insert documents in one transaction: all of them are written, or none (a rerun adds the rest)."""
         self._writable()
         try:
             with self._transaction():
-                group = self._group_for(doc.signature, near_duplicate_jaccard)
-                cur = self.db.execute(
-                    "INSERT INTO documents (content_hash, title, location, publisher, published, grp, text, signature)"
-                    " VALUES (?, ?, ?, ?, ?, COALESCE(?, (SELECT COALESCE(MAX(grp), 0) + 1 FROM documents)), ?, ?)",
-                    (doc.content_hash, doc.title, doc.location, doc.publisher, doc.published, group, doc.text,
-                     doc.signature.astype(np.uint64).tobytes()))
-                doc_id = int(cur.lastrowid)
-                for (start, end, spans), vector, svecs in zip(doc.passages, doc.passage_vectors, doc.sentence_vectors):
-                    text = doc.text[start:end]
-                    cur = self.db.execute(
-                        'INSERT INTO passages (document_id, start, "end", text, sentences, vector, sentence_vectors)'
-                        " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        (doc_id, start, end, text, json.dumps([[s.start, s.end] for s in spans]),
-                         vector.astype(np.float32).tobytes(), svecs.astype(np.float16).tobytes()))
-                    self.db.execute("INSERT INTO passages_fts (rowid, text) VALUES (?, ?)", (cur.lastrowid, text))
-                grp = self.db.execute("SELECT grp FROM documents WHERE id=?", (doc_id,)).fetchone()[0]
-            if self._signatures is not None:  # committed: extend the in-memory copy
-                self._signatures[1].add(doc.signature.astype(np.uint64), grp)
-                self._signatures = (self._document_key(), self._signatures[1])
-            return doc_id
-        except sqlite3.OperationalError as exc:
-            if "readonly" in str(exc):
-                raise StoreError(f"store {self.path} is read-only; make it writable or give another --db",
-                                 backend="sqlite") from exc
-            raise StoreError(f"cannot write to store {self.path}: {exc}", backend="sqlite") from exc
+                ids = [self._insert(doc, near_duplicate_jaccard) for doc in docs]
+            self._signatures = (self._document_key(), self._signatures[1]) if self._signatures else None
+            return ids
+        except BaseException as exc:
+            self._signatures = None  # it may hold rows that were rolled back: re-read on next use
+            if isinstance(exc, sqlite3.DatabaseError):
+                if "readonly" in str(exc):
+                    raise StoreError(f"store {self.path} is read-only; make it writable or give another --db",
+                                     backend="sqlite") from exc
+                raise StoreError(f"cannot write to store {self.path}: {exc}", backend="sqlite") from exc
+            raise
+
+    def _insert(self, doc: NewDocument, near_duplicate_jaccard: float) -> int:
+        group = self._group_for(doc.signature, near_duplicate_jaccard)
+        cur = self.db.execute(
+            "INSERT INTO documents (content_hash, title, location, publisher, published, grp, text, signature)"
+            " VALUES (?, ?, ?, ?, ?, COALESCE(?, (SELECT COALESCE(MAX(grp), 0) + 1 FROM documents)), ?, ?)",
+            (doc.content_hash, doc.title, doc.location, doc.publisher, doc.published, group, doc.text,
+             doc.signature.astype(np.uint64).tobytes()))
+        doc_id = int(cur.lastrowid)
+        for (start, end, spans), vector, svecs in zip(doc.passages, doc.passage_vectors, doc.sentence_vectors):
+            text = doc.text[start:end]
+            cur = self.db.execute(
+                'INSERT INTO passages (document_id, start, "end", text, sentences, vector, sentence_vectors)'
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (doc_id, start, end, text, json.dumps([[s.start, s.end] for s in spans]),
+                 vector.astype(np.float32).tobytes(), svecs.astype(np.float16).tobytes()))
+            self.db.execute("INSERT INTO passages_fts (rowid, text) VALUES (?, ?)", (cur.lastrowid, text))
+        grp = self.db.execute("SELECT grp FROM documents WHERE id=?", (doc_id,)).fetchone()[0]
+        if self._signatures is not None:  # later documents of the same transaction see this one
+            self._signatures[1].add(doc.signature.astype(np.uint64), grp)
+            self._signatures = (self._document_key(), self._signatures[1])
+        return doc_id
 
     def documents(self, ids: list[int]) -> dict[int, Document]:
         if not ids:
