@@ -79,11 +79,20 @@ def files_sha256(paths: list[Path]) -> str:
     return digest.hexdigest()
 
 
-def need(path: Path, what: str) -> Path:
-    if not path.exists():
-        raise InputError(f"{what} not found at {path}; pass --data with the folder that holds the benchmarks "
-                         "(for example ../shared/data/bench)")
-    return path
+def need(paths, what: str) -> None:
+    """Every file of a benchmark must be there; the first one missing is named."""
+    for path in paths:
+        if not path.exists():
+            raise InputError(f"{what} not found at {path}; pass --data with the folder that holds the benchmarks "
+                             "(for example ../shared/data/bench)")
+
+
+def jsonl(path: Path):
+    """The objects of a JSON-lines file, one a line (blank lines skipped)."""
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                yield json.loads(line)
 
 
 def run(name: str, data: Path | None, *, quick: bool = False, work: Path | None = None,

@@ -11,14 +11,13 @@ user would run it. Scored:
 
 from __future__ import annotations
 
-import json
 import random
 import re
 import statistics
 import time
 from pathlib import Path
 
-from . import Metric, SuiteResult, files_sha256, need, suite
+from . import Metric, SuiteResult, files_sha256, jsonl, need, suite
 from .retrieval import Collection, build_store, default_work
 from .verdict import MIXED, NEE, REFUTED, SUPPORTED, macro_f1
 
@@ -33,13 +32,9 @@ def normalised(text: str) -> str:
 def check_covid(data: Path) -> tuple[Collection, list[dict]]:
     base = data / "check-covid"
     files = (base / "corpus.json", base / "covidCheck_dev_composed+extracted.json")
-    for f in files:
-        need(f, "Check-COVID")
-    docs = {}
-    for line in files[0].open(encoding="utf-8"):
-        d = json.loads(line)
-        docs[d["cord_id"]] = (d["title"], f"{d['title']}\n\n" + " ".join(d["abstract"]))
-    claims = [json.loads(line) for line in files[1].open(encoding="utf-8") if line.strip()]
+    need(files, "Check-COVID")
+    docs = {d["cord_id"]: (d["title"], f"{d['title']}\n\n" + " ".join(d["abstract"])) for d in jsonl(files[0])}
+    claims = list(jsonl(files[1]))
     return Collection("checkcovid", docs, {}, {}, files), claims
 
 

@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import Metric, SuiteResult, files_sha256, need, suite
+from . import Metric, SuiteResult, files_sha256, jsonl, need, suite
 
 MODES = ("lexical", "dense", "hybrid")
 
@@ -33,33 +33,21 @@ class Collection:
 def scifact(data: Path) -> Collection:
     base = data / "scifact"
     files = (base / "derived/beir_corpus.jsonl", base / "beir/queries.jsonl", base / "beir/qrels/test.tsv")
-    for f in files:
-        need(f, "BEIR-SciFact")
-    docs = {}
-    for line in files[0].open(encoding="utf-8"):
-        d = json.loads(line)
-        docs[d["_id"]] = (d["title"], f"{d['title']}\n\n{d['text']}")
+    need(files, "BEIR-SciFact")
+    docs = {d["_id"]: (d["title"], f"{d['title']}\n\n{d['text']}") for d in jsonl(files[0])}
     qrels: dict[str, dict[str, int]] = {}
     for line in files[2].read_text(encoding="utf-8").splitlines()[1:]:
         qid, did, rel = line.split("\t")
         qrels.setdefault(qid, {})[did] = int(rel)
-    queries = {}
-    for line in files[1].open(encoding="utf-8"):
-        q = json.loads(line)
-        if q["_id"] in qrels:
-            queries[q["_id"]] = q["text"]
+    queries = {q["_id"]: q["text"] for q in jsonl(files[1]) if q["_id"] in qrels}
     return Collection("scifact", docs, queries, qrels, files)
 
 
 def checkthat(data: Path) -> Collection:
     base = data / "checkthat2022-task2a-en"
     files = (base / "vclaims.jsonl", base / "test_TEST.tsv", base / "CT2022-Task2A-EN-Test_Qrels_gold.tsv")
-    for f in files:
-        need(f, "CheckThat! 2022 task 2A")
-    docs = {}
-    for line in files[0].open(encoding="utf-8"):
-        v = json.loads(line)
-        docs[v["vclaim_id"]] = (v["title"], f"{v['title']}. {v['vclaim']}")
+    need(files, "CheckThat! 2022 task 2A")
+    docs = {v["vclaim_id"]: (v["title"], f"{v['title']}. {v['vclaim']}") for v in jsonl(files[0])}
     queries = dict(line.split("\t", 1) for line in files[1].read_text(encoding="utf-8").splitlines() if line.strip())
     qrels: dict[str, dict[str, int]] = {}
     for line in files[2].read_text(encoding="utf-8").splitlines():

@@ -19,7 +19,7 @@ import numpy as np
 
 from ..pipeline import judge
 from ..types import Document, Evidence, Stance, STANCE_LABELS
-from . import Metric, SuiteResult, files_sha256, need, suite
+from . import Metric, SuiteResult, files_sha256, jsonl, need, suite
 
 QUICK_CASES = 150
 SUPPORTED, REFUTED, NEE, MIXED = "supported", "refuted", "not_enough_evidence", "mixed"
@@ -43,8 +43,8 @@ class VerdictSet:
 
 def _fever_symmetric(data: Path) -> list[Case]:
     gold = {"SUPPORTS": SUPPORTED, "REFUTES": REFUTED}
-    rows = [json.loads(line) for line in (data / "fever-symmetric/fever_symmetric_test.jsonl").open(encoding="utf-8")]
-    return [Case(r["claim"], (("e", r["evidence"]),), gold[r["gold_label"]]) for r in rows]
+    return [Case(r["claim"], (("e", r["evidence"]),), gold[r["gold_label"]])
+            for r in jsonl(data / "fever-symmetric/fever_symmetric_test.jsonl")]
 
 
 def _healthver(data: Path) -> list[Case]:
@@ -55,12 +55,8 @@ def _healthver(data: Path) -> list[Case]:
 
 def _climate_fever(data: Path) -> list[Case]:
     gold = {"SUPPORTS": SUPPORTED, "REFUTES": REFUTED, "NOT_ENOUGH_INFO": NEE, "DISPUTED": MIXED}
-    cases = []
-    for line in (data / "climate-fever/climate-fever.jsonl").open(encoding="utf-8"):
-        r = json.loads(line)
-        cases.append(Case(r["claim"], tuple((e["article"], e["evidence"]) for e in r["evidences"]),
-                          gold[r["claim_label"]]))
-    return cases
+    return [Case(r["claim"], tuple((e["article"], e["evidence"]) for e in r["evidences"]), gold[r["claim_label"]])
+            for r in jsonl(data / "climate-fever/climate-fever.jsonl")]
 
 
 def _averitec(data: Path) -> list[Case]:
@@ -81,13 +77,9 @@ def _averitec(data: Path) -> list[Case]:
 
 
 def _scifact(data: Path) -> list[Case]:
-    corpus = {}
-    for line in (data / "scifact/derived/corpus.jsonl").open(encoding="utf-8"):
-        doc = json.loads(line)
-        corpus[str(doc["doc_id"])] = doc["abstract"]
+    corpus = {str(doc["doc_id"]): doc["abstract"] for doc in jsonl(data / "scifact/derived/corpus.jsonl")}
     cases = []
-    for line in (data / "scifact/derived/claims_dev.jsonl").open(encoding="utf-8"):
-        r = json.loads(line)
+    for r in jsonl(data / "scifact/derived/claims_dev.jsonl"):
         labels = {s["label"] for sets in r["evidence"].values() for s in sets}
         gold = SUPPORTED if "SUPPORT" in labels else REFUTED if "CONTRADICT" in labels else NEE
         passages = tuple((str(d), s) for d in r["cited_doc_ids"] for s in corpus.get(str(d), []))
@@ -165,8 +157,7 @@ def predict(cases: list[Case], embedder, stance_model) -> list[tuple[str, float]
 
 def score_set(key: str, data: Path, *, quick: bool, embedder, stance_model) -> SuiteResult:
     spec, load = SETS[key]
-    for f in spec.files:
-        need(data / f, spec.name)
+    need([data / f for f in spec.files], spec.name)
     cases = load(data)
     if quick and len(cases) > QUICK_CASES:
         cases = [cases[i] for i in sorted(random.Random(0).sample(range(len(cases)), QUICK_CASES))]

@@ -42,12 +42,13 @@ def expand(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
 BATCH_SENTENCES = 256  # documents are embedded together up to about this many sentences
 
 
-def prepare(raws: list[RawDocument], embedder, passage_chars: int) -> list:
+def prepare(raws: list[RawDocument], embedder, passage_chars: int, texts: list[str] | None = None) -> list:
     """RawDocuments -> the NewDocuments the store writes (None where nothing is left after cleaning).
-    The sentences of all of them go to the embedder in one call, so short documents share batches."""
+    texts are the cleaned texts when the caller has them already. The sentences of all the documents go
+    to the embedder in one call, so short documents share batches."""
     from ..store.base import NewDocument
 
-    texts = [clean_text(raw.text) for raw in raws]
+    texts = texts if texts is not None else [clean_text(raw.text) for raw in raws]
     chunked = [chunk(text, passage_chars) if len(text.split()) >= 3 else None for text in texts]
     sentences = [text[s.start:s.end] for text, chunks in zip(texts, chunked) if chunks
                  for c in chunks for s in c.sentences]
@@ -101,16 +102,18 @@ def ingest(paths: Iterable[Path], *, store, embedder, settings,
             continue
         seen: set[str] = set()
         for batch in batches(raws):
-            fresh = []
+            fresh, cleaned = [], []
             for raw in batch:
-                digest = content_hash(clean_text(raw.text))
+                text = clean_text(raw.text)
+                digest = content_hash(text)
                 if digest in seen or store.has_document(digest):
                     summary.duplicates += 1
                 else:
                     seen.add(digest)
                     fresh.append(raw)
+                    cleaned.append(text)
             ready = []
-            for raw, doc in zip(fresh, prepare(fresh, embedder, settings.passage_chars)):
+            for raw, doc in zip(fresh, prepare(fresh, embedder, settings.passage_chars, cleaned)):
                 if doc is None:
                     summary.skipped.append((raw.location, f"{raw.location}: no text left after removing boilerplate"))
                 else:

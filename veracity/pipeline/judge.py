@@ -95,11 +95,16 @@ def decide(t: Tally) -> tuple[str, float]:
     return ("supported" if t.supports > t.refutes else "refuted"), strong * (1 - weak)
 
 
-def verdict(claim: str, evidence: list[Evidence], *, searched: str) -> Verdict:
+def stance_counts(evidence: list[Evidence]) -> dict[str, int]:
     counts = {"supports": 0, "refutes": 0, "neutral": 0}
     for e in evidence:
         if e.stance:
             counts[e.stance.label] += 1
+    return counts
+
+
+def verdict(claim: str, evidence: list[Evidence], *, searched: str) -> Verdict:
+    counts = stance_counts(evidence)
     groups = len({e.document.group for e in evidence})
     t = tally(evidence)
     label, raw = decide(t)
@@ -127,9 +132,7 @@ def agreement(evidence: list[Evidence], stance_model, *, searched: str) -> tuple
     anchor = max(evidence, key=lambda e: e.relevance)
     scored = score(anchor.quote, evidence, stance_model)
     others = [e for e in scored if e.document.group != anchor.document.group]
-    counts = {"supports": 0, "refutes": 0, "neutral": 0}
-    for e in others:
-        counts[e.stance.label] += 1
+    counts = stance_counts(others)
     t = tally(others)
     label, raw = decide(t)
     if label == "refuted":

@@ -158,7 +158,6 @@ class SqliteStore:
         try:
             with self._transaction():
                 ids = [self._insert(doc, near_duplicate_jaccard) for doc in docs]
-            self._signatures = (self._document_key(), self._signatures[1]) if self._signatures else None
             return ids
         except BaseException as exc:
             self._signatures = None  # it may hold rows that were rolled back: re-read on next use
