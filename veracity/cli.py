@@ -33,11 +33,17 @@ def errors():
         raise typer.Exit(130) from None
 
 
-def engine(db: Optional[Path], *, create: bool):
+LLM = typer.Option(None, "--llm", help="LLM mode: OpenAI-compatible base URL, e.g. http://127.0.0.1:11434/v1 "
+                                       "(env VERACITY_LLM, or llm in the config file)")
+MODEL = typer.Option(None, "--model", help="LLM mode: model name, e.g. qwen2.5:7b (env VERACITY_LLM_MODEL)")
+GGUF = typer.Option(None, "--gguf", help="LLM mode without a server: a .gguf file run in-process (needs veracity[gguf])")
+
+
+def engine(db: Optional[Path], *, create: bool, **overrides):
     from .engine import Engine
     from .settings import Settings
 
-    settings = Settings.load(db=db)
+    settings = Settings.load(db=db, **overrides)
     if create and db is None and not Path(settings.db).parent.exists():
         Path(settings.db).parent.mkdir(parents=True, exist_ok=True)
     return Engine(settings, create=create)
@@ -115,7 +121,9 @@ def check(question: str, db: Optional[Path] = DB, format: str = FORMAT,
           as_of: Optional[str] = typer.Option(None, "--as-of", help="ignore evidence published after YYYY-MM-DD"),
           verdict: bool = typer.Option(True, "--verdict/--no-verdict",
                                        help="judge the claim with the stance model (on by default)"),
-          verbose: bool = typer.Option(False, "--verbose", "-v", help="print timings per stage")):
+          llm: Optional[str] = LLM, model: Optional[str] = MODEL, gguf: Optional[str] = GGUF,
+          extractive: bool = typer.Option(False, "--extractive", help="write without the configured LLM"),
+          verbose: bool = typer.Option(False, "--verbose", "-v", help="print timings per stage (and LLM usage)")):
     """Check a question or claim; prints the report and saves it in the store."""
     from .pipeline.plan import normalise
     from .render import FORMATS
@@ -126,10 +134,17 @@ def check(question: str, db: Optional[Path] = DB, format: str = FORMAT,
 
             raise InputError(f"unknown format {format!r}; use one of {', '.join(FORMATS)}")
         normalise(question)
-        report = engine(db, create=False).check(question, as_of=as_of, verdict=verdict)
+        overrides = {"llm": "", "gguf": ""} if extractive else {"llm": llm, "llm_model": model, "gguf": gguf}
+        report = engine(db, create=False, **overrides).check(question, as_of=as_of, verdict=verdict)
         show_report(report, format, output)
         if verbose:
             typer.echo("timings (ms): " + ", ".join(f"{k} {v}" for k, v in report.timings_ms.items()), err=True)
+            if report.llm is not None:
+                u = report.llm
+                typer.echo(f"llm {u.model}: {u.calls} calls, {u.tokens_in} tokens in, {u.tokens_out} out, "
+                           f"{u.seconds} s; " + ", ".join(f"{k} {v['calls']}x {v['tokens_in']}+{v['tokens_out']} "
+                                                           f"tok {v['seconds']} s" for k, v in u.stages.items()),
+                           err=True)
 
 
 def show_report(report, format: str, output: Optional[Path]) -> None:
@@ -141,6 +156,29 @@ def show_report(report, format: str, output: Optional[Path]) -> None:
         print_report(report)
     else:
         emit(render(report, "markdown" if format == "terminal" else format), output)
+
+
+@app.command()
+def models(llm: Optional[str] = LLM, model: Optional[str] = MODEL, gguf: Optional[str] = GGUF):
+    """Show the models veracity uses, and whether the configured LLM answers."""
+    from . import onnx_model
+    from .embed import MiniLMEmbedder
+    from .embed import MODEL_SHA256 as EMBED_SHA
+    from .engine import llm_for
+    from .settings import Settings, config_path
+    from .stance import MODEL_PATH, MODEL_SHA256
+
+    with errors():
+        onnx_model.verified(Path(MiniLMEmbedder().model_path), EMBED_SHA)
+        typer.echo(f"embedder  {MiniLMEmbedder.name}  sha256 {EMBED_SHA[:16]} ok")
+        onnx_model.verified(MODEL_PATH, MODEL_SHA256)
+        typer.echo(f"stance    veracity-stance-minilm-int8-v2  sha256 {MODEL_SHA256[:16]} ok (judge of record)")
+        chosen = llm_for(Settings.load(llm=llm, llm_model=model, gguf=gguf))
+        if chosen is None:
+            typer.echo(f"llm       none configured: reports are extractive (set --llm URL --model NAME, "
+                       f"VERACITY_LLM, or llm in {config_path()})")
+            return
+        typer.echo(f"llm       {chosen.name}: {chosen.ping()}")
 
 
 @app.command()

@@ -6,7 +6,7 @@ import re
 from datetime import date
 from pathlib import Path
 
-from .errors import InputError
+from .errors import ConfigError, InputError
 from .plugins import registry
 from .settings import Settings
 from .types import Report
@@ -23,6 +23,19 @@ def check_date(value: str | None, what: str) -> str | None:
         raise InputError(f"{what} {value!r} is not a real date ({exc})") from exc
 
 
+def llm_for(settings: Settings):
+    """The language model the settings name (LLM mode), or None (extractive mode)."""
+    if settings.gguf:
+        return registry().create("llm", "gguf", model_path=settings.gguf)
+    if not settings.llm:
+        return None
+    if not settings.llm_model:
+        raise ConfigError(f"--llm {settings.llm} needs a model name: add --model NAME (or llm_model in the config "
+                          "file, or VERACITY_LLM_MODEL)")
+    return registry().create("llm", settings.llm_backend, url=settings.llm, model=settings.llm_model,
+                             api_key=settings.llm_api_key or None, timeout_s=settings.llm_timeout_s)
+
+
 class Engine:
     """Models load once per Engine and are reused for every call."""
 
@@ -31,6 +44,7 @@ class Engine:
         self.store = registry().create("store", self.settings.store, path=self.settings.db, create=create)
         self._embedder = None
         self._stance = None
+        self._llm = None
 
     @property
     def embedder(self):
@@ -43,6 +57,13 @@ class Engine:
         if self._stance is None:
             self._stance = registry().create("stance", "minilm")
         return self._stance
+
+    @property
+    def llm(self):
+        """The configured language model (LLM mode), or None when none is configured (extractive mode)."""
+        if self._llm is None:
+            self._llm = llm_for(self.settings)
+        return self._llm
 
     def ingest(self, paths: list[Path], progress=None):
         from .ingest import ingest
@@ -61,7 +82,7 @@ class Engine:
         from .render.json import to_json
 
         report = run_check(question, store=self.store, embedder=self.embedder, stance_model=self.stance if verdict else None,
-                           settings=self.settings, as_of=check_date(as_of, "--as-of"))
+                           settings=self.settings, as_of=check_date(as_of, "--as-of"), llm=self.llm)
         if save:
             from .store.base import CheckRecord
 

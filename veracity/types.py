@@ -57,6 +57,7 @@ class Plan:
     queries: tuple[str, ...]
     entities: tuple[str, ...] = ()  # names in the question; evidence must come from documents naming them
     is_open: bool = False  # an open question (who, what, how ...): the verdict says whether the sources agree
+    claims: tuple[str, ...] = ()  # LLM mode: the check-worthy claims of a long text (the first is `claim`)
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,7 @@ class Finding:
 class CitedText:
     text: str
     citations: tuple[int, ...]
+    support: float | None = None  # LLM mode: the least verification score of its sentences
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,18 @@ class Failure:
 
     stage: str
     message: str
+
+
+@dataclass(frozen=True)
+class LLMUsage:
+    """What the language model cost a check (LLM mode), in total and per stage."""
+
+    model: str
+    calls: int
+    tokens_in: int
+    tokens_out: int
+    seconds: float
+    stages: dict[str, dict[str, float]]
 
 
 @dataclass(frozen=True)
@@ -153,3 +167,6 @@ class Report:
     nothing_found: bool = False
     failures: tuple[Failure, ...] = ()
     as_of: str | None = None
+    claims: tuple[str, ...] = ()  # LLM mode, a long text: its check-worthy claims (the first was checked)
+    mode: str = "extractive"  # extractive | llm (the prose was written by a model, then verified)
+    llm: LLMUsage | None = None

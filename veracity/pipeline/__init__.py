@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import time
 import uuid
-from dataclasses import replace
+from dataclasses import asdict, replace
 from datetime import date
 
 from .. import __version__
-from ..types import CitedText, Report, Verdict
+from ..errors import LLMError
+from ..llm import Ledger
+from ..stance import MiniLMStance
+from ..types import CitedText, Failure, LLMUsage, Report, Verdict
 from . import judge as judging
+from . import prose
 from . import write as writing
 from .gather import gather
 from .organise import organise
 from .plan import plan as make_plan
-from .select import select
+from .select import reads_as_instructions, select
 from .verify import verify
 
 
@@ -29,20 +33,29 @@ class Timer:
         self._t = now
 
 
-def versions(embedder, stance_model) -> dict[str, str]:
+def versions(embedder, stance_model, llm=None) -> dict[str, str]:
     from ..embed import MODEL_SHA256 as EMBED_SHA
     from ..stance import MODEL_SHA256 as STANCE_SHA
 
     return {"veracity": __version__, "embedder": f"{embedder.name} sha256:{EMBED_SHA[:16]}",
             "stance": f"{stance_model.name} sha256:{STANCE_SHA[:16]}" if stance_model else "none",
             "calibration": judging.calibration()["fitted_on"] if stance_model else "none",
-            "report_schema": "1"}
+            "llm": llm.name if llm is not None else "none", "report_schema": "1"}
 
 
 def run_check(question: str, *, store, embedder, stance_model, settings, as_of: str | None = None,
-              today: str | None = None) -> Report:
+              today: str | None = None, llm=None) -> Report:
+    """llm: a language model to plan and write with (LLM mode), or None for the extractive report."""
     timer = Timer()
+    failures: list[Failure] = []
+    ledger = Ledger(max_calls=settings.llm_max_calls) if llm is not None else None
     p = make_plan(question)
+    if llm is not None:
+        try:
+            p = prose.refine(p, llm, ledger)
+        except LLMError as exc:
+            failures.append(Failure("plan", f"the LLM could not plan the searches ({exc}); the rule-based "
+                                            "queries were used"))
     timer.lap("plan")
     gathered = gather(p, store=store, embedder=embedder, per_query=settings.gather_per_query)
     timer.lap("gather")
@@ -50,6 +63,7 @@ def run_check(question: str, *, store, embedder, stance_model, settings, as_of: 
                     per_document=settings.max_per_document, mmr_lambda=settings.mmr_lambda,
                     entities=p.entities)
     chosen = [c for c in chosen if judging.in_time(c.evidence, as_of)]
+    failures += ignored_instructions(gathered)
     timer.lap("select")
     counts = store.counts()
     searched = (f"{len(p.queries)} queries over {counts['documents']} documents"
@@ -68,9 +82,27 @@ def run_check(question: str, *, store, embedder, stance_model, settings, as_of: 
     timer.lap("organise")
     sources = writing.number_sources(groups)
     finding_list = writing.findings(groups, sources)
+    draft = None
+    if llm is not None and finding_list:
+        try:
+            draft = prose.write(p, verdict_line(p, verdict), groups, {d: s.id for d, s in sources.items()}, llm,
+                                ledger)
+        except LLMError as exc:
+            failures.append(Failure("write", f"the LLM could not write the report ({exc}); it was written "
+                                             "extractively instead: every sentence quotes its source"))
     timer.lap("write")
     documents = {c.evidence.document.id: c.evidence.document for c in chosen}
-    finding_list, failures = verify(finding_list, sources, documents)
+    finding_list, dropped = verify(finding_list, sources, documents)
+    failures += dropped
+    written = None
+    if draft is not None and len(finding_list) == len(groups):
+        written = prose.verified(draft, groups, finding_list, sources, stance_model or MiniLMStance(),
+                                 settings.support_threshold, llm, ledger)
+        finding_list, failures = written.findings, failures + written.failures
+        if not written.kept:
+            failures.append(Failure("verify", "nothing the LLM wrote passed verification; the report quotes its "
+                                              "sources instead"))
+            written = None
     timer.lap("verify")
     used = {n for f in finding_list for s in f.sentences for n in s.citations}
     sources = {k: v for k, v in sources.items() if v.id in used}
@@ -80,6 +112,15 @@ def run_check(question: str, *, store, embedder, stance_model, settings, as_of: 
         newest = max((s.published for s in sources.values() if s.published), default=None)
         bottom = writing.bottom_line(p, verdict, finding_list)
         questions = writing.follow_ups(p, finding_list, verdict, newest)
+        if written is not None:
+            summary = written.summary or summary
+            if written.bottom_sentence is not None:
+                bottom = CitedText(text=f"{written.bottom_sentence.text} {bottom.text}",
+                                   citations=tuple(sorted(set(bottom.citations)
+                                                          | set(written.bottom_sentence.citations))),
+                                   support=written.bottom_sentence.support)
+            questions = (written.follow_ups + [q for q in questions if q not in written.follow_ups])[:5] \
+                if len(written.follow_ups) < 2 else written.follow_ups
     else:
         from .select import names_all
 
@@ -98,5 +139,31 @@ def run_check(question: str, *, store, embedder, stance_model, settings, as_of: 
         sources=tuple(sorted(sources.values(), key=lambda s: s.id)),
         independent_sources=len({s.group for s in sources.values()}),
         summary=summary, findings=tuple(finding_list), bottom_line=bottom, follow_up_questions=tuple(questions),
-        verdict=verdict, timings_ms=timer.ms, versions=versions(embedder, stance_model),
-        nothing_found=not finding_list, failures=tuple(failures), as_of=as_of)
+        verdict=verdict, timings_ms=timer.ms, versions=versions(embedder, stance_model, llm),
+        nothing_found=not finding_list, failures=tuple(failures), as_of=as_of, claims=p.claims,
+        mode="llm" if written is not None else "extractive", llm=usage(llm, ledger))
+
+
+def verdict_line(p, verdict) -> str:
+    if verdict is None:
+        return "none (the verdict was not computed)"
+    return f"{verdict.label} ({verdict.confidence:.0%}): {verdict.rationale}"
+
+
+def ignored_instructions(gathered) -> list[Failure]:
+    """One notice per document whose gathered passages hold sentences addressed to a language model."""
+    titles = {}
+    for h in gathered.hits:
+        for span in h.passage.sentences:
+            if reads_as_instructions(h.document.text[span.start:span.end]):
+                titles.setdefault(h.document.id, h.document.title)
+    return [Failure("select", f"ignored text in “{t}” that reads as instructions to an AI model (a prompt "
+                              "injection), not as evidence") for t in titles.values()]
+
+
+def usage(llm, ledger: Ledger | None) -> LLMUsage | None:
+    if llm is None or ledger is None:
+        return None
+    total = ledger.total()
+    return LLMUsage(model=llm.name, calls=total.calls, tokens_in=total.tokens_in, tokens_out=total.tokens_out,
+                    seconds=total.seconds, stages={k: asdict(u) for k, u in ledger.stages.items()})

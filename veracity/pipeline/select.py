@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,6 +21,20 @@ class Candidate:
 def usable(sentence: str) -> bool:
     n = len(words(sentence))
     return 6 <= n <= 90 and sentence.rstrip()[-1:] in ".!?\"”’)'"
+
+
+INSTRUCTION_LIKE = re.compile(
+    r"\b(ignore|disregard|forget|override)\s+(all\s+|any\s+)?(your|previous|prior|earlier|above|the above|"
+    r"preceding|the previous|those|these)\s+(\w+\s+)?(instructions?|prompts?|rules|directions|guidelines)\b"
+    r"|\bsystem prompt\b|\byou are an? (ai|assistant|language model|chatbot)\b|\bas an ai\b"
+    r"|(^|\band\b|[.;:!]\s)\s*(say|state|report|conclude|write|answer)\s+(that\s+)?the claim is "
+    r"(true|false|correct|accurate|supported)",
+    re.IGNORECASE)
+
+
+def reads_as_instructions(sentence: str) -> bool:
+    """A source sentence addressed to a language model (a prompt injection). It is never used as evidence."""
+    return bool(INSTRUCTION_LIKE.search(sentence))
 
 
 def names_all(text: str, entities: tuple[str, ...]) -> bool:
@@ -42,7 +57,7 @@ def candidates(gathered: Gathered, store, threshold: float, entities: tuple[str,
         for span, vec, rel in zip(hit.passage.sentences, sv, relevance):
             quote = hit.document.text[span.start:span.end]
             key = (hit.document.id, span.start)
-            if rel < threshold or key in seen or not usable(quote):
+            if rel < threshold or key in seen or not usable(quote) or reads_as_instructions(quote):
                 continue
             seen.add(key)
             found.append(Candidate(Evidence(document=hit.document, start=span.start, end=span.end, quote=quote,

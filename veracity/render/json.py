@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 
-from ..types import CitedText, EvidenceRef, Failure, Finding, Report, Sentence, Source, Stance, Verdict
+from ..types import CitedText, EvidenceRef, Failure, Finding, LLMUsage, Report, Sentence, Source, Stance, Verdict
 
 SCHEMA_VERSION = 1
 
@@ -21,18 +21,22 @@ def to_dict(report: Report) -> dict:
                      "published": s.published, "group": s.group, "document_id": s.document_id}
                     for s in report.sources],
         "independent_sources": report.independent_sources,
-        "summary": {"text": report.summary.text, "citations": list(report.summary.citations)},
+        "summary": {"text": report.summary.text, "citations": list(report.summary.citations),
+                    "support": report.summary.support},
         "findings": [{"heading": f.heading, "role": f.role, "sentences": [
             {"text": s.text, "citations": list(s.citations), "support": s.support,
              "evidence": [{"source": e.source, "quote": e.quote, "start": e.start, "end": e.end,
                            "stance": stance(e.stance)} for e in s.evidence]} for s in f.sentences]}
             for f in report.findings],
-        "bottom_line": {"text": report.bottom_line.text, "citations": list(report.bottom_line.citations)},
+        "bottom_line": {"text": report.bottom_line.text, "citations": list(report.bottom_line.citations),
+                        "support": report.bottom_line.support},
         "follow_up_questions": list(report.follow_up_questions),
         "verdict": None if report.verdict is None else asdict(report.verdict),
         "nothing_found": report.nothing_found,
         "failures": [asdict(f) for f in report.failures],
         "timings_ms": report.timings_ms, "versions": report.versions,
+        "mode": report.mode, "claims": list(report.claims),
+        "llm": None if report.llm is None else asdict(report.llm),
     }
 
 
@@ -49,13 +53,16 @@ def from_json(text: str) -> Report:
     return Report(
         id=d["id"], question=d["question"], claim=d["claim"], checked_on=d["checked_on"], queries=tuple(d["queries"]),
         sources=tuple(Source(**s) for s in d["sources"]), independent_sources=d["independent_sources"],
-        summary=CitedText(d["summary"]["text"], tuple(d["summary"]["citations"])),
+        summary=CitedText(d["summary"]["text"], tuple(d["summary"]["citations"]), d["summary"].get("support")),
         findings=tuple(Finding(heading=f["heading"], role=f["role"], sentences=tuple(
             Sentence(text=s["text"], citations=tuple(s["citations"]), support=s["support"], evidence=tuple(
                 EvidenceRef(e["source"], e["quote"], e["start"], e["end"], stance(e["stance"])) for e in s["evidence"]))
             for s in f["sentences"])) for f in d["findings"]),
-        bottom_line=CitedText(d["bottom_line"]["text"], tuple(d["bottom_line"]["citations"])),
+        bottom_line=CitedText(d["bottom_line"]["text"], tuple(d["bottom_line"]["citations"]),
+                              d["bottom_line"].get("support")),
         follow_up_questions=tuple(d["follow_up_questions"]),
         verdict=None if d["verdict"] is None else Verdict(**d["verdict"]),
         timings_ms=d["timings_ms"], versions=d["versions"], nothing_found=d["nothing_found"],
-        failures=tuple(Failure(**f) for f in d["failures"]), as_of=d.get("as_of"))
+        failures=tuple(Failure(**f) for f in d["failures"]), as_of=d.get("as_of"),
+        mode=d.get("mode", "extractive"), claims=tuple(d.get("claims", ())),
+        llm=None if d.get("llm") is None else LLMUsage(**d["llm"]))
