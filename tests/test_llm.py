@@ -263,3 +263,16 @@ def test_third_party_llm_backend_registers_through_the_plugin_door(monkeypatch):
     model = llm_for(Settings.load(llm="http://x/v1", llm_model="m", llm_backend="scripted"))
     assert isinstance(model, ScriptedLLM)
 
+
+
+def test_time_budget_stops_new_calls():
+    def slow(messages, schema, max_tokens):
+        import time
+        time.sleep(0.2)
+        raise LLMError("timed out", retryable=True)
+
+    ledger = Ledger(max_calls=10, budget_s=0.1)
+    llm = ScriptedLLM(slow, slow, slow)
+    with pytest.raises(LLMError):
+        ask(llm, [Message("user", "plan")], PlanOut, stage="plan", ledger=ledger, retries=2, sleep=lambda s: None)
+    assert len(llm.requests) == 1  # the first call spent the budget: no retry started

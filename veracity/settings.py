@@ -44,6 +44,8 @@ class Settings:
     gguf: str = _setting("", "LLM mode without a server: a .gguf file run in-process by llama-cpp-python")
     llm_timeout_s: float = _setting(60.0, "LLM mode: seconds to wait for one answer")
     llm_max_calls: int = _setting(4, "LLM mode: calls at most per check (plan, write, one rewrite, one retry)")
+    llm_budget_s: float = _setting(0.0, "LLM mode: no new call starts once a check's calls took this long "
+                                        "(0: no limit); with llm_timeout_s it bounds a check's LLM time")
     support_threshold: float = _setting(0.5, "LLM mode: least p(supports) from the stance model for a written "
                                              "sentence to be printed")
 

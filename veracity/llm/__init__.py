@@ -59,6 +59,7 @@ class Ledger:
     """LLM usage of one check, per stage, with a hard cap on the number of calls."""
 
     max_calls: int = 4
+    budget_s: float = 0.0  # no new call starts once the calls have taken this long in all (0: no limit)
     stages: dict[str, Usage] = field(default_factory=dict)
 
     @property
@@ -107,6 +108,8 @@ def ask(llm: LLM, messages: list[Message], model: type[T], *, stage: str, ledger
     for attempt in range(retries + 1):
         if ledger.calls >= ledger.max_calls:
             raise problem or LLMError(f"the check's budget of {ledger.max_calls} LLM calls is spent", backend=llm.name)
+        if ledger.budget_s and ledger.total().seconds >= ledger.budget_s:
+            raise LLMError(f"the check's LLM time budget of {ledger.budget_s:g} s is spent", backend=llm.name)
         started = time.perf_counter()
         try:
             completion = llm.complete(messages, schema=schema, max_tokens=max_tokens, temperature=0.0)
@@ -126,6 +129,9 @@ def ask(llm: LLM, messages: list[Message], model: type[T], *, stage: str, ledger
             return model.model_validate_json(json_text(completion.text))
         except (LLMError, ValidationError, json.JSONDecodeError) as exc:
             first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            if isinstance(exc, ValidationError):
+                e = exc.errors()[0]
+                first = f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}"
             problem = LLMError(f"the model's answer is not the JSON asked for ({first})", backend=llm.name)
     assert problem is not None
     raise problem

@@ -48,7 +48,7 @@ def run_check(question: str, *, store, embedder, stance_model, settings, as_of: 
     """llm: a language model to plan and write with (LLM mode), or None for the extractive report."""
     timer = Timer()
     failures: list[Failure] = []
-    ledger = Ledger(max_calls=settings.llm_max_calls) if llm is not None else None
+    ledger = Ledger(max_calls=settings.llm_max_calls, budget_s=settings.llm_budget_s) if llm is not None else None
     p = make_plan(question)
     if llm is not None:
         try:
