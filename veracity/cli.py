@@ -123,6 +123,8 @@ def check(question: str, db: Optional[Path] = DB, format: str = FORMAT,
                                        help="judge the claim with the stance model (on by default)"),
           llm: Optional[str] = LLM, model: Optional[str] = MODEL, gguf: Optional[str] = GGUF,
           extractive: bool = typer.Option(False, "--extractive", help="write without the configured LLM"),
+          llm_stance: Optional[str] = typer.Option(None, "--llm-stance", help="off, second (the LLM's stance as a "
+                                                   "second opinion) or judge (the LLM's stance decides the verdict)"),
           verbose: bool = typer.Option(False, "--verbose", "-v", help="print timings per stage (and LLM usage)")):
     """Check a question or claim; prints the report and saves it in the store."""
     from .pipeline.plan import normalise
@@ -134,7 +136,12 @@ def check(question: str, db: Optional[Path] = DB, format: str = FORMAT,
 
             raise InputError(f"unknown format {format!r}; use one of {', '.join(FORMATS)}")
         normalise(question)
-        overrides = {"llm": "", "gguf": ""} if extractive else {"llm": llm, "llm_model": model, "gguf": gguf}
+        if llm_stance not in (None, "off", "second", "judge"):
+            from .errors import InputError
+
+            raise InputError(f"--llm-stance {llm_stance!r}: use off, second or judge")
+        overrides = {"llm": "", "gguf": ""} if extractive else {"llm": llm, "llm_model": model, "gguf": gguf,
+                                                                 "llm_stance": llm_stance}
         report = engine(db, create=False, **overrides).check(question, as_of=as_of, verdict=verdict)
         show_report(report, format, output)
         if verbose:

@@ -46,6 +46,8 @@ class Settings:
     llm_max_calls: int = _setting(4, "LLM mode: calls at most per check (plan, write, one rewrite, one retry)")
     llm_budget_s: float = _setting(0.0, "LLM mode: no new call starts once a check's calls took this long "
                                         "(0: no limit); with llm_timeout_s it bounds a check's LLM time")
+    llm_stance: str = _setting("off", "LLM mode: off, second (the LLM's stance as a second opinion, shown beside "
+                                      "the stance model's verdict) or judge (the LLM's stance decides the verdict)")
     support_threshold: float = _setting(0.5, "LLM mode: least p(supports) from the stance model for a written "
                                              "sentence to be printed")
 

@@ -126,6 +126,7 @@ class Verdict:
     confidence: float
     rationale: str
     stance_counts: dict[str, int]
+    second_opinion: dict | None = None  # LLM mode, --llm-stance second|judge: the other judge's label and agreement
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from .. import __version__
 from ..errors import LLMError
 from ..llm import Ledger
 from ..stance import MiniLMStance
-from ..types import CitedText, Failure, LLMUsage, Report, Verdict
+from ..types import CitedText, Failure, LLMUsage, Report, Stance, Verdict
 from . import judge as judging
 from . import prose
 from . import write as writing
@@ -77,6 +77,9 @@ def run_check(question: str, *, store, embedder, stance_model, settings, as_of: 
             scored = judging.score(p.claim, [c.evidence for c in chosen], stance_model)
             chosen = [replace(c, evidence=e) for c, e in zip(chosen, scored)]
         verdict = judging.verdict(p.claim, [c.evidence for c in chosen], searched=searched)
+        if llm is not None and settings.llm_stance in ("second", "judge") and chosen:
+            chosen, verdict = llm_stance(p.claim, chosen, verdict, settings.llm_stance, llm, ledger, searched,
+                                         failures)
     timer.lap("judge")
     groups = organise(chosen, p.question) if chosen else []
     timer.lap("organise")
@@ -142,6 +145,30 @@ def run_check(question: str, *, store, embedder, stance_model, settings, as_of: 
         verdict=verdict, timings_ms=timer.ms, versions=versions(embedder, stance_model, llm),
         nothing_found=not finding_list, failures=tuple(failures), as_of=as_of, claims=p.claims,
         mode="llm" if written is not None else "extractive", llm=usage(llm, ledger))
+
+
+def llm_stance(claim, chosen, verdict, mode: str, llm, ledger, searched: str, failures: list):
+    """The LLM's stance on each evidence sentence: a second opinion beside the stance model's verdict, or,
+    when the user opted in (mode "judge"), the stances the verdict is computed from."""
+    try:
+        labels = prose.second_opinion(claim, [c.evidence for c in chosen], llm, ledger)
+    except LLMError as exc:
+        failures.append(Failure("judge", f"the LLM could not give its stance ({exc}); the stance model judged alone"))
+        return chosen, verdict
+    model_labels = [c.evidence.stance.label for c in chosen]
+    agreement = round(sum(a == b for a, b in zip(labels, model_labels)) / len(labels), 3)
+    by_llm = [replace(c, evidence=replace(c.evidence, stance=Stance(label, {k: float(k == label) for k in
+                                                                           ("supports", "refutes", "neutral")})))
+              for c, label in zip(chosen, labels)]
+    llm_verdict = judging.verdict(claim, [c.evidence for c in by_llm], searched=searched)
+    if mode == "second":
+        return chosen, replace(verdict, second_opinion={"by": f"llm {llm.name}", "label": llm_verdict.label,
+                                                        "stances": labels, "agreement": agreement})
+    rationale = (f"Judged from the LLM's stances ({llm.name}; opted in with --llm-stance judge; the confidence "
+                 f"is calibrated for the stance model, not for this LLM). {llm_verdict.rationale}")
+    return by_llm, replace(llm_verdict, rationale=rationale,
+                           second_opinion={"by": "stance model", "label": verdict.label, "stances": model_labels,
+                                           "agreement": agreement})
 
 
 def verdict_line(p, verdict) -> str:

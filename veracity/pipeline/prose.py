@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, replace
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
@@ -49,6 +49,10 @@ class ReportOut(BaseModel):
     follow_up_questions: list[Short] = Field(min_length=2, max_length=3)
 
 
+class StanceOut(BaseModel):
+    stances: list[Literal["supports", "refutes", "neutral"]] = Field(max_length=24)
+
+
 class RewriteOut(BaseModel):
     sentences: list[Line] = Field(max_length=24)
 
@@ -72,7 +76,7 @@ PLAN_EXAMPLE = ('Question: Did the city council approve the stadium budget in 20
 
 def refine(plan: Plan, llm, ledger: Ledger, max_queries: int = 7) -> Plan:
     """The rule-based plan plus the model's queries and sub-questions; for a long text, its check-worthy claims."""
-    long_text = len(plan.question) > 280
+    long_text = len(plan.question) > 200 or plan.question.count(". ") >= 2  # a pasted text, not a question
     ask_for = ("List the check-worthy factual claims in the text (at most 5), the main one first as `claim`, "
                "and search queries that would find evidence on them." if long_text else
                "Write the question as one declarative claim, up to 4 short search queries that would find "
@@ -212,3 +216,17 @@ def verified(draft: ReportOut, groups, extractive: list[Finding], sources: dict[
                   if q.strip().endswith("?") and 10 <= len(q.strip()) <= 200 and not reads_as_instructions(q)]
     return Written(findings=findings, summary=joined("summary"), bottom_sentence=joined("bottom"),
                    follow_ups=list(dict.fromkeys(follow_ups))[:5], failures=failures, kept=len(kept))
+
+
+def second_opinion(claim: str, evidence: list[Evidence], llm, ledger: Ledger) -> list[str]:
+    """The model's stance (supports, refutes, neutral) of each evidence sentence toward the claim, in order."""
+    lines = "\n".join(f"{k}. {e.quote}" for k, e in enumerate(evidence, 1))
+    out = ask(llm, [Message("system", SYSTEM),
+                    Message("user", f"Claim: {claim}\nFor each numbered sentence, does it support the claim, "
+                                    f"refute it, or neither (neutral)? Return `stances` in order.\n"
+                                    f"<evidence>\n{lines}\n</evidence>")],
+              StanceOut, stage="stance", ledger=ledger, max_tokens=8 * len(evidence) + 20,
+              schema=exactly(StanceOut.model_json_schema(), "stances", len(evidence)))
+    if len(out.stances) != len(evidence):
+        raise LLMError(f"the model gave {len(out.stances)} stances for {len(evidence)} sentences", backend=llm.name)
+    return list(out.stances)
