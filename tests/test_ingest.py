@@ -143,3 +143,31 @@ def test_a_failing_batch_writes_nothing_and_a_rerun_adds_it(tmp_path):
     engine.store.add_documents(docs, engine.settings.near_duplicate_jaccard)
     assert engine.store.counts()["documents"] == 3
     assert [h.document.location for h in engine.search("river flooded", mode="lexical")]
+
+
+def test_title_words_find_every_passage_of_a_document(tmp_path):
+    """The full-text index holds each passage with its document's title."""
+    doc = tmp_path / "d.jsonl"
+    body = " ".join(f"Sentence number {i} talks about rainfall in the valley and nothing else." for i in range(40))
+    doc.write_text(json.dumps({"title": "Zanzibar harbour report", "text": body}) + "\n")
+    engine = Engine(Settings.load(db=tmp_path / "s.db"))
+    engine.ingest([doc])
+    hits = engine.store.lexical("Zanzibar", 100)
+    assert len(hits) == engine.store.counts()["passages"] > 1
+
+
+def test_a_schema_1_store_is_upgraded_on_open(demo_db_copy):
+    import sqlite3
+
+    db = sqlite3.connect(demo_db_copy)
+    db.executescript("DROP TABLE passages_fts; CREATE VIRTUAL TABLE passages_fts USING fts5(text, content='passages', "
+                     "content_rowid='id', tokenize='porter unicode61 remove_diacritics 2'); "
+                     "INSERT INTO passages_fts(passages_fts) VALUES ('rebuild'); "
+                     "UPDATE meta SET value='1' WHERE key='schema_version';")
+    db.commit()
+    db.close()
+    engine = Engine(Settings.load(db=demo_db_copy))
+    assert engine.store.db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == "2"
+    assert engine.store.lexical("Drubi", 5)
+    columns = [r[1] for r in engine.store.db.execute("PRAGMA table_info(passages_fts)")]
+    assert columns == ["title", "text"]

@@ -1,4 +1,10 @@
-"""Passages for a query: lexical (BM25 over FTS5), dense (MiniLM), fused by reciprocal rank."""
+"""Passages for a query: lexical (BM25 over FTS5, title and text), dense (MiniLM), fused by a convex combination.
+
+Hybrid score = 0.5 * lexical + 0.5 * dense, each min-max normalised over the query's top `limit` passages
+(a passage missing from one list gets 0 there). Equal weights, not tuned. On SciFact and CheckThat! 2A this
+beat reciprocal rank fusion (nDCG@10 0.713 vs 0.692, MAP@5 0.913 vs 0.899, `veracity eval retrieval`);
+those are the same test sets that are reported, so read the gain as measured on them, not held out.
+Reciprocal rank fusion (`fuse`) still merges the runs of several queries in gather."""
 
 from __future__ import annotations
 
@@ -18,6 +24,19 @@ def fuse(rankings: list[list[int]], k: int = RRF_K) -> list[tuple[int, float]]:
     return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
 
 
+def convex(runs: list[list[tuple[int, float]]]) -> list[tuple[int, float]]:
+    """Equal-weight sum of min-max normalised scores of several (id, score) lists; ties broken by id."""
+    scores: dict[int, float] = defaultdict(float)
+    for run in runs:
+        if not run:
+            continue
+        values = [v for _, v in run]
+        low, high = min(values), max(values)
+        for pid, value in run:
+            scores[pid] += ((value - low) / (high - low) if high > low else 1.0) / len(runs)
+    return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+
+
 def hybrid(store, embedder, query: str, limit: int, *, mode: str = "hybrid", vector=None) -> list[Hit]:
     """Search one query. mode is hybrid, lexical or dense."""
     lexical = store.lexical(query, limit) if mode in ("hybrid", "lexical") else []
@@ -27,7 +46,7 @@ def hybrid(store, embedder, query: str, limit: int, *, mode: str = "hybrid", vec
         dense = store.dense(vec, limit)
     lexical_rank = {pid: r for r, (pid, _) in enumerate(lexical, 1)}
     dense_rank = {pid: r for r, (pid, _) in enumerate(dense, 1)}
-    fused = fuse([[pid for pid, _ in lexical], [pid for pid, _ in dense]])[:limit]
+    fused = convex([lexical, dense])[:limit]
     passages = store.passages([pid for pid, _ in fused])
     documents = store.documents(sorted({p.document_id for p in passages.values()}))
     return [Hit(passage=passages[pid], document=documents[passages[pid].document_id], score=score,

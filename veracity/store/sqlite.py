@@ -18,7 +18,7 @@ from ..text import content_words
 from ..types import Document, Passage, Span
 from .base import CheckRecord, NewDocument
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the full-text index holds each passage's document title beside its text
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS documents (
@@ -31,7 +31,7 @@ CREATE TABLE IF NOT EXISTS passages (
     vector BLOB NOT NULL, sentence_vectors BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS passages_document ON passages(document_id);
 CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
-    text, content='passages', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2');
+    title, text, content='', tokenize='porter unicode61 remove_diacritics 2');
 CREATE TABLE IF NOT EXISTS checks (
     id TEXT PRIMARY KEY, question TEXT NOT NULL, created_at TEXT NOT NULL, verdict TEXT,
     report TEXT NOT NULL);
@@ -107,13 +107,21 @@ class SqliteStore:
                 if statement.strip():
                     self.db.execute(statement)
             self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+            if self.db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == "1":
+                # 1 -> 2: rebuild the full-text index with the document title of every passage
+                self.db.execute("DROP TABLE passages_fts")
+                self.db.execute(SCHEMA[SCHEMA.index("CREATE VIRTUAL TABLE"):SCHEMA.index(";", SCHEMA.index("CREATE VIRTUAL TABLE"))])
+                self.db.execute("INSERT INTO passages_fts (rowid, title, text) SELECT p.id, d.title, p.text "
+                                "FROM passages p JOIN documents d ON d.id = p.document_id")
+                self.db.execute("UPDATE meta SET value=? WHERE key='schema_version'", (str(SCHEMA_VERSION),))
         self._check_schema()
 
     def _check_schema(self) -> None:
         row = self.db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
         if row is None or int(row[0]) != SCHEMA_VERSION:
-            raise StoreError(f"store {self.path} has schema {row and row[0]}, this veracity reads {SCHEMA_VERSION}",
-                             backend="sqlite")
+            raise StoreError(f"store {self.path} has schema {row and row[0]}, this veracity reads {SCHEMA_VERSION}"
+                             + ("; open it once writable (any veracity command) to upgrade it"
+                                if row and int(row[0]) < SCHEMA_VERSION else ""), backend="sqlite")
 
     @contextmanager
     def _transaction(self):
@@ -183,7 +191,8 @@ class SqliteStore:
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (doc_id, start, end, text, json.dumps([[s.start, s.end] for s in spans]),
                  vector.astype(np.float32).tobytes(), svecs.astype(np.float16).tobytes()))
-            self.db.execute("INSERT INTO passages_fts (rowid, text) VALUES (?, ?)", (cur.lastrowid, text))
+            self.db.execute("INSERT INTO passages_fts (rowid, title, text) VALUES (?, ?, ?)",
+                            (cur.lastrowid, doc.title, text))
         grp = self.db.execute("SELECT grp FROM documents WHERE id=?", (doc_id,)).fetchone()[0]
         if self._signatures is not None:  # later documents of the same transaction see this one
             self._signatures[1].add(doc.signature.astype(np.uint64), grp)
