@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from contextlib import contextmanager
 import os
@@ -18,7 +19,8 @@ from ..text import content_words
 from ..types import Document, Passage, Span
 from .base import CheckRecord, NewDocument
 
-SCHEMA_VERSION = 2  # 2: the full-text index holds each passage's document title beside its text
+SCHEMA_VERSION = 2  # 2: the full-text index holds each passage's title; MinHash band index for near-duplicates
+BANDS = 16  # MinHash bands of 4 rows: a pair at Jaccard 0.5 / 0.6 / 0.8 becomes a candidate with p 0.64 / 0.89 / 1.0
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS documents (
@@ -32,6 +34,9 @@ CREATE TABLE IF NOT EXISTS passages (
 CREATE INDEX IF NOT EXISTS passages_document ON passages(document_id);
 CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
     title, text, content='', tokenize='porter unicode61 remove_diacritics 2');
+CREATE TABLE IF NOT EXISTS minhash_bands (
+    key INTEGER NOT NULL, document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE);
+CREATE INDEX IF NOT EXISTS minhash_bands_key ON minhash_bands(key);
 CREATE TABLE IF NOT EXISTS checks (
     id TEXT PRIMARY KEY, question TEXT NOT NULL, created_at TEXT NOT NULL, verdict TEXT,
     report TEXT NOT NULL);
@@ -51,27 +56,12 @@ def fts_query(text: str) -> str:
     return " OR ".join(dict.fromkeys(terms))
 
 
-class SignatureIndex:
-    """MinHash signatures of the stored documents with their groups, in a buffer that doubles as it grows."""
-
-    def __init__(self, width: int) -> None:
-        self.sigs = np.zeros((64, width), dtype=np.uint64)
-        self.groups = np.zeros(64, dtype=np.int64)
-        self.n = 0
-
-    def add(self, signature: np.ndarray, group: int) -> None:
-        if self.n == len(self.sigs):
-            self.sigs = np.vstack([self.sigs, np.zeros_like(self.sigs)])
-            self.groups = np.concatenate([self.groups, np.zeros_like(self.groups)])
-        self.sigs[self.n], self.groups[self.n] = signature, group
-        self.n += 1
-
-    def best_group(self, signature: np.ndarray, threshold: float) -> int | None:
-        if not self.n:
-            return None
-        sims = similarity(signature, self.sigs[:self.n])
-        best = int(np.argmax(sims))
-        return int(self.groups[best]) if sims[best] >= threshold else None
+def band_keys(signature: np.ndarray) -> list[int]:
+    """One signed 64-bit key per MinHash band (the band's number and its rows, hashed)."""
+    rows = len(signature) // BANDS
+    data = signature.astype(np.uint64)
+    return [int.from_bytes(hashlib.blake2b(bytes([b]) + data[b * rows:(b + 1) * rows].tobytes(), digest_size=8).digest(),
+                           "little", signed=True) for b in range(BANDS)]
 
 
 class SqliteStore:
@@ -98,7 +88,6 @@ class SqliteStore:
         self._matrix: np.ndarray | None = None
         self._matrix_ids: np.ndarray | None = None
         self._matrix_key: tuple | None = None
-        self._signatures: tuple[tuple, SignatureIndex] | None = None  # (documents key, index)
 
     # -- schema -------------------------------------------------------------------------------
     def _migrate(self) -> None:
@@ -113,6 +102,9 @@ class SqliteStore:
                 self.db.execute(SCHEMA[SCHEMA.index("CREATE VIRTUAL TABLE"):SCHEMA.index(";", SCHEMA.index("CREATE VIRTUAL TABLE"))])
                 self.db.execute("INSERT INTO passages_fts (rowid, title, text) SELECT p.id, d.title, p.text "
                                 "FROM passages p JOIN documents d ON d.id = p.document_id")
+                for doc_id, blob in self.db.execute("SELECT id, signature FROM documents").fetchall():
+                    self.db.executemany("INSERT INTO minhash_bands (key, document_id) VALUES (?, ?)",
+                                        [(k, doc_id) for k in band_keys(np.frombuffer(blob, dtype=np.uint64))])
                 self.db.execute("UPDATE meta SET value=? WHERE key='schema_version'", (str(SCHEMA_VERSION),))
         self._check_schema()
 
@@ -142,19 +134,19 @@ class SqliteStore:
     def has_document(self, content_hash: str) -> bool:
         return self.db.execute("SELECT 1 FROM documents WHERE content_hash=?", (content_hash,)).fetchone() is not None
 
-    def _document_key(self) -> tuple:
-        return self.db.execute("SELECT COUNT(*), COALESCE(MAX(id), 0) FROM documents").fetchone()
-
     def _group_for(self, signature: np.ndarray, threshold: float) -> int | None:
-        """The independence group of the most similar stored document, if similar enough. The signatures are
-        read once and kept in memory (re-read only when another writer changed the table)."""
-        key = self._document_key()
-        if self._signatures is None or self._signatures[0] != key:
-            index = SignatureIndex(len(signature))
-            for grp, blob in self.db.execute("SELECT grp, signature FROM documents ORDER BY id"):
-                index.add(np.frombuffer(blob, dtype=np.uint64), grp)
-            self._signatures = (key, index)
-        return self._signatures[1].best_group(signature, threshold)
+        """The independence group of the most similar stored document, if similar enough. Candidates come from
+        the MinHash band index (documents that agree with this one on every row of some band), so the cost
+        does not grow with the collection; their signatures are then compared in full."""
+        keys = band_keys(signature)
+        rows = self.db.execute(
+            f"SELECT d.id, d.grp, d.signature FROM documents d WHERE d.id IN (SELECT document_id FROM minhash_bands "
+            f"WHERE key IN ({','.join('?' * len(keys))})) ORDER BY d.id", keys).fetchall()
+        if not rows:
+            return None
+        sims = similarity(signature, np.stack([np.frombuffer(r[2], dtype=np.uint64) for r in rows]))
+        best = int(np.argmax(sims))
+        return int(rows[best][1]) if sims[best] >= threshold else None
 
     def add_document(self, doc: NewDocument, near_duplicate_jaccard: float) -> int:
         """Insert a document with its passages, index entries and vectors in one transaction."""
@@ -168,7 +160,6 @@ class SqliteStore:
                 ids = [self._insert(doc, near_duplicate_jaccard) for doc in docs]
             return ids
         except BaseException as exc:
-            self._signatures = None  # it may hold rows that were rolled back: re-read on next use
             if isinstance(exc, sqlite3.DatabaseError):
                 if "readonly" in str(exc):
                     raise StoreError(f"store {self.path} is read-only; make it writable or give another --db",
@@ -193,10 +184,8 @@ class SqliteStore:
                  vector.astype(np.float32).tobytes(), svecs.astype(np.float16).tobytes()))
             self.db.execute("INSERT INTO passages_fts (rowid, title, text) VALUES (?, ?, ?)",
                             (cur.lastrowid, doc.title, text))
-        grp = self.db.execute("SELECT grp FROM documents WHERE id=?", (doc_id,)).fetchone()[0]
-        if self._signatures is not None:  # later documents of the same transaction see this one
-            self._signatures[1].add(doc.signature.astype(np.uint64), grp)
-            self._signatures = (self._document_key(), self._signatures[1])
+        self.db.executemany("INSERT INTO minhash_bands (key, document_id) VALUES (?, ?)",
+                            [(k, doc_id) for k in band_keys(doc.signature)])
         return doc_id
 
     def documents(self, ids: list[int]) -> dict[int, Document]:
