@@ -52,6 +52,8 @@ def test_faithful_model_writes_a_verified_report(demo_engine):
     quotes_match(demo_engine, report)
     again = from_json(to_json(report))
     assert again.llm == report.llm and again.mode == "llm"
+    from veracity.render import render
+    assert "Written by scripted; every sentence was checked" in render(report, "markdown")
 
 
 def test_unsupported_sentence_is_rewritten_once_then_dropped(demo_engine):

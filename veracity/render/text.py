@@ -18,6 +18,14 @@ def found_line(report: Report) -> str:
     return f"Found {n} source{'s' if n != 1 else ''} ({report.independent_sources} independent)"
 
 
+def mode_line(report: Report) -> str:
+    """How the prose was written: quoted from the sources, or by a model and then checked sentence by sentence."""
+    if report.mode == "llm" and report.llm is not None:
+        return (f"Written by {report.llm.model}; every sentence was checked against the passages it cites "
+                f"({report.llm.calls} model calls, {report.llm.tokens_in + report.llm.tokens_out} tokens)")
+    return "Every finding sentence is quoted from the source it cites"
+
+
 def source_line(s) -> str:
     bits = [s.title]
     if s.publisher:
