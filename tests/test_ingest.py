@@ -171,3 +171,13 @@ def test_a_schema_1_store_is_upgraded_on_open(demo_db_copy):
     assert engine.store.lexical("Drubi", 5)
     columns = [r[1] for r in engine.store.db.execute("PRAGMA table_info(passages_fts)")]
     assert columns == ["title", "text"]
+
+
+def test_ingest_lookups_use_indexes_so_they_do_not_grow_with_the_collection(demo_engine):
+    """Each insert asks for the next group number and for near-duplicate candidates: both must be index
+    lookups, not scans of every stored document (which made ingest quadratic)."""
+    db = demo_engine.store.db
+    plan = " ".join(r[3] for r in db.execute("EXPLAIN QUERY PLAN SELECT COALESCE(MAX(grp), 0) + 1 FROM documents"))
+    assert "documents_grp" in plan
+    plan = " ".join(r[3] for r in db.execute("EXPLAIN QUERY PLAN SELECT document_id FROM minhash_bands WHERE key IN (1, 2)"))
+    assert "minhash_bands_key" in plan

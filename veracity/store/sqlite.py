@@ -32,6 +32,7 @@ CREATE TABLE IF NOT EXISTS passages (
     start INTEGER NOT NULL, "end" INTEGER NOT NULL, text TEXT NOT NULL, sentences TEXT NOT NULL,
     vector BLOB NOT NULL, sentence_vectors BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS passages_document ON passages(document_id);
+CREATE INDEX IF NOT EXISTS documents_grp ON documents(grp);
 CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
     title, text, content='', tokenize='porter unicode61 remove_diacritics 2');
 CREATE TABLE IF NOT EXISTS minhash_bands (
