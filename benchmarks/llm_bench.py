@@ -72,7 +72,7 @@ def main() -> None:
         runs = []
         for q in QUESTIONS:
             t = time.perf_counter()
-            base = plain.check(q, save=False)
+            plain.check(q, save=False)
             base_s = time.perf_counter() - t
             t = time.perf_counter()
             r = llm_engine.check(q, save=False)

@@ -3,10 +3,10 @@ import json
 import numpy as np
 import pytest
 
+from tests.conftest import FIXTURES
 from veracity import onnx_model
 from veracity.embed import MiniLMEmbedder
 from veracity.errors import ModelError
-from tests.conftest import FIXTURES
 
 
 def test_vectors_match_upstream_fp32_reference():

@@ -3,13 +3,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import EXAMPLES
 from veracity.engine import Engine
 from veracity.errors import InputError, StoreError
 from veracity.ingest.chunk import chunk
 from veracity.ingest.dedupe import signature, similarity
 from veracity.settings import Settings
 from veracity.text import clean_text
-from tests.conftest import EXAMPLES
 
 
 def test_boilerplate_is_removed_and_kept_lines_are_exact():

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .errors import ConfigError, InputError, PipelineError, StoreError, VeracityError  # noqa: E402
-from .types import Report  # noqa: E402
+from .errors import ConfigError, InputError, PipelineError, StoreError, VeracityError
+from .types import Report
 
-__all__ = ["Engine", "Report", "VeracityError", "ConfigError", "InputError", "StoreError", "PipelineError",
-           "__version__"]
+__all__ = [
+    "ConfigError",
+    "Engine",
+    "InputError",
+    "PipelineError",
+    "Report",
+    "StoreError",
+    "VeracityError",
+    "__version__",
+]
 
 
 def __getattr__(name):

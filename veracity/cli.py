@@ -7,7 +7,6 @@ import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -39,7 +38,7 @@ MODEL = typer.Option(None, "--model", help="LLM mode: model name, e.g. qwen2.5:7
 GGUF = typer.Option(None, "--gguf", help="LLM mode without a server: a .gguf file run in-process (needs veracity[gguf])")
 
 
-def engine(db: Optional[Path], *, create: bool, **overrides):
+def engine(db: Path | None, *, create: bool, **overrides):
     from .engine import Engine
     from .settings import Settings
 
@@ -49,7 +48,7 @@ def engine(db: Optional[Path], *, create: bool, **overrides):
     return Engine(settings, create=create)
 
 
-def emit(text: str, output: Optional[Path]) -> None:
+def emit(text: str, output: Path | None) -> None:
     if output:
         try:
             output.write_text(text, encoding="utf-8")
@@ -63,7 +62,7 @@ def emit(text: str, output: Optional[Path]) -> None:
 
 
 @app.command()
-def ingest(paths: list[Path] = typer.Argument(..., help="files and folders to add"), db: Optional[Path] = DB):
+def ingest(paths: list[Path] = typer.Argument(..., help="files and folders to add"), db: Path | None = DB):
     """Add .txt, .md, .html, .pdf and .jsonl files (folders are walked) to the collection."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -89,7 +88,7 @@ def ingest(paths: list[Path] = typer.Argument(..., help="files and folders to ad
 
 
 @app.command()
-def search(query: str, db: Optional[Path] = DB, limit: int = typer.Option(10, help="passages to show"),
+def search(query: str, db: Path | None = DB, limit: int = typer.Option(10, help="passages to show"),
            mode: str = typer.Option("hybrid", help="hybrid, lexical or dense"),
            format: str = typer.Option("terminal", "--format", "-f", help="terminal or json")):
     """Hybrid (BM25 + dense) search of the collection."""
@@ -116,14 +115,14 @@ def search(query: str, db: Optional[Path] = DB, limit: int = typer.Option(10, he
 
 
 @app.command()
-def check(question: str, db: Optional[Path] = DB, format: str = FORMAT,
-          output: Optional[Path] = typer.Option(None, "--output", "-o", help="write the report to this file"),
-          as_of: Optional[str] = typer.Option(None, "--as-of", help="ignore evidence published after YYYY-MM-DD"),
+def check(question: str, db: Path | None = DB, format: str = FORMAT,
+          output: Path | None = typer.Option(None, "--output", "-o", help="write the report to this file"),
+          as_of: str | None = typer.Option(None, "--as-of", help="ignore evidence published after YYYY-MM-DD"),
           verdict: bool = typer.Option(True, "--verdict/--no-verdict",
                                        help="judge the claim with the stance model (on by default)"),
-          llm: Optional[str] = LLM, model: Optional[str] = MODEL, gguf: Optional[str] = GGUF,
+          llm: str | None = LLM, model: str | None = MODEL, gguf: str | None = GGUF,
           extractive: bool = typer.Option(False, "--extractive", help="write without the configured LLM"),
-          llm_stance: Optional[str] = typer.Option(None, "--llm-stance", help="off, second (the LLM's stance as a "
+          llm_stance: str | None = typer.Option(None, "--llm-stance", help="off, second (the LLM's stance as a "
                                                    "second opinion) or judge (the LLM's stance decides the verdict)"),
           verbose: bool = typer.Option(False, "--verbose", "-v", help="print timings per stage (and LLM usage)")):
     """Check a question or claim; prints the report and saves it in the store."""
@@ -154,7 +153,7 @@ def check(question: str, db: Optional[Path] = DB, format: str = FORMAT,
                            err=True)
 
 
-def show_report(report, format: str, output: Optional[Path]) -> None:
+def show_report(report, format: str, output: Path | None) -> None:
     from .render import render
 
     if format == "terminal" and output is None:
@@ -166,11 +165,11 @@ def show_report(report, format: str, output: Optional[Path]) -> None:
 
 
 @app.command()
-def models(llm: Optional[str] = LLM, model: Optional[str] = MODEL, gguf: Optional[str] = GGUF):
+def models(llm: str | None = LLM, model: str | None = MODEL, gguf: str | None = GGUF):
     """Show the models veracity uses, and whether the configured LLM answers."""
     from . import onnx_model
-    from .embed import MiniLMEmbedder
     from .embed import MODEL_SHA256 as EMBED_SHA
+    from .embed import MiniLMEmbedder
     from .engine import llm_for
     from .settings import Settings, config_path
     from .stance import MODEL_PATH, MODEL_SHA256
@@ -189,7 +188,7 @@ def models(llm: Optional[str] = LLM, model: Optional[str] = MODEL, gguf: Optiona
 
 
 @app.command()
-def history(db: Optional[Path] = DB, limit: int = typer.Option(20, help="how many checks to list")):
+def history(db: Path | None = DB, limit: int = typer.Option(20, help="how many checks to list")):
     """List past checks, newest first."""
     with errors():
         rows = engine(db, create=False).history(limit)
@@ -200,8 +199,8 @@ def history(db: Optional[Path] = DB, limit: int = typer.Option(20, help="how man
 
 
 @app.command()
-def show(check_id: str, db: Optional[Path] = DB, format: str = FORMAT,
-         output: Optional[Path] = typer.Option(None, "--output", "-o")):
+def show(check_id: str, db: Path | None = DB, format: str = FORMAT,
+         output: Path | None = typer.Option(None, "--output", "-o")):
     """Re-render a saved check without recomputing it."""
     with errors():
         show_report(engine(db, create=False).show(check_id), format, output)
@@ -209,11 +208,11 @@ def show(check_id: str, db: Optional[Path] = DB, format: str = FORMAT,
 
 @app.command("eval")
 def evaluate(suite: str = typer.Argument(..., help="verdict, retrieval, endtoend or all"),
-             data: Optional[Path] = typer.Option(None, "--data", help="benchmark folder (default ../shared/data/bench)"),
+             data: Path | None = typer.Option(None, "--data", help="benchmark folder (default ../shared/data/bench)"),
              quick: bool = typer.Option(False, "--quick", help="a fixed sample that runs in minutes"),
-             only: Optional[list[str]] = typer.Option(None, "--only", help="keep this dataset (repeatable)"),
+             only: list[str] | None = typer.Option(None, "--only", help="keep this dataset (repeatable)"),
              out: Path = typer.Option(Path("eval-results"), "--out", help="folder for results.md and results.json"),
-             work: Optional[Path] = typer.Option(None, "--work", help="folder for the benchmark stores (reused)")):
+             work: Path | None = typer.Option(None, "--work", help="folder for the benchmark stores (reused)")):
     """Score veracity on public benchmarks, beside published numbers; never downloads."""
     from rich.console import Console
     from rich.table import Table

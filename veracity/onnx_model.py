@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from .errors import ModelError
@@ -34,7 +34,7 @@ def verified(path: Path, expected: str) -> Path:
     return path
 
 
-@lru_cache(maxsize=None)
+@cache
 def session(path: str, expected_sha256: str):
     import onnxruntime as ort
 
@@ -48,7 +48,7 @@ def session(path: str, expected_sha256: str):
         raise ModelError(f"cannot load model {path}: {exc}", backend="onnx") from exc
 
 
-@lru_cache(maxsize=None)
+@cache
 def tokenizer(max_length: int, pair: bool = False):
     from tokenizers import Tokenizer
 

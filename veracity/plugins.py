@@ -20,7 +20,7 @@ KINDS = ("store", "embedder", "search", "stance", "llm")
 
 class Specs:
     @hookspec
-    def register_backends(self, registry: "Registry") -> None:
+    def register_backends(self, registry: Registry) -> None:
         """Add backend factories with registry.add(kind, name, factory)."""
 
 

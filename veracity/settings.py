@@ -56,7 +56,7 @@ class Settings:
             object.__setattr__(self, "db", default_db())
 
     @classmethod
-    def load(cls, **overrides) -> "Settings":
+    def load(cls, **overrides) -> Settings:
         """Defaults, then the config file, then VERACITY_<NAME> environment variables, then non-None overrides."""
         values = read_config(config_path())
         for f in fields(cls):

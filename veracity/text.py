@@ -18,12 +18,12 @@ yourselves said says say according one two new also many much still even ever re
 """.split())
 
 _LIST_HEAD = re.compile(r"^\s*(read more|related( articles| stories)?|also read|recommended( for you)?|"
-                        r"more from [\w .]+|trending|popular)\s*:?\s*$", re.I)
-_GLOSSARY_HEAD = re.compile(r"^\s*(learn today|glossary|key terms|definitions)\s*:?\s*$", re.I)
+                        r"more from [\w .]+|trending|popular)\s*:?\s*$", re.IGNORECASE)
+_GLOSSARY_HEAD = re.compile(r"^\s*(learn today|glossary|key terms|definitions)\s*:?\s*$", re.IGNORECASE)
 _GLOSSARY_ITEM = re.compile(r"^[^→\n]{1,90}\s(→|=>)\s")
-_BYLINE = re.compile(r"^\s*[—–-]?\s*by\s+[A-Z][\w.&' -]{1,60}$", re.I)
+_BYLINE = re.compile(r"^\s*[—–-]?\s*by\s+[A-Z][\w.&' -]{1,60}$", re.IGNORECASE)
 _PROMO = re.compile(r"(donat(e|ion)|subscribe|newsletter|sign up for|supporters|keep [\w ]+ independent|"
-                    r"loading\.\.\.|advertisement|cookie)", re.I)
+                    r"loading\.\.\.|advertisement|cookie)", re.IGNORECASE)
 _CREDIT = re.compile(r"^\s*[A-Z][\w.'-]+(\s[A-Z][\w.'-]+){0,3}\s?/\s?[A-Z][\w.' -]{1,40}$")
 _LIST_ITEM = re.compile(r"^\s*([•*▪◦·-]|\d+[.)])\s+")
 
@@ -45,9 +45,7 @@ def boilerplate_lines(lines: list[str]) -> set[int]:
             drop.add(i)
             continue
         in_list = False
-        if _GLOSSARY_ITEM.match(stripped) or _BYLINE.match(stripped) or _CREDIT.match(stripped):
-            drop.add(i)
-        elif _PROMO.search(stripped) and len(stripped) < 300:
+        if _GLOSSARY_ITEM.match(stripped) or _BYLINE.match(stripped) or _CREDIT.match(stripped) or _PROMO.search(stripped) and len(stripped) < 300:
             drop.add(i)
     return drop
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from ..pipeline import judge
-from ..types import Document, Evidence, Stance, STANCE_LABELS
+from ..types import STANCE_LABELS, Document, Evidence, Stance
 from . import Metric, SuiteResult, files_sha256, jsonl, need, suite
 
 QUICK_CASES = 150

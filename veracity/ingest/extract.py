@@ -46,7 +46,7 @@ def decode(path: Path, data: bytes) -> str:
     raise InputError(f"{path}: not valid UTF-8 text; convert it to UTF-8 first")
 
 
-_FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.S)
+_FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
 
 
 def read_text_file(path: Path, data: bytes) -> list[RawDocument]:

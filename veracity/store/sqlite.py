@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from contextlib import contextmanager
 import os
 import re
 import sqlite3
 import stat
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -274,7 +274,7 @@ class SqliteStore:
         return CheckRecord(*rows[0])
 
     def counts(self) -> dict[str, int]:
-        one = lambda sql: int(self.db.execute(sql).fetchone()[0])  # noqa: E731
+        one = lambda sql: int(self.db.execute(sql).fetchone()[0])
         return {"documents": one("SELECT COUNT(*) FROM documents"),
                 "groups": one("SELECT COUNT(DISTINCT grp) FROM documents"),
                 "passages": one("SELECT COUNT(*) FROM passages"),
