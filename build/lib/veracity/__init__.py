@@ -1,0 +1,27 @@
+"""veracity: check a question or claim against your sources and get a cited, verified report."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from .errors import ConfigError, InputError, PipelineError, StoreError, VeracityError
+from .types import Report
+
+__all__ = [
+    "ConfigError",
+    "Engine",
+    "InputError",
+    "PipelineError",
+    "Report",
+    "StoreError",
+    "VeracityError",
+    "__version__",
+]
+
+
+def __getattr__(name):
+    if name == "Engine":
+        from .engine import Engine
+
+        return Engine
+    raise AttributeError(name)

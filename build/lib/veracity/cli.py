@@ -1,0 +1,248 @@
+"""The command line: parses arguments, calls the library, turns errors into one clear line."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+import typer
+
+from .errors import VeracityError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Check a question or claim against your sources; every sentence of the report is cited.")
+DB = typer.Option(None, "--db", help="store file (env VERACITY_DB; default: per-user data directory)")
+FORMAT = typer.Option("terminal", "--format", "-f", help="terminal, markdown, json or html")
+
+
+@contextmanager
+def errors():
+    try:
+        yield
+    except VeracityError as exc:
+        if os.environ.get("VERACITY_DEBUG") == "1":
+            raise
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    except KeyboardInterrupt:
+        typer.echo("interrupted; whatever was fully written is kept, run the command again to resume", err=True)
+        raise typer.Exit(130) from None
+
+
+LLM = typer.Option(None, "--llm", help="LLM mode: OpenAI-compatible base URL, e.g. http://127.0.0.1:11434/v1 "
+                                       "(env VERACITY_LLM, or llm in the config file)")
+MODEL = typer.Option(None, "--model", help="LLM mode: model name, e.g. qwen2.5:7b (env VERACITY_LLM_MODEL)")
+GGUF = typer.Option(None, "--gguf", help="LLM mode without a server: a .gguf file run in-process (needs veracity[gguf])")
+
+
+def engine(db: Path | None, *, create: bool, **overrides):
+    from .engine import Engine
+    from .settings import Settings
+
+    settings = Settings.load(db=db, **overrides)
+    if create and db is None and not Path(settings.db).parent.exists():
+        Path(settings.db).parent.mkdir(parents=True, exist_ok=True)
+    return Engine(settings, create=create)
+
+
+def emit(text: str, output: Path | None) -> None:
+    if output:
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            from .errors import InputError
+
+            raise InputError(f"cannot write {output}: {exc.strerror}") from exc
+        typer.echo(f"wrote {output}", err=True)
+    else:
+        typer.echo(text)
+
+
+@app.command()
+def ingest(paths: list[Path] = typer.Argument(..., help="files and folders to add"), db: Path | None = DB):
+    """Add .txt, .md, .html, .pdf and .jsonl files (folders are walked) to the collection."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with errors():
+        eng = engine(db, create=True)
+        columns = (TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                   TextColumn("{task.description}"))
+        with Progress(*columns, transient=True, disable=not sys.stderr.isatty()) as bar:
+            task = bar.add_task("", total=None)
+
+            def progress(path: str, number: int, total: int) -> None:
+                bar.update(task, total=total, completed=number - 1, description=Path(path).name[:40])
+
+            summary = eng.ingest(paths, progress=progress)
+        for _, reason in summary.skipped:
+            typer.echo(f"skipped: {reason}", err=True)
+        counts = eng.store.counts()
+        typer.echo(f"added {summary.added} documents ({summary.passages} passages), {summary.duplicates} already "
+                   f"present, {len(summary.skipped)} skipped; the store now holds {counts['documents']} documents "
+                   f"in {counts['groups']} independent groups ({eng.settings.db})")
+        if summary.skipped:
+            raise typer.Exit(1)
+
+
+@app.command()
+def search(query: str, db: Path | None = DB, limit: int = typer.Option(10, help="passages to show"),
+           mode: str = typer.Option("hybrid", help="hybrid, lexical or dense"),
+           format: str = typer.Option("terminal", "--format", "-f", help="terminal or json")):
+    """Hybrid (BM25 + dense) search of the collection."""
+    with errors():
+        if mode not in ("hybrid", "lexical", "dense") or format not in ("terminal", "json"):
+            from .errors import InputError
+
+            raise InputError("--mode is hybrid, lexical or dense; --format is terminal or json")
+        hits = engine(db, create=False).search(query, limit=limit, mode=mode)
+        if format == "json":
+            typer.echo(json.dumps([{"rank": i, "score": round(h.score, 5), "passage_id": h.passage.id,
+                                    "text": h.passage.text, "title": h.document.title,
+                                    "location": h.document.location, "published": h.document.published,
+                                    "start": h.passage.start, "end": h.passage.end,
+                                    "lexical_rank": h.lexical_rank, "dense_rank": h.dense_rank}
+                                   for i, h in enumerate(hits, 1)], ensure_ascii=False, indent=2))
+            return
+        if not hits:
+            typer.echo("no passages matched")
+        for i, h in enumerate(hits, 1):
+            date = h.document.published or "undated"
+            typer.echo(f"{i}. [{h.score:.4f}] {h.document.title} ({date}) — {h.document.location}")
+            typer.echo(f"   {h.passage.text[:300]}")
+
+
+@app.command()
+def check(question: str, db: Path | None = DB, format: str = FORMAT,
+          output: Path | None = typer.Option(None, "--output", "-o", help="write the report to this file"),
+          as_of: str | None = typer.Option(None, "--as-of", help="ignore evidence published after YYYY-MM-DD"),
+          verdict: bool = typer.Option(True, "--verdict/--no-verdict",
+                                       help="judge the claim with the stance model (on by default)"),
+          llm: str | None = LLM, model: str | None = MODEL, gguf: str | None = GGUF,
+          extractive: bool = typer.Option(False, "--extractive", help="write without the configured LLM"),
+          llm_stance: str | None = typer.Option(None, "--llm-stance", help="off, second (the LLM's stance as a "
+                                                   "second opinion) or judge (the LLM's stance decides the verdict)"),
+          verbose: bool = typer.Option(False, "--verbose", "-v", help="print timings per stage (and LLM usage)")):
+    """Check a question or claim; prints the report and saves it in the store."""
+    from .pipeline.plan import normalise
+    from .render import FORMATS
+
+    with errors():
+        if format not in FORMATS:
+            from .errors import InputError
+
+            raise InputError(f"unknown format {format!r}; use one of {', '.join(FORMATS)}")
+        normalise(question)
+        if llm_stance not in (None, "off", "second", "judge"):
+            from .errors import InputError
+
+            raise InputError(f"--llm-stance {llm_stance!r}: use off, second or judge")
+        overrides = {"llm": "", "gguf": ""} if extractive else {"llm": llm, "llm_model": model, "gguf": gguf,
+                                                                 "llm_stance": llm_stance}
+        report = engine(db, create=False, **overrides).check(question, as_of=as_of, verdict=verdict)
+        show_report(report, format, output)
+        if verbose:
+            typer.echo("timings (ms): " + ", ".join(f"{k} {v}" for k, v in report.timings_ms.items()), err=True)
+            if report.llm is not None:
+                u = report.llm
+                typer.echo(f"llm {u.model}: {u.calls} calls, {u.tokens_in} tokens in, {u.tokens_out} out, "
+                           f"{u.seconds} s; " + ", ".join(f"{k} {v['calls']}x {v['tokens_in']}+{v['tokens_out']} "
+                                                           f"tok {v['seconds']} s" for k, v in u.stages.items()),
+                           err=True)
+
+
+def show_report(report, format: str, output: Path | None) -> None:
+    from .render import render
+
+    if format == "terminal" and output is None:
+        from .render.terminal import print_report
+
+        print_report(report)
+    else:
+        emit(render(report, "markdown" if format == "terminal" else format), output)
+
+
+@app.command()
+def models(llm: str | None = LLM, model: str | None = MODEL, gguf: str | None = GGUF):
+    """Show the models veracity uses, and whether the configured LLM answers."""
+    from . import onnx_model
+    from .embed import MODEL_SHA256 as EMBED_SHA
+    from .embed import MiniLMEmbedder
+    from .engine import llm_for
+    from .settings import Settings, config_path
+    from .stance import MODEL_PATH, MODEL_SHA256
+
+    with errors():
+        onnx_model.verified(Path(MiniLMEmbedder().model_path), EMBED_SHA)
+        typer.echo(f"embedder  {MiniLMEmbedder.name}  sha256 {EMBED_SHA[:16]} ok")
+        onnx_model.verified(MODEL_PATH, MODEL_SHA256)
+        typer.echo(f"stance    veracity-stance-minilm-int8-v2  sha256 {MODEL_SHA256[:16]} ok (judge of record)")
+        chosen = llm_for(Settings.load(llm=llm, llm_model=model, gguf=gguf))
+        if chosen is None:
+            typer.echo(f"llm       none configured: reports are extractive (set --llm URL --model NAME, "
+                       f"VERACITY_LLM, or llm in {config_path()})")
+            return
+        typer.echo(f"llm       {chosen.name}: {chosen.ping()}")
+
+
+@app.command()
+def history(db: Path | None = DB, limit: int = typer.Option(20, help="how many checks to list")):
+    """List past checks, newest first."""
+    with errors():
+        rows = engine(db, create=False).history(limit)
+        if not rows:
+            typer.echo("no checks yet")
+        for r in rows:
+            typer.echo(f"{r.id}  {r.created_at}  {r.verdict or '-':<20} {r.question}")
+
+
+@app.command()
+def show(check_id: str, db: Path | None = DB, format: str = FORMAT,
+         output: Path | None = typer.Option(None, "--output", "-o")):
+    """Re-render a saved check without recomputing it."""
+    with errors():
+        show_report(engine(db, create=False).show(check_id), format, output)
+
+
+@app.command("eval")
+def evaluate(suite: str = typer.Argument(..., help="verdict, retrieval, endtoend or all"),
+             data: Path | None = typer.Option(None, "--data", help="benchmark folder (default ../shared/data/bench)"),
+             quick: bool = typer.Option(False, "--quick", help="a fixed sample that runs in minutes"),
+             only: list[str] | None = typer.Option(None, "--only", help="keep this dataset (repeatable)"),
+             out: Path = typer.Option(Path("eval-results"), "--out", help="folder for results.md and results.json"),
+             work: Path | None = typer.Option(None, "--work", help="folder for the benchmark stores (reused)")):
+    """Score veracity on public benchmarks, beside published numbers; never downloads."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from . import eval as evaluation
+
+    with errors():
+        results = evaluation.run(suite, data, quick=quick, work=work, only=tuple(only or ()))
+        table = Table("suite", "dataset", "metric", "veracity", "reference", "target", "met")
+        for r in results:
+            for m in r.metrics:
+                table.add_row(r.suite, r.dataset, m.name, f"{m.value:.4g}",
+                              f"{m.reference:g}" if m.reference is not None else "",
+                              f"{m.target:g}" if m.target is not None else "",
+                              {None: "", True: "yes", False: "no"}[m.met])
+        Console(width=max(Console().width, 130)).print(table)
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+            (out / "results.md").write_text(evaluation.to_markdown(results), encoding="utf-8")
+            (out / "results.json").write_text(evaluation.to_json(results), encoding="utf-8")
+        except OSError as exc:
+            from .errors import InputError
+
+            raise InputError(f"cannot write results to {out}: {exc.strerror}") from exc
+        typer.echo(f"wrote {out / 'results.md'} and {out / 'results.json'}", err=True)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,136 @@
+"""Evaluation: how good and how fast veracity is, on public benchmarks, beside published numbers.
+
+A suite reads a benchmark from a local data folder (it never downloads), runs the same code a check runs,
+and returns SuiteResults: each metric with its published reference and the project's target.
+`veracity eval SUITE --data PATH` prints them and writes Markdown and JSON.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from ..errors import InputError
+
+
+@dataclass(frozen=True)
+class Metric:
+    name: str
+    value: float
+    reference: float | None = None  # the published number to compare with
+    reference_source: str = ""
+    target: float | None = None  # the project's floor for this metric (higher is better)
+    lower_is_better: bool = False
+
+    @property
+    def met(self) -> bool | None:
+        if self.target is None:
+            return None
+        return self.value <= self.target if self.lower_is_better else self.value >= self.target
+
+
+@dataclass(frozen=True)
+class SuiteResult:
+    suite: str
+    dataset: str
+    rows: int
+    quick: bool
+    seconds: float
+    metrics: tuple[Metric, ...]
+    data_sha256: str
+    notes: str = ""
+    details: dict = field(default_factory=dict)
+
+    def metric(self, name: str) -> Metric:
+        return next(m for m in self.metrics if m.name == name)
+
+
+Suite = Callable[..., list[SuiteResult]]
+SUITES: dict[str, Suite] = {}
+
+
+def suite(name: str):
+    def register(fn: Suite) -> Suite:
+        SUITES[name] = fn
+        return fn
+    return register
+
+
+def default_data() -> Path | None:
+    """../shared/data/bench beside the checkout when present; VERACITY_EVAL_DATA overrides."""
+    if env := os.environ.get("VERACITY_EVAL_DATA"):
+        return Path(env)
+    for base in (Path.cwd(), Path(__file__).resolve().parents[2]):
+        candidate = base.parent / "shared" / "data" / "bench"
+        if candidate.is_dir():
+            return candidate
+    return None
+
+
+def files_sha256(paths: list[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(paths):
+        digest.update(path.name.encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def need(paths, what: str) -> None:
+    """Every file of a benchmark must be there; the first one missing is named."""
+    for path in paths:
+        if not path.exists():
+            raise InputError(f"{what} not found at {path}; pass --data with the folder that holds the benchmarks "
+                             "(for example ../shared/data/bench)")
+
+
+def jsonl(path: Path):
+    """The objects of a JSON-lines file, one a line (blank lines skipped)."""
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                yield json.loads(line)
+
+
+def run(name: str, data: Path | None, *, quick: bool = False, work: Path | None = None,
+        only: tuple[str, ...] = ()) -> list[SuiteResult]:
+    """Run one suite (or all); `only` keeps the named datasets of a suite (e.g. checkthat2a, fever-symmetric)."""
+    from . import endtoend, retrieval, verdict
+
+    if name not in SUITES and name != "all":
+        raise InputError(f"unknown suite {name!r}; choose one of: all, {', '.join(sorted(SUITES))}")
+    data = data or default_data()
+    if data is None or not data.is_dir():
+        raise InputError(f"benchmark folder {data or '../shared/data/bench'} not found; pass --data PATH")
+    names = sorted(SUITES) if name == "all" else [name]
+    results: list[SuiteResult] = []
+    for n in names:
+        results += SUITES[n](data, quick=quick, work=work, only=only)
+    return results
+
+
+def to_markdown(results: list[SuiteResult]) -> str:
+    lines = ["| suite | dataset | rows | metric | veracity | reference | target | met |",
+             "|---|---|---|---|---|---|---|---|"]
+    for r in results:
+        for m in r.metrics:
+            ref = f"{m.reference:g} ({m.reference_source})" if m.reference is not None else "--"
+            target = ("<= " if m.lower_is_better else ">= ") + f"{m.target:g}" if m.target is not None else "--"
+            met = {None: "--", True: "yes", False: "**no**"}[m.met]
+            lines.append(f"| {r.suite}{' (quick)' if r.quick else ''} | {r.dataset} | {r.rows} | {m.name} | "
+                         f"{m.value:.4g} | {ref} | {target} | {met} |")
+    notes = [f"- {r.suite} / {r.dataset}: {r.notes}" for r in results if r.notes]
+    return "\n".join(lines + ([""] + notes if notes else [])) + "\n"
+
+
+def to_json(results: list[SuiteResult]) -> str:
+    out = []
+    for r in results:
+        item = asdict(r)
+        for m, d in zip(r.metrics, item["metrics"]):
+            d["met"] = m.met
+        out.append(item)
+    return json.dumps(out, indent=2)

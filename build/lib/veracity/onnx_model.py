@@ -1,0 +1,58 @@
+"""Loading of the bundled ONNX models: sha256 checked at load, one session per process."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from functools import cache
+from pathlib import Path
+
+from .errors import ModelError
+
+MODELS = Path(__file__).parent / "models"
+TOKENIZER_PATH = MODELS / "tokenizer.json"
+# all-MiniLM-L6-v2's upstream tokenizer.json (bert-base-uncased vocabulary).
+TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def verified(path: Path, expected: str) -> Path:
+    if not path.exists():
+        raise ModelError(f"model file {path} is missing; reinstall veracity (pip install --force-reinstall veracity)",
+                         backend="onnx")
+    actual = sha256_file(path)
+    if actual != expected:
+        raise ModelError(f"model file {path} has sha256 {actual[:12]}..., expected {expected[:12]}...; "
+                         "the file is corrupt or was replaced: reinstall veracity", backend="onnx")
+    return path
+
+
+@cache
+def session(path: str, expected_sha256: str):
+    import onnxruntime as ort
+
+    verified(Path(path), expected_sha256)
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = int(os.environ.get("VERACITY_THREADS", "0")) or min(4, os.cpu_count() or 1)
+    options.inter_op_num_threads = 1
+    try:
+        return ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])
+    except Exception as exc:  # onnxruntime raises its own untyped errors
+        raise ModelError(f"cannot load model {path}: {exc}", backend="onnx") from exc
+
+
+@cache
+def tokenizer(max_length: int, pair: bool = False):
+    from tokenizers import Tokenizer
+
+    tok = Tokenizer.from_file(str(verified(TOKENIZER_PATH, TOKENIZER_SHA256)))
+    tok.enable_truncation(max_length, strategy="only_first" if pair else "longest_first")
+    tok.no_padding()
+    return tok

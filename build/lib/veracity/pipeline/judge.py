@@ -1,0 +1,148 @@
+"""judge: the stance of every evidence sentence toward the claim, and one calibrated verdict.
+
+Aggregation:
+    each sentence counts p(stance) * weight(relevance); a sentence at FULL_RELEVANCE or more counts fully;
+    per independence group (near-duplicates count once) the strongest sentence for each stance;
+    across the groups whose strongest sentence reaches COUNTS, a noisy-OR: S = 1 - prod(1 - s_g), R likewise
+    (each independent source that clearly takes a side is one more reason; weak leanings do not pile up).
+    max(S, R) below MIN_STRENGTH      -> not_enough_evidence (the sources do not settle it)
+    min(S, R) at MIXED_LEVEL or more  -> mixed (both sides are clearly there)
+    else the stronger side            -> supported / refuted
+Confidence is a raw score mapped through a Platt scaling fitted on held-out licence-clean dev data
+(benchmarks/calibrate.py writes veracity/models/calibration.json).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from ..onnx_model import MODELS
+from ..types import Evidence, Verdict
+
+FULL_RELEVANCE = 0.5
+COUNTS = 0.5  # a group's best sentence counts toward a side only from this weighted score up
+MIN_STRENGTH = 0.5
+MIXED_LEVEL = 0.5
+LABELS = ("supported", "refuted", "mixed", "not_enough_evidence")
+
+
+@dataclass(frozen=True)
+class Tally:
+    supports: float
+    refutes: float
+    neutral: float
+
+
+def score(claim: str, evidence: list[Evidence], stance_model) -> list[Evidence]:
+    stances = stance_model.score(claim, [e.quote for e in evidence])
+    return [replace(e, stance=s) for e, s in zip(evidence, stances)]
+
+
+def in_time(evidence: Evidence, as_of: str | None) -> bool:
+    """Evidence published after as_of is excluded; undated evidence is kept."""
+    return as_of is None or evidence.document.published is None or evidence.document.published <= as_of
+
+
+def weight(relevance: float) -> float:
+    return min(1.0, max(relevance, 0.0) / FULL_RELEVANCE)
+
+
+def tally(evidence: list[Evidence]) -> Tally:
+    best: dict[int, dict[str, float]] = {}
+    for e in evidence:
+        if e.stance is None:
+            continue
+        group = best.setdefault(e.document.group, {"supports": 0.0, "refutes": 0.0, "neutral": 0.0})
+        for label in group:
+            group[label] = max(group[label], e.stance.scores[label] * weight(e.relevance))
+    supports = 1 - math.prod(1 - g["supports"] for g in best.values() if g["supports"] >= COUNTS)
+    refutes = 1 - math.prod(1 - g["refutes"] for g in best.values() if g["refutes"] >= COUNTS)
+    neutral = max((g["neutral"] for g in best.values()), default=0.0)
+    return Tally(round(supports, 4), round(refutes, 4), round(neutral, 4))
+
+
+@lru_cache(maxsize=1)
+def calibration() -> dict:
+    """The fitted Platt scaling, if one was fitted for the stance model that ships; identity otherwise."""
+    from ..stance import MODEL_SHA256
+
+    path = MODELS / "calibration.json"
+    if path.exists():
+        fitted = json.loads(path.read_text())
+        if fitted.get("stance_model_sha256") == MODEL_SHA256:
+            return fitted
+    return {"a": 1.0, "b": {}, "fitted_on": "identity (no calibration fitted for this stance model)"}
+
+
+def calibrated(raw: float, label: str) -> float:
+    """P(the verdict is right) from the raw confidence: sigmoid(a * logit(raw) + b[label])."""
+    c = calibration()
+    x = min(max(raw, 1e-4), 1 - 1e-4)
+    z = c["a"] * min(max(math.log(x / (1 - x)), -6.0), 6.0) + c["b"].get(label, 0.0)
+    return round(1 / (1 + math.exp(-z)), 3)
+
+
+def decide(t: Tally) -> tuple[str, float]:
+    """(label, raw confidence in [0, 1]) from a tally."""
+    strong, weak = max(t.supports, t.refutes), min(t.supports, t.refutes)
+    if strong < MIN_STRENGTH:
+        return "not_enough_evidence", 1 - strong
+    if weak >= MIXED_LEVEL:
+        return "mixed", weak
+    return ("supported" if t.supports > t.refutes else "refuted"), strong * (1 - weak)
+
+
+def stance_counts(evidence: list[Evidence]) -> dict[str, int]:
+    counts = {"supports": 0, "refutes": 0, "neutral": 0}
+    for e in evidence:
+        if e.stance:
+            counts[e.stance.label] += 1
+    return counts
+
+
+def verdict(claim: str, evidence: list[Evidence], *, searched: str) -> Verdict:
+    counts = stance_counts(evidence)
+    groups = len({e.document.group for e in evidence})
+    t = tally(evidence)
+    label, raw = decide(t)
+    if not evidence:
+        return Verdict(label, calibrated(raw, label), f"Nothing in the sources searched ({searched}) addresses the claim. "
+                       "That is not evidence that it is false.", counts)
+    weights = f"support {t.supports:.2f}, refute {t.refutes:.2f}"
+    rationale = {
+        "supported": f"{counts['supports']} evidence sentences from the sources support the claim and "
+                     f"none outweighs them ({weights}; {groups} independent sources).",
+        "refuted": f"{counts['refutes']} evidence sentences contradict the claim and little supports it "
+                   f"({weights}; {groups} independent sources).",
+        "mixed": f"The sources disagree or support the claim only in part ({weights}; "
+                 f"{groups} independent sources).",
+        "not_enough_evidence": f"The passages found ({searched}) are on the topic but neither confirm nor "
+                               f"contradict the claim ({weights}). That is not evidence that it is false.",
+    }[label]
+    return Verdict(label, calibrated(raw, label), rationale, counts)
+
+
+def agreement(evidence: list[Evidence], stance_model, *, searched: str) -> tuple[list[Evidence], Verdict]:
+    """For an open question: do the sources agree? The most relevant evidence sentence is the leading answer;
+    every sentence is scored for stance toward it, and the other independent sources are tallied as for a
+    claim: they agree (supported), some contradict it (mixed), or none confirms it (not_enough_evidence)."""
+    anchor = max(evidence, key=lambda e: e.relevance)
+    scored = score(anchor.quote, evidence, stance_model)
+    others = [e for e in scored if e.document.group != anchor.document.group]
+    counts = stance_counts(others)
+    t = tally(others)
+    label, raw = decide(t)
+    if label == "refuted":
+        label = "mixed"  # another source contradicts the leading answer: the sources disagree
+    groups = len({e.document.group for e in others})
+    lead = f"The leading answer, from “{anchor.document.title}”, is: “{anchor.quote}”"
+    rationale = {
+        "supported": f"{lead} {counts['supports']} sentences from {groups} other independent sources agree with it.",
+        "mixed": f"{lead} Other sources contradict it ({counts['refutes']} sentences): the sources disagree.",
+        "not_enough_evidence": f"{lead} No other independent source confirms or contradicts it "
+                               f"({groups} other sources searched in {searched}).",
+    }[label]
+    return scored, Verdict(label, calibrated(raw, label), rationale, counts)

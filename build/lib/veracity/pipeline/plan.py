@@ -1,0 +1,110 @@
+"""plan: normalise the question, turn a yes/no question into its claim, derive the search queries."""
+
+from __future__ import annotations
+
+import re
+
+from ..errors import InputError
+from ..text import STOPWORDS, content_words, entities
+from ..types import Plan
+
+AUXILIARIES = {"did", "does", "do", "is", "are", "was", "were", "has", "have", "had", "can", "could", "will",
+               "would", "should"}
+DETERMINERS = {"the", "a", "an", "this", "that", "these", "those", "its", "their", "his", "her", "our", "any"}
+IRREGULAR_PAST = {"go": "went", "send": "sent", "say": "said", "make": "made", "take": "took", "give": "gave",
+                  "hand": "handed", "get": "got", "tell": "told", "pay": "paid", "find": "found", "win": "won",
+                  "lose": "lost", "buy": "bought", "sell": "sold", "hold": "held", "keep": "kept", "leave": "left",
+                  "meet": "met", "run": "ran", "see": "saw", "come": "came", "know": "knew", "write": "wrote",
+                  "begin": "began", "bring": "brought", "think": "thought", "build": "built", "spend": "spent",
+                  "have": "had", "be": "was", "do": "did", "put": "put", "cut": "cut", "set": "set", "let": "let",
+                  "quit": "quit", "shut": "shut", "hit": "hit", "cost": "cost", "lead": "led", "fight": "fought"}
+
+
+def past(verb: str) -> str:
+    if verb in IRREGULAR_PAST:
+        return IRREGULAR_PAST[verb]
+    if verb.endswith("e"):
+        return verb + "d"
+    if len(verb) > 2 and verb.endswith("y") and verb[-2] not in "aeiou":
+        return verb[:-1] + "ied"
+    return verb + "ed"
+
+
+def third_person(verb: str) -> str:
+    if verb in {"have"}:
+        return "has"
+    if verb.endswith(("s", "sh", "ch", "x", "z", "o")):
+        return verb + "es"
+    if len(verb) > 2 and verb.endswith("y") and verb[-2] not in "aeiou":
+        return verb[:-1] + "ies"
+    return verb + "s"
+
+
+def subject_length(tokens: list[str]) -> int:
+    """How many leading tokens form the subject: a determiner phrase or a run of capitalised words."""
+    if not tokens:
+        return 0
+    if tokens[0].lower() in DETERMINERS:
+        n = 2
+        while n < len(tokens) and tokens[n][:1].isupper():
+            n += 1
+        return min(n, len(tokens))
+    n = 0
+    while n < len(tokens) and (tokens[n][:1].isupper() or tokens[n][:1].isdigit()):
+        n += 1
+    return max(n, 1)
+
+
+def to_claim(question: str) -> tuple[str, bool]:
+    """("Chicago cooperated with ICE", True) for "Did Chicago cooperate with ICE?"; else (question, False)."""
+    tokens = question.rstrip(" ?.!").split()
+    if len(tokens) < 3 or tokens[0].lower() not in AUXILIARIES or not question.rstrip().endswith("?"):
+        return question.rstrip(" ?"), False
+    aux, rest = tokens[0].lower(), tokens[1:]
+    n = subject_length(rest)
+    subject, remainder = rest[:n], rest[n:]
+    if not remainder:
+        return question.rstrip(" ?"), True
+    if aux in {"did", "does", "do"}:
+        verb = remainder[0]
+        inflected = past(verb.lower()) if aux == "did" else third_person(verb.lower()) if aux == "does" else verb
+        words = subject + [inflected] + remainder[1:]
+    else:
+        words = subject + [aux] + remainder
+    claim = " ".join(words)
+    return claim[0].upper() + claim[1:], True
+
+
+def normalise(question: str) -> str:
+    question = re.sub(r"\s+", " ", question or "").strip()
+    if len(content_words(question)) == 0:
+        raise InputError("the question is empty; ask a question or state a claim, e.g. "
+                         "veracity check \"Did Chicago cooperate with ICE?\"")
+    if len(question) > 2000:
+        raise InputError(f"the question is {len(question)} characters long; keep it under 2,000")
+    return question
+
+
+def plan(question: str) -> Plan:
+    question = normalise(question)
+    claim, yes_no = to_claim(question)
+    keywords = [w for w in content_words(question) if w.lower() not in STOPWORDS]
+    names = entities(question)
+    queries = [question]
+    if claim.lower() != question.lower().rstrip(" ?"):
+        queries.append(claim)
+    queries.append(" ".join(dict.fromkeys(keywords)))
+    if names:
+        others = [w for w in keywords if not any(w in n.split() for n in names)]
+        queries.append(" ".join(dict.fromkeys(names + others[:3])))
+    if len(keywords) > 3:
+        queries.append(" ".join(sorted(keywords, key=len, reverse=True)[:3]))
+    unique = list(dict.fromkeys(q.strip() for q in queries if q.strip()))
+    while len(unique) < 3:
+        unique.append(f"{unique[0]} {['evidence', 'report'][len(unique) - 1]}")
+    is_open = not yes_no and (question.rstrip().endswith("?") or question.split()[0].lower() in OPEN_WORDS)
+    return Plan(question=question, claim=claim, is_yes_no=yes_no, queries=tuple(unique), entities=tuple(names),
+                is_open=is_open)
+
+
+OPEN_WORDS = frozenset("who whom whose what which when where why how".split())

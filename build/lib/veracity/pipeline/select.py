@@ -1,0 +1,90 @@
+"""select: evidence sentences by relevance to the queries, then diversity (maximal marginal relevance)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..text import words
+from ..types import Evidence
+from .gather import Gathered
+
+
+@dataclass(frozen=True)
+class Candidate:
+    evidence: Evidence
+    vector: np.ndarray
+
+
+def usable(sentence: str) -> bool:
+    n = len(words(sentence))
+    return 6 <= n <= 90 and sentence.rstrip()[-1:] in ".!?\"”’)'"
+
+
+INSTRUCTION_LIKE = re.compile(
+    r"\b(ignore|disregard|forget|override)\s+(all\s+|any\s+)?(your|previous|prior|earlier|above|the above|"
+    r"preceding|the previous|those|these)\s+(\w+\s+)?(instructions?|prompts?|rules|directions|guidelines)\b"
+    r"|\bsystem prompt\b|\byou are an? (ai|assistant|language model|chatbot)\b|\bas an ai\b"
+    r"|(^|\band\b|[.;:!]\s)\s*(say|state|report|conclude|write|answer)\s+(that\s+)?the claim is "
+    r"(true|false|correct|accurate|supported)",
+    re.IGNORECASE)
+
+
+def reads_as_instructions(sentence: str) -> bool:
+    """A source sentence addressed to a language model (a prompt injection). It is never used as evidence."""
+    return bool(INSTRUCTION_LIKE.search(sentence))
+
+
+def names_all(text: str, entities: tuple[str, ...]) -> bool:
+    """Whether a document mentions every name of the question (any word of 3+ letters of each name)."""
+    lowered = text.lower()
+    return all(any(w.lower() in lowered for w in name.split() if len(w) >= 3) or len(name) < 3 for name in entities)
+
+
+def candidates(gathered: Gathered, store, threshold: float, entities: tuple[str, ...] = ()) -> list[Candidate]:
+    hits = [h for h in gathered.hits if names_all(h.document.text, entities)]
+    gathered = Gathered(hits=tuple(hits), query_vectors=gathered.query_vectors)
+    vectors = store.sentence_vectors([h.passage.id for h in gathered.hits])
+    found: list[Candidate] = []
+    seen: set[tuple[int, int]] = set()
+    for hit in gathered.hits:
+        sv = vectors.get(hit.passage.id)
+        if sv is None:
+            continue
+        relevance = (sv @ gathered.query_vectors.T).max(axis=1)
+        for span, vec, rel in zip(hit.passage.sentences, sv, relevance):
+            quote = hit.document.text[span.start:span.end]
+            key = (hit.document.id, span.start)
+            if rel < threshold or key in seen or not usable(quote) or reads_as_instructions(quote):
+                continue
+            seen.add(key)
+            found.append(Candidate(Evidence(document=hit.document, start=span.start, end=span.end, quote=quote,
+                                            relevance=round(float(rel), 4)), vec))
+    found.sort(key=lambda c: (-c.evidence.relevance, c.evidence.document.id, c.evidence.start))
+    return found
+
+
+def select(gathered: Gathered, store, *, threshold: float, limit: int, per_document: int,
+           mmr_lambda: float, entities: tuple[str, ...] = ()) -> list[Candidate]:
+    pool = candidates(gathered, store, threshold, entities)
+    chosen: list[Candidate] = []
+    per_doc: dict[int, int] = {}
+    while pool and len(chosen) < limit:
+        best, best_score = None, -1e9
+        for c in pool:
+            if per_doc.get(c.evidence.document.id, 0) >= per_document:
+                continue
+            redundancy = max((float(c.vector @ s.vector) for s in chosen), default=0.0)
+            if redundancy > 0.95:  # the same sentence in a syndicated copy
+                continue
+            score = mmr_lambda * c.evidence.relevance - (1 - mmr_lambda) * redundancy
+            if score > best_score:
+                best, best_score = c, score
+        if best is None:
+            break
+        chosen.append(best)
+        pool.remove(best)
+        per_doc[best.evidence.document.id] = per_doc.get(best.evidence.document.id, 0) + 1
+    return chosen

@@ -1,0 +1,44 @@
+"""Report -> the terminal, with rich."""
+
+from __future__ import annotations
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.text import Text
+
+from ..types import Report
+from .text import ROLE_TAG, VERDICT_TITLE, cites, found_line, mode_line, source_line
+
+COLOURS = {"supported": "green", "refuted": "red", "mixed": "yellow", "not_enough_evidence": "blue"}
+
+
+def print_report(report: Report, console: Console | None = None) -> None:
+    console = console or Console()
+    head = Text()
+    head.append(f"{report.question}\n", style="bold")
+    head.append(f"Checked on {report.checked_on}\n", style="dim")
+    head.append("Searched for: " + "; ".join(f'"{q}"' for q in report.queries) + "\n", style="dim")
+    head.append(found_line(report) + "\n", style="dim")
+    head.append(mode_line(report), style="dim italic")
+    parts = [head]
+    if report.verdict:
+        v = report.verdict
+        parts.append(Text(f"\nVerdict: {VERDICT_TITLE[v.label]} ({v.confidence:.0%} confidence)",
+                          style=f"bold {COLOURS[v.label]}"))
+    parts.append(Text("\nExecutive summary", style="bold underline"))
+    parts.append(Text(f"{report.summary.text} {cites(report.summary.citations)}".strip()))
+    for i, f in enumerate(report.findings, 1):
+        tag = f"  [{ROLE_TAG[f.role]}]" if f.role else ""
+        parts.append(Text(f"\n{i}. {f.heading}{tag}", style="bold"))
+        parts.append(Text(" ".join(f"{s.text} {cites(s.citations)}" for s in f.sentences)))
+    parts.append(Text("\nBottom line", style="bold underline"))
+    parts.append(Text(f"{report.bottom_line.text} {cites(report.bottom_line.citations)}".strip()))
+    parts.append(Text("\nWant to dive deeper?", style="bold underline"))
+    parts += [Text(f"• {q}") for q in report.follow_up_questions]
+    if report.sources:
+        parts.append(Text("\nSources", style="bold underline"))
+        parts += [Text(source_line(s), style="dim") for s in report.sources]
+    for f in report.failures:
+        parts.append(Text(f"problem in {f.stage}: {f.message}", style="yellow"))
+    parts.append(Text(f"\ncheck {report.id}", style="dim"))
+    console.print(Panel(Group(*parts), title="veracity", expand=True))

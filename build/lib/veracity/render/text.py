@@ -1,0 +1,35 @@
+"""The report as plain blocks shared by the Markdown and terminal renderers."""
+
+from __future__ import annotations
+
+from ..types import Report
+
+ROLE_TAG = {"supporting": "supports the claim", "refuting": "contradicts the claim", "context": "context"}
+VERDICT_TITLE = {"supported": "Supported", "refuted": "Refuted", "mixed": "Mixed",
+                 "not_enough_evidence": "Not enough evidence"}
+
+
+def cites(numbers) -> str:
+    return " ".join(f"[{n}]" for n in numbers)
+
+
+def found_line(report: Report) -> str:
+    n = len(report.sources)
+    return f"Found {n} source{'s' if n != 1 else ''} ({report.independent_sources} independent)"
+
+
+def mode_line(report: Report) -> str:
+    """How the prose was written: quoted from the sources, or by a model and then checked sentence by sentence."""
+    if report.mode == "llm" and report.llm is not None:
+        return (f"Written by {report.llm.model}; every sentence was checked against the passages it cites "
+                f"({report.llm.calls} model calls, {report.llm.tokens_in + report.llm.tokens_out} tokens)")
+    return "Every finding sentence is quoted from the source it cites"
+
+
+def source_line(s) -> str:
+    bits = [s.title]
+    if s.publisher:
+        bits.append(s.publisher)
+    if s.published:
+        bits.append(s.published)
+    return f"[{s.id}] " + " · ".join(bits) + f" — {s.location}"

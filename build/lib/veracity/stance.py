@@ -1,0 +1,50 @@
+"""Claim/evidence stance: supports, refutes or neutral, from the cross-encoder trained in training/."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import numpy as np
+
+from . import onnx_model
+from .embed import batches_by_length
+from .types import STANCE_LABELS, Stance
+
+MODEL_PATH = onnx_model.MODELS / "stance-int8.onnx"
+MODEL_SHA256 = "127ced96a7ea5aef04f0fab1593fe3bb3831cbf41fdcda3521f8fd64da0e33e8"
+
+
+class StanceModel(Protocol):
+    name: str
+
+    def score(self, claim: str, evidence: list[str]) -> list[Stance]:
+        """One Stance per evidence text, toward the claim."""
+
+
+class MiniLMStance:
+    name = "veracity-stance-minilm-int8-v2"
+
+    def __init__(self, max_length: int = 128, batch_size: int = 16) -> None:
+        self.max_length = max_length
+        self.batch_size = batch_size
+
+    def probabilities(self, pairs: list[tuple[str, str]]) -> np.ndarray:
+        """Softmax scores (rows: pairs of (claim, evidence); columns: STANCE_LABELS)."""
+        out = np.zeros((len(pairs), len(STANCE_LABELS)), dtype=np.float32)
+        if not pairs:
+            return out
+        sess = onnx_model.session(str(MODEL_PATH), MODEL_SHA256)
+        tok = onnx_model.tokenizer(self.max_length, pair=True)
+        encodings = tok.encode_batch([(evidence, claim) for claim, evidence in pairs])
+        for rows, feed in batches_by_length(encodings, self.batch_size):
+            logits = sess.run(None, feed)[0]
+            logits = logits - logits.max(axis=1, keepdims=True)
+            probs = np.exp(logits)
+            out[rows] = probs / probs.sum(axis=1, keepdims=True)
+        return out
+
+    def score(self, claim: str, evidence: list[str]) -> list[Stance]:
+        probs = self.probabilities([(claim, e) for e in evidence])
+        return [Stance(label=STANCE_LABELS[int(p.argmax())],
+                       scores={label: round(float(v), 4) for label, v in zip(STANCE_LABELS, p)})
+                for p in probs]

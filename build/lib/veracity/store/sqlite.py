@@ -1,0 +1,284 @@
+"""The default store: one SQLite file with FTS5 for lexical search and float32 blobs for dense search."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import sqlite3
+import stat
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import InputError, StoreError
+from ..ingest.dedupe import similarity
+from ..text import content_words
+from ..types import Document, Passage, Span
+from .base import CheckRecord, NewDocument
+
+SCHEMA_VERSION = 2  # 2: the full-text index holds each passage's title; MinHash band index for near-duplicates
+BANDS = 16  # MinHash bands of 4 rows: a pair at Jaccard 0.5 / 0.6 / 0.8 becomes a candidate with p 0.64 / 0.89 / 1.0
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (
+    id INTEGER PRIMARY KEY, content_hash TEXT NOT NULL UNIQUE, title TEXT NOT NULL, location TEXT NOT NULL,
+    publisher TEXT, published TEXT, grp INTEGER NOT NULL, text TEXT NOT NULL, signature BLOB NOT NULL,
+    ingested_at TEXT NOT NULL DEFAULT (datetime('now')));
+CREATE TABLE IF NOT EXISTS passages (
+    id INTEGER PRIMARY KEY, document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    start INTEGER NOT NULL, "end" INTEGER NOT NULL, text TEXT NOT NULL, sentences TEXT NOT NULL,
+    vector BLOB NOT NULL, sentence_vectors BLOB NOT NULL);
+CREATE INDEX IF NOT EXISTS passages_document ON passages(document_id);
+CREATE INDEX IF NOT EXISTS documents_grp ON documents(grp);
+CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
+    title, text, content='', tokenize='porter unicode61 remove_diacritics 2');
+CREATE TABLE IF NOT EXISTS minhash_bands (
+    key INTEGER NOT NULL, document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE);
+CREATE INDEX IF NOT EXISTS minhash_bands_key ON minhash_bands(key);
+CREATE TABLE IF NOT EXISTS checks (
+    id TEXT PRIMARY KEY, question TEXT NOT NULL, created_at TEXT NOT NULL, verdict TEXT,
+    report TEXT NOT NULL);
+"""
+
+
+def fts_query(text: str) -> str:
+    """An OR query of the content words; long words also match by prefix to forgive typos."""
+    terms: list[str] = []
+    for word in content_words(text):
+        word = re.sub(r"[^\w]", "", word.lower())
+        if not word:
+            continue
+        terms.append(f'"{word}"')
+        if len(word) >= 7:
+            terms.append(f"{word[:5]}*")
+    return " OR ".join(dict.fromkeys(terms))
+
+
+def band_keys(signature: np.ndarray) -> list[int]:
+    """One signed 64-bit key per MinHash band (the band's number and its rows, hashed)."""
+    rows = len(signature) // BANDS
+    data = signature.astype(np.uint64)
+    return [int.from_bytes(hashlib.blake2b(bytes([b]) + data[b * rows:(b + 1) * rows].tobytes(), digest_size=8).digest(),
+                           "little", signed=True) for b in range(BANDS)]
+
+
+class SqliteStore:
+    def __init__(self, path: str | os.PathLike, *, create: bool = True, dimension: int = 384) -> None:
+        self.path = str(path)
+        self.dimension = dimension
+        target = Path(path)
+        if not target.parent.exists():
+            raise InputError(f"store directory {target.parent} does not exist; create it or give another --db")
+        if not target.exists() and not create:
+            raise InputError(f"no store at {target}; run `veracity ingest` first or give another --db")
+        self.read_only = target.exists() and not (target.stat().st_mode & stat.S_IWUSR and os.access(self.path, os.W_OK))
+        try:
+            uri = f"file:{target.resolve()}?mode=ro" if self.read_only else f"file:{target.resolve()}"
+            self.db = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+            self.db.execute("PRAGMA foreign_keys = ON")
+            self.db.execute("PRAGMA busy_timeout = 5000")
+            if not self.read_only:
+                self._migrate()
+            else:
+                self._check_schema()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot open store {self.path}: {exc}; is it a veracity store?", backend="sqlite") from exc
+        self._matrix: np.ndarray | None = None
+        self._matrix_ids: np.ndarray | None = None
+        self._matrix_key: tuple | None = None
+
+    # -- schema -------------------------------------------------------------------------------
+    def _migrate(self) -> None:
+        with self._transaction():
+            for statement in SCHEMA.split(";"):
+                if statement.strip():
+                    self.db.execute(statement)
+            self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+            if self.db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == "1":
+                # 1 -> 2: rebuild the full-text index with the document title of every passage
+                self.db.execute("DROP TABLE passages_fts")
+                self.db.execute(SCHEMA[SCHEMA.index("CREATE VIRTUAL TABLE"):SCHEMA.index(";", SCHEMA.index("CREATE VIRTUAL TABLE"))])
+                self.db.execute("INSERT INTO passages_fts (rowid, title, text) SELECT p.id, d.title, p.text "
+                                "FROM passages p JOIN documents d ON d.id = p.document_id")
+                for doc_id, blob in self.db.execute("SELECT id, signature FROM documents").fetchall():
+                    self.db.executemany("INSERT INTO minhash_bands (key, document_id) VALUES (?, ?)",
+                                        [(k, doc_id) for k in band_keys(np.frombuffer(blob, dtype=np.uint64))])
+                self.db.execute("UPDATE meta SET value=? WHERE key='schema_version'", (str(SCHEMA_VERSION),))
+        self._check_schema()
+
+    def _check_schema(self) -> None:
+        row = self.db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+        if row is None or int(row[0]) != SCHEMA_VERSION:
+            raise StoreError(f"store {self.path} has schema {row and row[0]}, this veracity reads {SCHEMA_VERSION}"
+                             + ("; open it once writable (any veracity command) to upgrade it"
+                                if row and int(row[0]) < SCHEMA_VERSION else ""), backend="sqlite")
+
+    @contextmanager
+    def _transaction(self):
+        """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK when the block raises."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def _writable(self) -> None:
+        if self.read_only:
+            raise StoreError(f"store {self.path} is read-only; make it writable or give another --db", backend="sqlite")
+
+    # -- documents ----------------------------------------------------------------------------
+    def has_document(self, content_hash: str) -> bool:
+        return self.db.execute("SELECT 1 FROM documents WHERE content_hash=?", (content_hash,)).fetchone() is not None
+
+    def _group_for(self, signature: np.ndarray, threshold: float) -> int | None:
+        """The independence group of the most similar stored document, if similar enough. Candidates come from
+        the MinHash band index (documents that agree with this one on every row of some band), so the cost
+        does not grow with the collection; their signatures are then compared in full."""
+        keys = band_keys(signature)
+        rows = self.db.execute(
+            f"SELECT d.id, d.grp, d.signature FROM documents d WHERE d.id IN (SELECT document_id FROM minhash_bands "
+            f"WHERE key IN ({','.join('?' * len(keys))})) ORDER BY d.id", keys).fetchall()
+        if not rows:
+            return None
+        sims = similarity(signature, np.stack([np.frombuffer(r[2], dtype=np.uint64) for r in rows]))
+        best = int(np.argmax(sims))
+        return int(rows[best][1]) if sims[best] >= threshold else None
+
+    def add_document(self, doc: NewDocument, near_duplicate_jaccard: float) -> int:
+        """Insert a document with its passages, index entries and vectors in one transaction."""
+        return self.add_documents([doc], near_duplicate_jaccard)[0]
+
+    def add_documents(self, docs: list[NewDocument], near_duplicate_jaccard: float) -> list[int]:
+        """Insert documents in one transaction: all of them are written, or none (a rerun adds the rest)."""
+        self._writable()
+        try:
+            with self._transaction():
+                ids = [self._insert(doc, near_duplicate_jaccard) for doc in docs]
+            return ids
+        except BaseException as exc:
+            if isinstance(exc, sqlite3.DatabaseError):
+                if "readonly" in str(exc):
+                    raise StoreError(f"store {self.path} is read-only; make it writable or give another --db",
+                                     backend="sqlite") from exc
+                raise StoreError(f"cannot write to store {self.path}: {exc}", backend="sqlite") from exc
+            raise
+
+    def _insert(self, doc: NewDocument, near_duplicate_jaccard: float) -> int:
+        group = self._group_for(doc.signature, near_duplicate_jaccard)
+        cur = self.db.execute(
+            "INSERT INTO documents (content_hash, title, location, publisher, published, grp, text, signature)"
+            " VALUES (?, ?, ?, ?, ?, COALESCE(?, (SELECT COALESCE(MAX(grp), 0) + 1 FROM documents)), ?, ?)",
+            (doc.content_hash, doc.title, doc.location, doc.publisher, doc.published, group, doc.text,
+             doc.signature.astype(np.uint64).tobytes()))
+        doc_id = int(cur.lastrowid)
+        for (start, end, spans), vector, svecs in zip(doc.passages, doc.passage_vectors, doc.sentence_vectors):
+            text = doc.text[start:end]
+            cur = self.db.execute(
+                'INSERT INTO passages (document_id, start, "end", text, sentences, vector, sentence_vectors)'
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (doc_id, start, end, text, json.dumps([[s.start, s.end] for s in spans]),
+                 vector.astype(np.float32).tobytes(), svecs.astype(np.float16).tobytes()))
+            self.db.execute("INSERT INTO passages_fts (rowid, title, text) VALUES (?, ?, ?)",
+                            (cur.lastrowid, doc.title, text))
+        self.db.executemany("INSERT INTO minhash_bands (key, document_id) VALUES (?, ?)",
+                            [(k, doc_id) for k in band_keys(doc.signature)])
+        return doc_id
+
+    def documents(self, ids: list[int]) -> dict[int, Document]:
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self.db.execute(
+            f"SELECT id, title, location, publisher, published, content_hash, grp, text FROM documents"
+            f" WHERE id IN ({marks})", list(ids)).fetchall()
+        return {r[0]: Document(id=r[0], title=r[1], location=r[2], publisher=r[3], published=r[4],
+                               content_hash=r[5], group=r[6], text=r[7]) for r in rows}
+
+    def passages(self, ids: list[int]) -> dict[int, Passage]:
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self.db.execute(
+            f'SELECT id, document_id, start, "end", text, sentences FROM passages WHERE id IN ({marks})',
+            list(ids)).fetchall()
+        return {r[0]: Passage(id=r[0], document_id=r[1], start=r[2], end=r[3], text=r[4],
+                              sentences=tuple(Span(a, b) for a, b in json.loads(r[5]))) for r in rows}
+
+    # -- search -------------------------------------------------------------------------------
+    def lexical(self, query: str, limit: int) -> list[tuple[int, float]]:
+        match = fts_query(query)
+        if not match:
+            return []
+        rows = self.db.execute(
+            "SELECT rowid, -bm25(passages_fts) AS score FROM passages_fts WHERE passages_fts MATCH ?"
+            " ORDER BY bm25(passages_fts), rowid LIMIT ?", (match, limit)).fetchall()
+        return [(int(r[0]), float(r[1])) for r in rows]
+
+    def _load_matrix(self) -> None:
+        key = self.db.execute("SELECT COUNT(*), COALESCE(MAX(id), 0) FROM passages").fetchone()
+        if self._matrix_key == key:
+            return
+        rows = self.db.execute("SELECT id, vector FROM passages ORDER BY id").fetchall()
+        self._matrix_ids = np.array([r[0] for r in rows], dtype=np.int64)
+        self._matrix = (np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(len(rows), self.dimension)
+                        if rows else np.zeros((0, self.dimension), dtype=np.float32))
+        self._matrix_key = key
+
+    def dense(self, vector: np.ndarray, limit: int) -> list[tuple[int, float]]:
+        """Brute-force inner product over all passage vectors (exact)."""
+        self._load_matrix()
+        if self._matrix is None or len(self._matrix) == 0:
+            return []
+        scores = self._matrix @ vector.astype(np.float32)
+        k = min(limit, len(scores))
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.lexsort((self._matrix_ids[top], -scores[top]))]
+        return [(int(self._matrix_ids[i]), float(scores[i])) for i in top]
+
+    def sentence_vectors(self, passage_ids: list[int]) -> dict[int, np.ndarray]:
+        if not passage_ids:
+            return {}
+        marks = ",".join("?" * len(passage_ids))
+        rows = self.db.execute(f"SELECT id, sentence_vectors FROM passages WHERE id IN ({marks})",
+                               list(passage_ids)).fetchall()
+        return {r[0]: np.frombuffer(r[1], dtype=np.float16).reshape(-1, self.dimension).astype(np.float32)
+                for r in rows}
+
+    # -- checks -------------------------------------------------------------------------------
+    def save_check(self, record: CheckRecord) -> None:
+        self._writable()
+        try:
+            with self._transaction():
+                self.db.execute("INSERT OR REPLACE INTO checks VALUES (?, ?, ?, ?, ?)",
+                                (record.id, record.question, record.created_at, record.verdict, record.report_json))
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"cannot save the check to {self.path}: {exc}", backend="sqlite") from exc
+
+    def checks(self, limit: int) -> list[CheckRecord]:
+        rows = self.db.execute("SELECT id, question, created_at, verdict, report FROM checks"
+                               " ORDER BY created_at DESC, id LIMIT ?", (limit,)).fetchall()
+        return [CheckRecord(*r) for r in rows]
+
+    def check(self, check_id: str) -> CheckRecord:
+        rows = self.db.execute("SELECT id, question, created_at, verdict, report FROM checks WHERE id LIKE ?"
+                               " ORDER BY id LIMIT 2", (check_id + "%",)).fetchall()
+        if not rows:
+            raise InputError(f"no check with id {check_id!r}; `veracity history` lists them")
+        if len(rows) > 1:
+            raise InputError(f"check id {check_id!r} is ambiguous; give more characters")
+        return CheckRecord(*rows[0])
+
+    def counts(self) -> dict[str, int]:
+        one = lambda sql: int(self.db.execute(sql).fetchone()[0])
+        return {"documents": one("SELECT COUNT(*) FROM documents"),
+                "groups": one("SELECT COUNT(DISTINCT grp) FROM documents"),
+                "passages": one("SELECT COUNT(*) FROM passages"),
+                "checks": one("SELECT COUNT(*) FROM checks")}
+
+    def close(self) -> None:
+        self.db.close()

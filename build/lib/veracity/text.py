@@ -1,0 +1,136 @@
+"""Plain-text helpers shared by ingest and the pipeline: boilerplate, sentences, key words."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from .types import Span
+
+STOPWORDS = frozenset("""
+a about above after again against all also am an and any are as at be because been before being below
+between both but by can could did do does doing done down during each few for from further had has have
+having he her here hers herself him himself his how i if in into is it its itself just me more most my
+myself no nor not now of off on once only or other our ours ourselves out over own same she should so some
+such than that the their theirs them themselves then there these they this those through to too under until
+up very was we were what when where which while who whom why will with would you your yours yourself
+yourselves said says say according one two new also many much still even ever really
+""".split())
+
+_LIST_HEAD = re.compile(r"^\s*(read more|related( articles| stories)?|also read|recommended( for you)?|"
+                        r"more from [\w .]+|trending|popular)\s*:?\s*$", re.IGNORECASE)
+_GLOSSARY_HEAD = re.compile(r"^\s*(learn today|glossary|key terms|definitions)\s*:?\s*$", re.IGNORECASE)
+_GLOSSARY_ITEM = re.compile(r"^[^→\n]{1,90}\s(→|=>)\s")
+_BYLINE = re.compile(r"^\s*[—–-]?\s*by\s+[A-Z][\w.&' -]{1,60}$", re.IGNORECASE)
+_PROMO = re.compile(r"(donat(e|ion)|subscribe|newsletter|sign up for|supporters|keep [\w ]+ independent|"
+                    r"loading\.\.\.|advertisement|cookie)", re.IGNORECASE)
+_CREDIT = re.compile(r"^\s*[A-Z][\w.'-]+(\s[A-Z][\w.'-]+){0,3}\s?/\s?[A-Z][\w.' -]{1,40}$")
+_LIST_ITEM = re.compile(r"^\s*([•*▪◦·-]|\d+[.)])\s+")
+
+
+def boilerplate_lines(lines: list[str]) -> set[int]:
+    """Indexes of lines that are navigation, link lists, glossary boxes, bylines or promotion."""
+    drop: set[int] = set()
+    in_list = False
+    for i, line in enumerate(lines):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if _LIST_HEAD.match(stripped) or _GLOSSARY_HEAD.match(stripped):
+            drop.add(i)
+            in_list = True
+            continue
+        short = len(stripped.split()) <= 16 and not stripped.endswith((".", "?", "!", "”", '"'))
+        if in_list and (_LIST_ITEM.match(stripped) or _GLOSSARY_ITEM.match(stripped) or short):
+            drop.add(i)
+            continue
+        in_list = False
+        if _GLOSSARY_ITEM.match(stripped) or _BYLINE.match(stripped) or _CREDIT.match(stripped) or _PROMO.search(stripped) and len(stripped) < 300:
+            drop.add(i)
+    return drop
+
+
+def clean_text(text: str) -> str:
+    """Drop boilerplate lines; every kept line stays exactly as the source has it."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+    lines = text.split("\n")
+    drop = boilerplate_lines(lines)
+    kept = [line.rstrip() for i, line in enumerate(lines) if i not in drop]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip()
+
+
+@lru_cache(maxsize=1)
+def _segmenter():
+    import pysbd
+
+    return pysbd.Segmenter(language="en", clean=False)
+
+
+def sentence_spans(text: str) -> list[Span]:
+    """Sentences as character spans into text; pysbd runs per paragraph (it is slow on long texts)."""
+    spans: list[Span] = []
+    offset = 0
+    for paragraph in text.split("\n"):
+        if paragraph.strip():
+            pieces = _segmenter().segment(paragraph) if len(paragraph) > 1 else [paragraph]
+            cursor = 0
+            for piece in pieces:
+                piece = piece.strip()
+                if not piece:
+                    continue
+                at = paragraph.find(piece, cursor)
+                if at < 0:
+                    continue
+                spans.append(Span(offset + at, offset + at + len(piece)))
+                cursor = at + len(piece)
+        offset += len(paragraph) + 1
+    return spans
+
+
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.-]*[A-Za-z0-9]|[A-Za-z0-9]")
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+def content_words(text: str) -> list[str]:
+    return [w for w in words(text) if w.lower() not in STOPWORDS and len(w) > 1]
+
+
+LEADING_FUNCTION_WORDS = frozenset(
+    "a an the this that these those in on at of for from to by with when if but and or so as after before since "
+    "while why how what who whom whose where which can could should would will may might must".split())
+
+
+def entities(text: str) -> list[str]:
+    """Runs of capitalised words (and all-caps acronyms). At the start of the sentence a function word is cut
+    ("The Chicago Police" -> "Chicago Police") and a lone ordinary word is skipped ("Several studies ..."):
+    a capital there says nothing about being a name."""
+    found: list[str] = []
+    run: list[str] = []
+    tokens = words(text)
+    starts_at_zero = False
+    for i, token in enumerate(tokens):
+        if token[0].isupper() and token.lower() not in {"did", "does", "do", "is", "are", "was", "were", "has", "have"}:
+            starts_at_zero = starts_at_zero or (i == 0)
+            run.append(token)
+        else:
+            if run:
+                found.append(" ".join(run))
+            run = []
+    if run:
+        found.append(" ".join(run))
+    if starts_at_zero and found:
+        first = found[0].split()
+        if first[0].lower() in LEADING_FUNCTION_WORDS:
+            first = first[1:]
+        elif len(first) == 1 and not distinctive(first[0]):
+            first = []
+        found = ([" ".join(first)] if first else []) + found[1:]
+    return found
+
+
+def distinctive(token: str) -> bool:
+    """A name even at the start of a sentence: an acronym, a digit or a capital inside (ICE, COVID-19, McDonald)."""
+    return any(c.isdigit() for c in token) or any(c.isupper() for c in token[1:])
