@@ -31,6 +31,7 @@ def check(engine: Engine, llm, question: str = QUESTION):
 def quotes_match(engine: Engine, report) -> None:
     """Every evidence quote is the source's stored text at its offsets, and every [n] names a source."""
     numbers = {s.id: s for s in report.sources}
+    assert set(report.summary.citations) <= set(numbers) and set(report.bottom_line.citations) <= set(numbers)
     for f in report.findings:
         for s in f.sentences:
             assert s.citations and set(s.citations) <= set(numbers)
@@ -64,6 +65,20 @@ def test_unsupported_sentence_is_rewritten_once_then_dropped(demo_engine):
     assert "1999" not in text and "Emanuel" not in report.summary.text
     assert any("dropped a written sentence" in f.message and "1999" in f.message for f in report.failures)
     assert report.llm.calls == 3 and report.llm.stages["rewrite"]["calls"] == 1
+    quotes_match(demo_engine, report)
+
+
+def test_summary_may_cite_a_source_that_no_finding_sentence_cites(demo_engine):
+    def summary_only(prompt):
+        out = faithful(prompt)
+        findings = evidence_lines(prompt)
+        last = findings[-1][-1]  # a source the findings below will not cite
+        out["summary"] = [f"{last[1].rstrip('.')} [{last[0]}]."]
+        out["findings"] = [{"heading": "What the sources report", "sentences": [f"{f[0][1].rstrip('.')} [{f[0][0]}]."]}
+                           for f in findings]
+        return out
+
+    report = check(demo_engine, ScriptedLLM(answer(PLAN), answer(summary_only), answer({"sentences": []})))
     quotes_match(demo_engine, report)
 
 

@@ -108,6 +108,8 @@ def run_check(question: str, *, store, embedder, stance_model, settings, as_of: 
             written = None
     timer.lap("verify")
     used = {n for f in finding_list for s in f.sentences for n in s.citations}
+    if written is not None:  # the model's summary and bottom line may cite a source no finding sentence cites
+        used |= {n for t in (written.summary, written.bottom_sentence) if t is not None for n in t.citations}
     sources = {k: v for k, v in sources.items() if v.id in used}
     kept_groups = [g for g in groups if any(sources.get(c.evidence.document.id) for c in g[2])]
     if finding_list:
