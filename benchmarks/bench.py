@@ -72,6 +72,17 @@ def main() -> None:
     result["ingest"] = {"documents": s.added, "passages": s.passages, "seconds": round(elapsed, 1),
                         "documents_per_s": round(s.added / elapsed, 1), "passages_per_s": round(s.passages / elapsed, 1)}
 
+    # ingest throughput on short documents (CheckThat! Snopes claims: one passage each)
+    claims = [json.loads(line) for line in (args.data / "bench/checkthat2022-task2a-en/vclaims.jsonl").open()][:2000]
+    short = work / "claims.jsonl"
+    short.write_text("\n".join(json.dumps({"title": c["title"], "text": c["vclaim"], "url": f"ct:{c['vclaim_id']}"})
+                               for c in claims) + "\n")
+    t = time.perf_counter()
+    s2 = Engine(Settings.load(db=work / "claims.db")).ingest([short])
+    elapsed = time.perf_counter() - t
+    result["ingest_short"] = {"documents": s2.added, "passages": s2.passages, "seconds": round(elapsed, 1),
+                              "passages_per_s": round(s2.passages / elapsed, 1)}
+
     # search latency over the same collection, with queries from SciFact
     queries = [json.loads(line)["text"] for line in (args.data / "bench/scifact/beir/queries.jsonl").open()][:200]
     for mode in ("lexical", "dense", "hybrid"):
