@@ -338,3 +338,5 @@ def test_long_text_is_split_into_check_worthy_claims(demo_engine):
     report = check(demo_engine, llm, text)
     assert report.claim == plan["claim"] and report.claims[1] == "Chicago has been a sanctuary city since 1985"
     assert "check-worthy" in llm.requests[0][-1].content
+    assert not report.nothing_found and "Drubi arrest records ICE" in report.queries
+    assert report.verdict.label == "supported"  # the main claim, judged by the stance model

@@ -18,6 +18,7 @@ from ..errors import LLMError
 from ..llm import Ledger, Message, ask
 from ..text import content_words
 from ..types import CitedText, Evidence, Failure, Finding, Plan, Sentence, Source
+from .plan import plan as make_plan
 from .select import Candidate, reads_as_instructions
 from .verify import check_written, missing_facts
 
@@ -92,9 +93,11 @@ def refine(plan: Plan, llm, ledger: Ledger, max_queries: int = 7) -> Plan:
             extra.append(q)
     queries = (*plan.queries, *extra)[:max(max_queries, len(plan.queries))]
     claims = tuple(c.strip() for c in out.claims if 10 <= len(c.strip()) <= 300)
-    if long_text and out.claim.strip():
-        return Plan(question=plan.question, claim=out.claim.strip(), is_yes_no=False, queries=queries,
-                    entities=plan.entities, is_open=False, claims=claims)
+    if long_text and len(content_words(out.claim)) >= 2:  # judge the main claim; the pasted text stays the question
+        core = make_plan(out.claim.strip()[:300])
+        queries = tuple(dict.fromkeys([*core.queries, *extra]))[:max(max_queries, len(core.queries))]
+        return Plan(question=plan.question, claim=core.claim, is_yes_no=False, queries=queries,
+                    entities=core.entities, is_open=False, claims=claims)
     return Plan(question=plan.question, claim=plan.claim, is_yes_no=plan.is_yes_no, queries=queries,
                 entities=plan.entities, is_open=plan.is_open, claims=claims)
 
