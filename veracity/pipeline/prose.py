@@ -51,7 +51,7 @@ class ReportOut(BaseModel):
 
 
 class StanceOut(BaseModel):
-    stances: list[Literal["supports", "refutes", "neutral"]] = Field(max_length=24)
+    stances: list[Literal["supports", "refutes", "neutral"]] = Field(max_length=64)
 
 
 class RewriteOut(BaseModel):
