@@ -127,3 +127,17 @@ def test_in_process_gguf_backend(llama_server, demo_db_copy):
     assert engine.llm.name == "gemma-3-270m-q4_k_m.gguf" and engine.llm.ping().endswith("in this process")
     assert report.llm.calls <= 2 and report.llm.tokens_in > 0
     assert report.findings and report.summary.text and report.verdict is not None
+
+
+def test_second_opinion_from_a_real_server(llama_server, demo_db_copy):
+    """--llm-stance second: the grammar-constrained labels of a real model land in verdict.second_opinion."""
+    from veracity.engine import Engine
+    from veracity.settings import Settings
+
+    engine = Engine(Settings.load(db=demo_db_copy, llm=llama_server, llm_model="gemma3-270m", llm_stance="second",
+                                  max_evidence=3))
+    report = engine.check("Chicago police sent ICE the arrest records of Eduardo Drubi's gun case", save=False)
+    second = report.verdict.second_opinion
+    assert second is not None, [f.message for f in report.failures]
+    assert len(second["stances"]) == sum(report.verdict.stance_counts.values()) > 0
+    assert set(second["stances"]) <= {"supports", "refutes", "neutral"} and report.llm.stages["stance"]["calls"] >= 1
