@@ -73,7 +73,7 @@ class Checked:
     text: str  # without the [n] markers
     citations: tuple[int, ...]
     support: float  # p(supports) of the best premise among the cited passages, 0 when none could be checked
-    evidence: tuple[EvidenceRef, ...]  # every cited sentence, best support first
+    evidence: tuple[EvidenceRef, ...]  # every cited sentence, in citation order
     problem: str | None  # why it fails, or None
 
 
@@ -92,10 +92,8 @@ def check_written(text: str, quotes: dict[int, list[Evidence]], stance_model, th
     stances = stance_model.score(clean, premises)
     supports = [s.scores["supports"] for s in stances]
     support = round(max(supports), 4)
-    order = sorted(range(len(cited)), key=lambda i: -supports[i])  # the cited sentences, best support first
-    refs = tuple(EvidenceRef(source=next(n for n in numbers if any(e is cited[i] for e in quotes[n])),
-                             quote=cited[i].quote, start=cited[i].start, end=cited[i].end, stance=cited[i].stance)
-                 for i in order)
+    refs = tuple(EvidenceRef(source=n, quote=e.quote, start=e.start, end=e.end, stance=e.stance)
+                 for n in numbers for e in quotes[n])  # in citation order, so a re-check sees the same premises
     missing = missing_facts(clean, " ".join(e.quote for e in cited))
     if missing:
         return Checked(clean, numbers, support, refs, f"“{missing[0]}” is not in the cited passages")
