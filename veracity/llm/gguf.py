@@ -17,7 +17,8 @@ class LlamaCppInProcess:
         try:
             from llama_cpp import Llama
         except ImportError as exc:
-            raise ConfigError("the in-process GGUF backend needs llama-cpp-python: pip install 'veracity[gguf]'") from exc
+            raise ConfigError("the in-process GGUF backend needs llama-cpp-python: "
+                              "pip install 'veracity[gguf]'") from exc
         self.name = path.name
         try:
             self._llama = Llama(model_path=str(path), n_ctx=n_ctx, n_threads=os.cpu_count(), verbose=False)
@@ -36,7 +37,8 @@ class LlamaCppInProcess:
         choice = out["choices"][0]
         usage = out.get("usage") or {}
         return Completion(text=choice["message"].get("content") or "", tokens_in=usage.get("prompt_tokens", 0),
-                          tokens_out=usage.get("completion_tokens", 0), finish_reason=choice.get("finish_reason") or "stop")
+                          tokens_out=usage.get("completion_tokens", 0),
+                          finish_reason=choice.get("finish_reason") or "stop")
 
     def ping(self) -> str:
         return f"{self.name} is loaded in this process"

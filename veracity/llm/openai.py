@@ -1,8 +1,8 @@
 """Any OpenAI-compatible chat server: Ollama, llama.cpp, vLLM, LM Studio, or a hosted API.
 
 Structured output is asked for the standard way (response_format json_schema). Servers that only know
-the older {"type": "json_object", "schema": ...} form (llama-cpp-python's server) reject that with a
-4xx answer (llama-cpp-python: a 500 naming json_object); the client then switches to the older form for the rest of the session.
+the older {"type": "json_object", "schema": ...} form reject that with a 4xx answer (llama-cpp-python's
+server: a 500 naming json_object); the client then switches to the older form for the rest of the session.
 """
 
 from __future__ import annotations

@@ -11,14 +11,14 @@ from .. import __version__
 from ..errors import LLMError
 from ..llm import Ledger
 from ..stance import MiniLMStance
-from ..types import CitedText, Failure, LLMUsage, Report, Stance, Verdict
+from ..types import STANCE_LABELS, CitedText, Failure, LLMUsage, Report, Stance, Verdict
 from . import judge as judging
 from . import prose
 from . import write as writing
 from .gather import gather
 from .organise import organise
 from .plan import plan as make_plan
-from .select import reads_as_instructions, select
+from .select import instruction_sentences, select
 from .verify import verify
 
 
@@ -59,11 +59,13 @@ def run_check(question: str, *, store, embedder, stance_model, settings, as_of: 
     timer.lap("plan")
     gathered = gather(p, store=store, embedder=embedder, per_query=settings.gather_per_query)
     timer.lap("gather")
+    injected = instruction_sentences(gathered.hits)
     chosen = select(gathered, store, threshold=settings.relevance_threshold, limit=settings.max_evidence,
                     per_document=settings.max_per_document, mmr_lambda=settings.mmr_lambda,
-                    entities=p.entities)
+                    entities=p.entities, injected=injected)
     chosen = [c for c in chosen if judging.in_time(c.evidence, as_of)]
-    failures += ignored_instructions(gathered)
+    failures += [Failure("select", f"ignored text in “{title}” that reads as instructions to an AI model (a prompt "
+                                   "injection), not as evidence") for title in dict.fromkeys(injected.values())]
     timer.lap("select")
     counts = store.counts()
     searched = (f"{len(p.queries)} queries over {counts['documents']} documents"
@@ -88,7 +90,7 @@ def run_check(question: str, *, store, embedder, stance_model, settings, as_of: 
     draft = None
     if llm is not None and finding_list:
         try:
-            draft = prose.write(p, verdict_line(p, verdict), groups, {d: s.id for d, s in sources.items()}, llm,
+            draft = prose.write(p, verdict_line(verdict), groups, {d: s.id for d, s in sources.items()}, llm,
                                 ledger)
         except LLMError as exc:
             failures.append(Failure("write", f"the LLM could not write the report ({exc}); it was written "
@@ -159,8 +161,8 @@ def llm_stance(claim, chosen, verdict, mode: str, llm, ledger, searched: str, fa
         return chosen, verdict
     model_labels = [c.evidence.stance.label for c in chosen]
     agreement = round(sum(a == b for a, b in zip(labels, model_labels)) / len(labels), 3)
-    by_llm = [replace(c, evidence=replace(c.evidence, stance=Stance(label, {k: float(k == label) for k in
-                                                                           ("supports", "refutes", "neutral")})))
+    by_llm = [replace(c, evidence=replace(c.evidence, stance=Stance(label, {k: float(k == label)
+                                                                           for k in STANCE_LABELS})))
               for c, label in zip(chosen, labels)]
     llm_verdict = judging.verdict(claim, [c.evidence for c in by_llm], searched=searched)
     if mode == "second":
@@ -173,21 +175,10 @@ def llm_stance(claim, chosen, verdict, mode: str, llm, ledger, searched: str, fa
                                            "agreement": agreement})
 
 
-def verdict_line(p, verdict) -> str:
+def verdict_line(verdict) -> str:
     if verdict is None:
         return "none (the verdict was not computed)"
     return f"{verdict.label} ({verdict.confidence:.0%}): {verdict.rationale}"
-
-
-def ignored_instructions(gathered) -> list[Failure]:
-    """One notice per document whose gathered passages hold sentences addressed to a language model."""
-    titles = {}
-    for h in gathered.hits:
-        for span in h.passage.sentences:
-            if reads_as_instructions(h.document.text[span.start:span.end]):
-                titles.setdefault(h.document.id, h.document.title)
-    return [Failure("select", f"ignored text in “{t}” that reads as instructions to an AI model (a prompt "
-                              "injection), not as evidence") for t in titles.values()]
 
 
 def usage(llm, ledger: Ledger | None) -> LLMUsage | None:

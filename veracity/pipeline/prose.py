@@ -8,7 +8,7 @@ and the verdict never comes from it (the stance model is the judge of record).
 
 from __future__ import annotations
 
-import json
+import copy
 from dataclasses import dataclass, replace
 from typing import Annotated, Literal
 
@@ -60,7 +60,7 @@ class RewriteOut(BaseModel):
 
 def exactly(schema: dict, field: str, n: int) -> dict:
     """`schema` with the array `field` held to exactly n items."""
-    schema = json.loads(json.dumps(schema))
+    schema = copy.deepcopy(schema)
     schema["properties"][field].update(minItems=n, maxItems=n)
     return schema
 
@@ -201,7 +201,7 @@ def verified(draft: ReportOut, groups, extractive: list[Finding], sources: dict[
             findings.append(extractive[k])
             continue
         written = draft.findings[k].heading.strip() if k < len(draft.findings) else ""
-        cited_text = " ".join(e.quote for c in members for e in [c.evidence])
+        cited_text = " ".join(c.evidence.quote for c in members)
         good_heading = (written and "[" not in written and written.lower() not in taken
                         and not missing_facts(written, cited_text) and not reads_as_instructions(written))
         findings.append(Finding(heading=written if good_heading else heading, sentences=sentences, role=role))

@@ -37,13 +37,22 @@ def reads_as_instructions(sentence: str) -> bool:
     return bool(INSTRUCTION_LIKE.search(sentence))
 
 
+def instruction_sentences(hits) -> dict[tuple[int, int], str]:
+    """(document id, sentence start) -> document title, for each gathered sentence that reads as instructions
+    to a language model. select never uses these as evidence; the report names their documents."""
+    return {(h.document.id, s.start): h.document.title for h in hits for s in h.passage.sentences
+            if reads_as_instructions(h.document.text[s.start:s.end])}
+
+
 def names_all(text: str, entities: tuple[str, ...]) -> bool:
     """Whether a document mentions every name of the question (any word of 3+ letters of each name)."""
     lowered = text.lower()
     return all(any(w.lower() in lowered for w in name.split() if len(w) >= 3) or len(name) < 3 for name in entities)
 
 
-def candidates(gathered: Gathered, store, threshold: float, entities: tuple[str, ...] = ()) -> list[Candidate]:
+def candidates(gathered: Gathered, store, threshold: float, entities: tuple[str, ...] = (),
+               injected: dict[tuple[int, int], str] | None = None) -> list[Candidate]:
+    injected = instruction_sentences(gathered.hits) if injected is None else injected
     hits = [h for h in gathered.hits if names_all(h.document.text, entities)]
     gathered = Gathered(hits=tuple(hits), query_vectors=gathered.query_vectors)
     vectors = store.sentence_vectors([h.passage.id for h in gathered.hits])
@@ -57,7 +66,7 @@ def candidates(gathered: Gathered, store, threshold: float, entities: tuple[str,
         for span, vec, rel in zip(hit.passage.sentences, sv, relevance):
             quote = hit.document.text[span.start:span.end]
             key = (hit.document.id, span.start)
-            if rel < threshold or key in seen or not usable(quote) or reads_as_instructions(quote):
+            if rel < threshold or key in seen or key in injected or not usable(quote):
                 continue
             seen.add(key)
             found.append(Candidate(Evidence(document=hit.document, start=span.start, end=span.end, quote=quote,
@@ -67,8 +76,9 @@ def candidates(gathered: Gathered, store, threshold: float, entities: tuple[str,
 
 
 def select(gathered: Gathered, store, *, threshold: float, limit: int, per_document: int,
-           mmr_lambda: float, entities: tuple[str, ...] = ()) -> list[Candidate]:
-    pool = candidates(gathered, store, threshold, entities)
+           mmr_lambda: float, entities: tuple[str, ...] = (),
+           injected: dict[tuple[int, int], str] | None = None) -> list[Candidate]:
+    pool = candidates(gathered, store, threshold, entities, injected)
     chosen: list[Candidate] = []
     per_doc: dict[int, int] = {}
     while pool and len(chosen) < limit:
