@@ -36,6 +36,7 @@ demo: install
 	$(BIN)/veracity check "Did Chicago cooperate with ICE?" --db $(DB) --verbose
 
 test: install llama
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 
 bench: install

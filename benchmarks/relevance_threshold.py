@@ -49,7 +49,7 @@ def main() -> None:
     for line in (base / "derived/beir_corpus.jsonl").open():
         row = json.loads(line)
         corpus[row["_id"]] = row["text"]
-    queries = {json.loads(l)["_id"]: json.loads(l)["text"] for l in (base / "beir/queries.jsonl").open()}
+    queries = {row["_id"]: row["text"] for row in map(json.loads, (base / "beir/queries.jsonl").open())}
     gold: dict[str, str] = {}
     for line in list((base / "beir/qrels/test.tsv").open())[1:]:
         qid, did, _ = line.split("\t")

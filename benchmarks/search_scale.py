@@ -1,22 +1,34 @@
-"""Search latency at scale: p50/p95 per mode at 10k and 100k passages, peak memory and store size, with bm25s
-as a baseline in the same run.
+"""Search latency at scale: p50/p95 per mode at 10k, 100k and 1M passages, peak memory and store size, with
+bm25s as a baseline in the same run.
 
 The collections are built from benchmark texts in ../shared/data (SciFact abstracts, the CheckThat! Snopes
-claims, Climate-FEVER and HealthVer evidence, ...), one sentence per document, through veracity's own ingest
-(so every passage is embedded by the shipped MiniLM). Vectors are searched by exact brute force at every
-size (recall against brute force is 1.0 by construction). A 1M-passage collection is not built: embedding
-1M passages takes over an hour on this 2-core machine. For 1M the dense step alone is timed on random unit
-vectors (the cost of a brute-force scan does not depend on the values), and labelled so.
+claims, Climate-FEVER and HealthVer evidence, WiCE pages, LIAR2, ...: 256,829 distinct sentences) through
+veracity's own ingest into a real store. Up to that count a collection is one sentence per document; the 1M
+collection adds rounds of four-sentence documents over reshuffled sentences (see `collection`). Vectors are
+searched by exact brute force at every size, so recall against brute force is 1.0 by construction.
 
-Usage: python benchmarks/search_scale.py --data ../shared/data --work /tmp/scale --out benchmarks/results
-Writes OUT/search_scale.json. The stores are kept in --work and reused by a rerun (ingest resumes).
+Embedders: by default the shipped MiniLM embeds every sentence (the 10k and 100k runs). Embedding the 1M
+collection (1.74M sentences) would take about 3.5 hours on the 2-core machine, so its run uses
+--stand-in-vectors: hashed random unit vectors, which cost a brute-force scan exactly what real vectors cost
+(lexical search and the store are untouched, but dense results are meaningless). --torch-model embeds with
+all-MiniLM-L6-v2 through torch on a GPU instead (used once on a GPU machine, the process pinned to two cores:
+benchmarks/results/search_scale_gpu_host.json). --pin-cores pins the timed part only.
+
+Usage:
+    python benchmarks/search_scale.py --data ../shared/data --work /tmp/scale --out benchmarks/results
+    python benchmarks/search_scale.py --data ../shared/data --work /tmp/scale --sizes 1000000 --synthetic \
+        --stand-in-vectors
+Writes (updates) OUT/search_scale.json. The stores are kept in --work and reused by a rerun (ingest resumes).
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import json
+import lzma
+import os
 import platform
 import resource
 import statistics
@@ -26,8 +38,9 @@ from pathlib import Path
 import numpy as np
 
 
-def sentences(data: Path, limit: int) -> list[str]:
-    """Distinct benchmark sentences of 6 to 80 words, in a fixed order."""
+def sentences(data: Path, limit: int | None = None) -> list[str]:
+    """Distinct benchmark sentences of 6 to 80 words, in a fixed order (the sets read by the first versions of
+    this script first, so the 10k and 100k collections stay what they were)."""
     out: dict[str, None] = {}
 
     def take(text: str) -> None:
@@ -35,34 +48,80 @@ def sentences(data: Path, limit: int) -> list[str]:
         if 6 <= len(text.split()) <= 80:
             out.setdefault(text, None)
 
-    for line in (data / "bench/scifact/derived/corpus.jsonl").open(encoding="utf-8"):
-        for s in json.loads(line)["abstract"]:
+    def rows(path: Path):
+        for line in path.open(encoding="utf-8"):
+            yield json.loads(line)
+
+    def table(path: Path):
+        with path.open(encoding="utf-8", newline="") as fh:
+            yield from csv.DictReader(fh)
+
+    bench = data / "bench"
+    for row in rows(bench / "scifact/derived/corpus.jsonl"):
+        for s in row["abstract"]:
             take(s)
-    for line in (data / "bench/checkthat2022-task2a-en/vclaims.jsonl").open(encoding="utf-8"):
-        v = json.loads(line)
+    for v in rows(bench / "checkthat2022-task2a-en/vclaims.jsonl"):
         take(v["vclaim"])
         take(v.get("subtitle") or "")
-    for line in (data / "bench/climate-fever/climate-fever.jsonl").open(encoding="utf-8"):
-        for e in json.loads(line)["evidences"]:
+    for row in rows(bench / "climate-fever/climate-fever.jsonl"):
+        for e in row["evidences"]:
             take(e["evidence"])
     for name in ("healthver_dev.csv", "healthver_test.csv"):
-        with (data / "bench/healthver" / name).open(encoding="utf-8", newline="") as fh:
-            for row in csv.DictReader(fh):
-                take(row["evidence"])
-    for line in (data / "bench/check-covid/corpus.json").open(encoding="utf-8"):
-        for s in json.loads(line)["abstract"]:
+        for row in table(bench / "healthver" / name):
+            take(row["evidence"])
+    for row in rows(bench / "check-covid/corpus.json"):
+        for s in row["abstract"]:
             take(s)
     for name in ("dev.jsonl", "test.jsonl"):
-        for line in (data / "bench/fool-me-twice" / name).open(encoding="utf-8"):
-            row = json.loads(line)
+        for row in rows(bench / "fool-me-twice" / name):
             for e in row.get("gold_evidence", []) + row.get("retrieved_evidence", []):
                 take(e["text"])
-    for line in (data / "nli/combined/pairs.jsonl").open(encoding="utf-8"):
-        take(json.loads(line)["premise"])
+    for row in rows(data / "nli/combined/pairs.jsonl"):
+        take(row["premise"])
+    # Beyond the first versions: more sets, for the 1M collection.
+    for row in rows(data / "nli/combined/pairs.jsonl"):
+        take(row["hypothesis"])
+    for name in ("dev.jsonl", "test.jsonl"):
+        for row in rows(bench / "wice" / name):
+            take(row["claim"])
+            for e in row["evidence"]:
+                take(e)
+    for row in rows(bench / "scifact/derived/beir_corpus.jsonl"):
+        take(row.get("title") or "")
+    for row in rows(bench / "covid-fact/COVIDFACT_dataset.jsonl"):
+        take(row.get("claim") or "")
+        for e in row.get("evidence") or []:
+            take(e)
+    for name in ("valid.csv", "test.csv"):
+        for row in table(bench / "liar2" / name):
+            take(row["statement"])
+            for s in (row.get("justification") or "").split(". "):
+                take(s)
+    for v in rows(bench / "checkthat-task2b-en-politifact/vclaims.jsonl"):
+        for value in v.values():
+            if isinstance(value, str):
+                take(value)
     texts = list(out)
-    if len(texts) < limit:
+    if limit is not None and len(texts) < limit:
         raise SystemExit(f"only {len(texts)} distinct sentences in {data}; ask for fewer")
-    return texts[:limit]
+    return texts[:limit] if limit is not None else texts
+
+
+def collection(texts: list[str], size: int) -> list[str]:
+    """Document texts for a collection of about size passages. Up to len(texts), one distinct sentence each
+    (the 10k and 100k collections). Beyond that, rounds of four-sentence documents (about two passages each):
+    round r takes the sentences in an order shuffled with seed r, so each document is distinct real text and
+    each sentence recurs once per round, among new neighbours."""
+    docs = texts[:size]
+    r = 0
+    while 2 * len(docs) - len(texts[:size]) < size:
+        r += 1
+        order = np.random.default_rng(r).permutation(len(texts))
+        for at in range(0, len(order) - 3, 4):
+            if 2 * len(docs) - len(texts) >= size:
+                break
+            docs.append(" ".join(texts[i] for i in order[at:at + 4]))
+    return docs
 
 
 def queries(data: Path) -> list[str]:
@@ -76,26 +135,86 @@ def percentiles(times: list[float]) -> dict[str, float]:
     return {"p50": round(statistics.median(times), 2), "p95": round(times[int(len(times) * 0.95)], 2)}
 
 
-def measure(texts: list[str], qs: list[str], work: Path, build: bool = True) -> dict:
+PART_DOCUMENTS = 20_000
+
+
+class StandIn:
+    """Stand-in vectors: a unit vector drawn from a seed hashed from the text. For timing search on a large
+    store where embedding every sentence is out of reach on this CPU: a brute-force scan costs the same
+    whatever the values, so dense latencies are real, and lexical search is untouched. Relevance is not."""
+
+    name = "stand-in (hashed random unit vectors)"
+    dimension = 384
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        out = np.empty((len(texts), self.dimension), dtype=np.float32)
+        for i, t in enumerate(texts):
+            seed = int.from_bytes(hashlib.blake2b(t.encode("utf-8"), digest_size=8).digest(), "little")
+            out[i] = np.random.default_rng(seed).standard_normal(self.dimension, dtype=np.float32)
+        return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+
+class TorchMiniLM:
+    """all-MiniLM-L6-v2 on a GPU through torch (the weights of the shipped model, upstream fp32 or the fp16
+    copy training/ keeps), mean pooled and normalised like the shipped embedder. Only for building large
+    benchmark collections on a GPU machine; veracity itself never needs torch."""
+
+    name = "all-MiniLM-L6-v2-torch"
+    dimension = 384
+
+    def __init__(self, folder: str, batch_size: int = 512) -> None:
+        import torch
+        from transformers import AutoModel, AutoTokenizer
+
+        self.torch, self.batch_size = torch, batch_size
+        self.device = "cuda" if torch.cuda.is_available() else "cpu"
+        self.tokenizer = AutoTokenizer.from_pretrained(folder)
+        dtype = torch.float16 if self.device == "cuda" else torch.float32
+        self.model = AutoModel.from_pretrained(folder, torch_dtype=dtype).to(self.device).eval()
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        with self.torch.inference_mode():
+            for start in range(0, len(order), self.batch_size):
+                rows = order[start:start + self.batch_size]
+                batch = self.tokenizer([texts[i] for i in rows], padding=True, truncation=True, max_length=256,
+                                       return_tensors="pt").to(self.device)
+                hidden = self.model(**batch).last_hidden_state.float()
+                mask = batch["attention_mask"].unsqueeze(-1).float()
+                pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+                out[rows] = self.torch.nn.functional.normalize(pooled, dim=1).cpu().numpy()
+        return out
+
+
+def measure(texts: list[str], qs: list[str], work: Path, build: bool = True, embedder: str = "minilm",
+            pin: set[int] | None = None) -> dict:
     from veracity.engine import Engine
     from veracity.search import hybrid
     from veracity.settings import Settings
 
     db = work / f"scale-{len(texts)}.db"
-    engine = Engine(Settings.load(db=db))
+    engine = Engine(Settings.load(db=db, embedder=embedder))
     built = time.perf_counter()
     if build and engine.store.counts()["passages"] < len(texts):
-        source = work / f"scale-{len(texts)}.jsonl"
-        with source.open("w", encoding="utf-8") as fh:
-            for i, t in enumerate(texts):
-                fh.write(json.dumps({"title": f"s{i}", "url": f"scale:{i}", "text": t}) + "\n")
-        engine.ingest([source])
+        sources = []
+        for part, at in enumerate(range(0, len(texts), PART_DOCUMENTS)):  # files stay under max_file_bytes
+            sources.append(work / f"scale-{len(texts)}-{part:03d}.jsonl")
+            with sources[-1].open("w", encoding="utf-8") as fh:
+                for i, t in enumerate(texts[at:at + PART_DOCUMENTS], at):
+                    fh.write(json.dumps({"title": f"s{i}", "url": f"scale:{i}", "text": t}) + "\n")
+        summary = engine.ingest(sources)
+        if summary.skipped:
+            raise SystemExit(f"ingest skipped {len(summary.skipped)} files, e.g. {summary.skipped[0]}")
     build_s = time.perf_counter() - built
     counts = engine.store.counts()
     texts = texts[:counts["documents"]] if not build else texts  # bm25s indexes what the store holds
     vectors = engine.embedder.embed(qs)
+    if pin:
+        os.sched_setaffinity(0, pin)
     result = {"passages": counts["passages"], "documents": counts["documents"], "build_s": round(build_s, 1),
-              "store_mb": round(db.stat().st_size / 1e6, 1), "vector_search": "exact brute force (numpy, fp32)",
+              "store_mb": round(db.stat().st_size / 1e6, 1), "embedder": engine.embedder.name,
+              "vector_search": "exact brute force (numpy, fp32)",
               "ann_recall_vs_brute_force": 1.0}
     for mode in ("lexical", "dense", "hybrid"):
         hybrid(engine.store, engine.embedder, qs[0], 10, mode=mode, vector=vectors[0])  # loads the matrix once
@@ -149,21 +268,57 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results"))
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--synthetic", type=int, nargs="*", default=[100_000, 1_000_000])
+    parser.add_argument("--texts", type=Path, help="read the sentences from this file (one a line, .xz allowed, "
+                        "as --dump-texts writes them) instead of --data")
+    parser.add_argument("--dump-texts", type=Path, help="write the sentences read from --data to this file and stop")
+    parser.add_argument("--queries", type=Path, help="read the queries from this file (one a line) instead of --data")
+    parser.add_argument("--torch-model", type=Path, help="build and search with all-MiniLM-L6-v2 through torch "
+                        "(on a GPU when there is one) from this folder, instead of the shipped ONNX embedder")
+    parser.add_argument("--stand-in-vectors", action="store_true", help="build and search with stand-in vectors "
+                        "(hashed random unit vectors): for timing a collection too large to embed on this machine")
+    parser.add_argument("--pin-cores", help="measure on these CPU cores only, e.g. 0,1 (the build may use all)")
     parser.add_argument("--no-build", action="store_true",
                         help="measure the stores in --work as they are (an interrupted build), without ingesting more")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
-    texts = sentences(args.data, max(args.sizes))
-    qs = queries(args.data)
-    result = {"machine": f"{platform.machine()}, {__import__('os').cpu_count()} cores, Python {platform.python_version()}",
+    if args.dump_texts:
+        args.dump_texts.write_text("\n".join(sentences(args.data)) + "\n", encoding="utf-8")
+        args.queries and args.queries.write_text("\n".join(q.replace("\n", " ") for q in queries(args.data)) + "\n",
+                                                 encoding="utf-8")
+        return
+    if args.texts:
+        opener = lzma.open if args.texts.suffix == ".xz" else open
+        with opener(args.texts, "rt", encoding="utf-8") as fh:
+            texts = [line.rstrip("\n") for line in fh if line.strip()]
+    else:
+        texts = sentences(args.data)
+    qs = args.queries.read_text(encoding="utf-8").splitlines() if args.queries else queries(args.data)
+    embedder = "minilm"
+    if args.torch_model:
+        from veracity.plugins import registry
+
+        registry().add("embedder", "minilm-torch", lambda: TorchMiniLM(str(args.torch_model)))
+        embedder = "minilm-torch"
+    if args.stand_in_vectors:
+        from veracity.plugins import registry
+
+        registry().add("embedder", "stand-in", StandIn)
+        embedder = "stand-in"
+    result = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
               "queries": len(qs), "note": "query embedding excluded from latencies", "sizes": {}}
     for size in sorted(args.sizes):
-        measured = measure(texts[:size], qs, args.work, build=not args.no_build)
+        pin = {int(c) for c in args.pin_cores.split(",")} if args.pin_cores else None
+        measured = measure(collection(texts, size), qs, args.work, build=not args.no_build, embedder=embedder, pin=pin)
         result["sizes"][str(measured["passages"])] = measured | {"target_size": size}
         print(json.dumps(measured), flush=True)
-    result["synthetic_dense"] = [synthetic_dense(n) for n in args.synthetic]
+    if args.synthetic:
+        result["synthetic_dense"] = [synthetic_dense(n) for n in args.synthetic]
     args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "search_scale.json").write_text(json.dumps(result, indent=2) + "\n")
+    path = args.out / "search_scale.json"
+    if path.exists():  # a run for some sizes updates those and keeps the others
+        kept = json.loads(path.read_text())
+        result = kept | result | {"sizes": kept.get("sizes", {}) | result["sizes"]}
+    path.write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result, indent=2))
 
 

@@ -9,7 +9,7 @@ from veracity.errors import InputError, StoreError
 from veracity.ingest.chunk import chunk
 from veracity.ingest.dedupe import signature, similarity
 from veracity.settings import Settings
-from veracity.text import clean_text
+from veracity.text import clean_text, sentence_spans
 
 
 def test_boilerplate_is_removed_and_kept_lines_are_exact():
@@ -30,6 +30,15 @@ def test_passages_are_whole_sentences_with_exact_offsets():
         assert c.sentences[0].start == c.start and c.sentences[-1].end == c.end
         for s in c.sentences:
             assert text[s.start:s.end].strip() == text[s.start:s.end]
+
+
+def test_sentences_do_not_end_at_abbreviations_initials_or_decimals():
+    text = ("Dr. Smith met the U.S. envoy on Nov. 3, 2020, at 5 p.m. in Washington. The rate was 3.5% (p < 0.05).\n"
+            "E. coli grew “fast”… then slowed! Was it 2.5 times? Yes")
+    sentences = [text[s.start:s.end] for s in sentence_spans(text)]
+    assert sentences == ["Dr. Smith met the U.S. envoy on Nov. 3, 2020, at 5 p.m. in Washington.",
+                         "The rate was 3.5% (p < 0.05).", "E. coli grew “fast”… then slowed!", "Was it 2.5 times?",
+                         "Yes"]
 
 
 def test_near_duplicates_share_a_signature_neighbourhood():

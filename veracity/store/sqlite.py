@@ -274,7 +274,9 @@ class SqliteStore:
         return CheckRecord(*rows[0])
 
     def counts(self) -> dict[str, int]:
-        one = lambda sql: int(self.db.execute(sql).fetchone()[0])
+        def one(sql: str) -> int:
+            return int(self.db.execute(sql).fetchone()[0])
+
         return {"documents": one("SELECT COUNT(*) FROM documents"),
                 "groups": one("SELECT COUNT(DISTINCT grp) FROM documents"),
                 "passages": one("SELECT COUNT(*) FROM passages"),
