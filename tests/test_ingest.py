@@ -190,3 +190,22 @@ def test_ingest_lookups_use_indexes_so_they_do_not_grow_with_the_collection(demo
     assert "documents_grp" in plan
     plan = " ".join(r[3] for r in db.execute("EXPLAIN QUERY PLAN SELECT document_id FROM minhash_bands WHERE key IN (1, 2)"))
     assert "minhash_bands_key" in plan
+
+
+def test_dense_search_sees_passages_added_by_this_or_another_connection(demo_db_copy, tmp_path):
+    reader, writer = Engine(Settings.load(db=demo_db_copy)), Engine(Settings.load(db=demo_db_copy))
+    query = "penguins nesting on the ice shelf of Antarctica"
+    assert reader.search(query, mode="dense")  # loads the vectors into memory
+
+    def ingest(engine, name, text):
+        path = tmp_path / f"{name}.txt"
+        path.write_text(text)
+        assert engine.ingest([path]).added == 1
+
+    def top(engine):  # the two nearest passages
+        return " | ".join(hit.passage.text for hit in engine.search(query, mode="dense")[:2])
+
+    ingest(writer, "other", "Emperor penguins nest on the sea ice of Antarctica through the winter.")
+    assert "Emperor penguins" in top(reader)
+    ingest(reader, "own", "Adelie penguins nesting on the Antarctic ice shelf were counted from the air.")
+    assert "Adelie penguins" in top(reader)

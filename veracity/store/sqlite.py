@@ -88,7 +88,7 @@ class SqliteStore:
             raise StoreError(f"cannot open store {self.path}: {exc}; is it a veracity store?", backend="sqlite") from exc
         self._matrix: np.ndarray | None = None
         self._matrix_ids: np.ndarray | None = None
-        self._matrix_key: tuple | None = None
+        self._matrix_key: int | None = None
 
     # -- schema -------------------------------------------------------------------------------
     def _migrate(self) -> None:
@@ -156,6 +156,7 @@ class SqliteStore:
     def add_documents(self, docs: list[NewDocument], near_duplicate_jaccard: float) -> list[int]:
         """Insert documents in one transaction: all of them are written, or none (a rerun adds the rest)."""
         self._writable()
+        self._matrix_key = None  # the vectors in memory are stale from here, whether this commits or not
         try:
             with self._transaction():
                 ids = [self._insert(doc, near_duplicate_jaccard) for doc in docs]
@@ -220,7 +221,9 @@ class SqliteStore:
         return [(int(r[0]), float(r[1])) for r in rows]
 
     def _load_matrix(self) -> None:
-        key = self.db.execute("SELECT COUNT(*), COALESCE(MAX(id), 0) FROM passages").fetchone()
+        # data_version moves when another connection commits; add_documents forgets the key when this one
+        # writes. So a stale matrix is noticed in O(1) (a COUNT(*) would scan the table on every search).
+        key = self.db.execute("PRAGMA data_version").fetchone()[0]
         if self._matrix_key == key:
             return
         rows = self.db.execute("SELECT id, vector FROM passages ORDER BY id").fetchall()
