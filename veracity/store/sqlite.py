@@ -226,10 +226,20 @@ class SqliteStore:
         key = self.db.execute("PRAGMA data_version").fetchone()[0]
         if self._matrix_key == key:
             return
-        rows = self.db.execute("SELECT id, vector FROM passages ORDER BY id").fetchall()
-        self._matrix_ids = np.array([r[0] for r in rows], dtype=np.int64)
-        self._matrix = (np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(len(rows), self.dimension)
-                        if rows else np.zeros((0, self.dimension), dtype=np.float32))
+        self.db.execute("BEGIN")  # one snapshot for the count and the rows
+        try:
+            n = self.db.execute("SELECT COUNT(*) FROM passages").fetchone()[0]
+            ids = np.empty(n, dtype=np.int64)
+            matrix = np.empty((n, self.dimension), dtype=np.float32)  # filled in place: no second copy
+            cursor, at = self.db.execute("SELECT id, vector FROM passages ORDER BY id"), 0
+            while rows := cursor.fetchmany(4096):
+                ids[at:at + len(rows)] = [r[0] for r in rows]
+                matrix[at:at + len(rows)] = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(
+                    len(rows), self.dimension)
+                at += len(rows)
+        finally:
+            self.db.execute("COMMIT")
+        self._matrix_ids, self._matrix = ids, matrix
         self._matrix_key = key
 
     def dense(self, vector: np.ndarray, limit: int) -> list[tuple[int, float]]:
