@@ -48,9 +48,7 @@ def sentences(data: Path, limit: int | None = None) -> list[str]:
         if 6 <= len(text.split()) <= 80:
             out.setdefault(text, None)
 
-    def rows(path: Path):
-        for line in path.open(encoding="utf-8"):
-            yield json.loads(line)
+    from veracity.eval import jsonl as rows
 
     def table(path: Path):
         with path.open(encoding="utf-8", newline="") as fh:
@@ -293,8 +291,9 @@ def main() -> None:
     args.work.mkdir(parents=True, exist_ok=True)
     if args.dump_texts:
         args.dump_texts.write_text("\n".join(sentences(args.data)) + "\n", encoding="utf-8")
-        args.queries and args.queries.write_text("\n".join(q.replace("\n", " ") for q in queries(args.data)) + "\n",
-                                                 encoding="utf-8")
+        if args.queries:
+            args.queries.write_text("\n".join(q.replace("\n", " ") for q in queries(args.data)) + "\n",
+                                    encoding="utf-8")
         return
     if args.texts:
         opener = lzma.open if args.texts.suffix == ".xz" else open
@@ -303,21 +302,19 @@ def main() -> None:
     else:
         texts = sentences(args.data)
     qs = args.queries.read_text(encoding="utf-8").splitlines() if args.queries else queries(args.data)
+    from veracity.plugins import registry
+
     embedder = "minilm"
     if args.torch_model:
-        from veracity.plugins import registry
-
         registry().add("embedder", "minilm-torch", lambda: TorchMiniLM(str(args.torch_model)))
         embedder = "minilm-torch"
     if args.stand_in_vectors:
-        from veracity.plugins import registry
-
         registry().add("embedder", "stand-in", StandIn)
         embedder = "stand-in"
+    pin = {int(c) for c in args.pin_cores.split(",")} if args.pin_cores else None
     result = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
               "queries": len(qs), "note": "query embedding excluded from latencies", "sizes": {}}
     for size in sorted(args.sizes):
-        pin = {int(c) for c in args.pin_cores.split(",")} if args.pin_cores else None
         measured = measure(collection(texts, size), qs, args.work, build=not args.no_build, embedder=embedder, pin=pin)
         result["sizes"][str(measured["passages"])] = measured | {"target_size": size}
         print(json.dumps(measured), flush=True)

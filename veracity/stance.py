@@ -28,6 +28,8 @@ class MiniLMStance:
                  sha256: str | None = None) -> None:
         """model_path and its sha256 name another trained stance model (a candidate being evaluated);
         by default the one that ships."""
+        if model_path and not sha256:
+            raise ValueError("a candidate stance model needs its sha256 (it is checked at load)")
         self.max_length = max_length
         self.batch_size = batch_size
         self.model_path = str(model_path or MODEL_PATH)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import sentencex
+
 from .types import Span
 
 STOPWORDS = frozenset("""
@@ -61,8 +63,6 @@ def clean_text(text: str) -> str:
 def sentence_spans(text: str) -> list[Span]:
     """Sentences as character spans into text, line by line (a line break always ends a sentence), from
     sentencex's rule-based boundaries (abbreviations, initials, decimals and ellipses do not end one)."""
-    import sentencex
-
     spans: list[Span] = []
     offset = 0
     for line in text.split("\n"):
