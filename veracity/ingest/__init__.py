@@ -39,7 +39,7 @@ def expand(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
     return files, missing
 
 
-BATCH_SENTENCES = 256  # documents are embedded together up to about this many sentences
+BATCH_SENTENCES = 2048  # documents embedded (and written) together: long runs sorted by length pad little
 
 
 def prepare(raws: list[RawDocument], embedder, passage_chars: int, texts: list[str] | None = None) -> list:
