@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
-
 import numpy as np
 
-from ..text import STOPWORDS, words
 from .select import Candidate
 
 ROLE_OF = {"supports": "supporting", "refutes": "refuting", "neutral": "context"}
@@ -33,37 +30,57 @@ def clusters(items: list[Candidate], threshold: float = 0.55) -> list[list[Candi
     return groups
 
 
-def phrases(text: str) -> list[str]:
-    """Runs of 1-3 content words (no stopword inside), as candidate heading phrases."""
-    out, run = [], []
-    for w in words(text) + ["."]:
-        if w.lower() in STOPWORDS or not re.match(r"[A-Za-z]", w):
-            for n in (3, 2, 1):
-                out += [" ".join(run[i:i + n]) for i in range(len(run) - n + 1)]
-            run = []
-        else:
-            run.append(w)
-    return out
+# A heading is the main clause of the finding's most central sentence: a leading adverbial ("Despite the
+# promises, ", "On the other hand, ") and trailing clauses are dropped, and a long clause is cut before a
+# preposition or conjunction, never after a negation, an auxiliary or an article.
+LEADING = re.compile(r"^(?:(?:despite|although|though|while|as|after|before|since|because|when|if|in|on|at|for|"
+                     r"during|under|with|without|according to|however|meanwhile|nevertheless|still|also|yet|"
+                     r"instead|moreover|furthermore|in addition|by contrast|for example)\b[^,;:]{0,120},\s+)", re.I)
+TRAILING = re.compile(r"\s*(?:[;:\u2014\u2013]|\s-\s|,\s(?:which|who|but|while|although|though|because|according|"
+                      r"as|and|so|yet|whereas|including)\b)")
+BREAKS = {"with", "for", "to", "in", "on", "at", "by", "from", "after", "before", "during", "under", "over",
+          "about", "against", "because", "while", "which", "who", "and", "but", "since", "despite", "through",
+          "into", "amid", "when", "where", "although", "though", "or", "than", "including", "among", "between"}
+DANGLING = {"not", "no", "never", "the", "a", "an", "to", "of", "will", "would", "can", "could", "should", "may",
+            "might", "must", "is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "do", "does",
+            "did", "and", "or", "but", "his", "her", "its", "their", "our", "my", "your", "this", "these", "those",
+            "that", "very", "more", "most", "than"}
+MAX_WORDS = 14
+
+
+def clause(sentence: str) -> str:
+    """The heading-sized main clause of a sentence, in the sentence's own words."""
+    text = LEADING.sub("", sentence.strip(), count=1)
+    text = re.sub(r"\s*\([^()]*\)|,\s(?:which|who)\b[^,;:]*,", "", text)  # parentheses, ", which ...," asides
+    text = TRAILING.split(text, maxsplit=1)[0].strip().rstrip(".!?,;").strip()
+    ws = text.split()
+    cut = len(ws)
+    if len(ws) > MAX_WORDS:  # the latest break that keeps 8+ words, else one that keeps 5+, else a hard cut
+        cut = next((i for i in [*range(MAX_WORDS, 7, -1), *range(7, 4, -1)] if ws[i].lower() in BREAKS), MAX_WORDS)
+    while cut > 1 and (ws[cut - 1].lower().strip(",") in DANGLING or re.search(r"n[\u2019']t$", ws[cut - 1].lower())):
+        cut -= 1
+    out = " ".join(ws[:cut]).rstrip(",")
+    if out.count("\u201c") > out.count("\u201d"):
+        out = out.replace("\u201c", "", 1)
+    if out.count('"') % 2:
+        out = out.replace('"', "", 1)
+    if cut < len(ws):
+        out += "\u2026"
+    return out[:1].upper() + out[1:] if out else sentence.strip()
 
 
 def heading(items: list[Candidate], question: str, taken: set[str]) -> str:
-    asked = {w.lower() for w in words(question)}
-    counts: Counter[str] = Counter()
-    for c in items:
-        for p in set(phrases(c.evidence.quote)):
-            novel = [w for w in p.split() if w.lower() not in asked]
-            if novel:
-                counts[p] += 1 + 0.5 * (len(p.split()) - 1) + 0.25 * sum(w[0].isupper() for w in novel)
-    ranked = [p for p, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])) if p.lower() not in taken]
-    chosen: list[str] = []
-    for p in ranked:
-        used = {w.lower() for c in chosen for w in c.split()}
-        if not used & {w.lower() for w in p.split()}:
-            chosen.append(p)
-        if len(chosen) == 2:
-            break
-    text = " and ".join(chosen) if chosen else items[0].evidence.document.title
-    return text[0].upper() + text[1:]
+    """The main clause of the most central member (the most relevant breaks ties); the next member's when
+    another finding already has that heading."""
+    def centrality(c: Candidate) -> float:
+        return float(np.mean([c.vector @ o.vector for o in items]))
+
+    ranked = sorted(items, key=lambda c: (-centrality(c), -c.evidence.relevance))
+    for c in ranked:
+        text = clause(c.evidence.quote)
+        if text.lower() not in taken:
+            return text
+    return items[0].evidence.document.title
 
 
 def organise(chosen: list[Candidate], question: str, max_findings: int = 7) -> list[tuple[str, str | None, list[Candidate]]]:

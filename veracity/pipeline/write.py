@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+
+from ..text import LEADING_FUNCTION_WORDS, STOPWORDS, content_words, distinctive, entities
 from ..types import CitedText, EvidenceRef, Finding, Plan, Sentence, Source, Verdict
 from .select import Candidate
 
@@ -55,12 +59,12 @@ OPEN_PHRASES = {
     "mixed": "The sources searched disagree on the answer to",
     "not_enough_evidence": "Only one source searched answers",
 }
-VERDICT_PHRASES = {
-    "supported": "The sources searched support the claim",
-    "refuted": "The sources searched contradict the claim",
-    "mixed": "The sources searched are mixed on the claim: some of the evidence supports it and some "
-             "contradicts it or supports it only in part",
-    "not_enough_evidence": "There is not enough evidence in the sources searched to settle the claim",
+VERDICT_PHRASES = {  # (before the quoted claim, after it)
+    "supported": ("The sources searched support the claim", ""),
+    "refuted": ("The sources searched contradict the claim", ""),
+    "mixed": ("The sources searched are mixed on the claim",
+              ": some of the evidence supports it and some contradicts it or supports it only in part"),
+    "not_enough_evidence": ("There is not enough evidence in the sources searched to settle the claim", ""),
 }
 
 
@@ -70,21 +74,84 @@ def bottom_line(plan: Plan, verdict: Verdict | None, finding_list: list[Finding]
     if verdict is None:
         return CitedText(text=f"{len(finding_list)} findings from the sources address the question; "
                               "read them with their citations.", citations=tuple(cited))
-    phrase = (f"{OPEN_PHRASES[verdict.label]} “{plan.question}”" if plan.is_open
-              else f"{VERDICT_PHRASES[verdict.label]} “{plan.claim}”")
+    if plan.is_open:
+        phrase = f"{OPEN_PHRASES[verdict.label]} “{plan.question}”"
+    else:
+        before, after = VERDICT_PHRASES[verdict.label]
+        phrase = f"{before} “{plan.claim}”{after}"
     text = (f"{phrase} ({confidence_words(verdict.confidence)} confidence, {verdict.confidence:.0%}). "
             f"{verdict.rationale}")
     return CitedText(text=text, citations=tuple(cited))
 
 
+CALENDAR = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
+            "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"}
+
+
+def names(text: str) -> list[str]:
+    """Names in a sentence as the source writes them ("U.S. Immigration"), each within one stretch between
+    punctuation marks ("In a Letter, Members" is two). A name that is part of a longer one joined by "and",
+    "of" or "for" ("U.S. Immigration and Customs Enforcement") is left out rather than cut."""
+    out = []
+    for part in re.split(r"[,;:()\u201c\u201d\"\u2014\u2013]", text):
+        for name in entities(part):
+            found = re.search(r"\s+".join(re.escape(t) + r"\.?" for t in name.split()), part)
+            if not found:
+                continue
+            joined = (re.match(r"\s+(?:and|of|for|&)\s+[A-Z]", part[found.end():])
+                      or re.search(r"[A-Z]\S*\s+(?:and|of|for|&)\s+$", part[:found.start()]))
+            if not joined:
+                name = re.sub(r"[\u2019']s$", "", found.group(0))  # "President Trump's" -> "President Trump"
+                out.append(name[:-1] if name.endswith(".") and "." not in name[:-1] else name)
+    return out
+
+
+def title_cased(text: str) -> bool:
+    """A headline or a garbled source: most words capitalised, or function words capitalised mid-sentence
+    ("Sent Ice The Arrest Records"). Capitals there say nothing about names."""
+    ws = [w for w in text.split() if w[:1].isalpha()]
+    shouting = sum(w[0].isupper() and w.lower() in STOPWORDS for w in ws[1:])
+    return len(ws) >= 4 and (sum(w[0].isupper() for w in ws) > 0.6 * len(ws) or shouting >= 2)
+
+
+def topics(finding_list: list[Finding], asked: set[str]) -> list[str]:
+    """Per finding, the name it mentions most that the question does not already have: a name of two to four
+    words, a distinctive one (ICE, COVID-19, McDonald) or one that recurs in the report. Sentences in Title
+    Case are skipped, and dates are left out."""
+    recurring = Counter(n for f in finding_list for s in f.sentences for n in set(names(s.text)))
+    out = []
+    for f in finding_list:
+        counts: Counter[str] = Counter()
+        for s in f.sentences:
+            if title_cased(s.text):
+                continue
+            for name in names(s.text):
+                ws = name.split()
+                if (len(ws) <= 4 and not all(w.lower() in asked or w.lower() in CALENDAR for w in ws)
+                        and (len(ws) > 1 or distinctive(name) or recurring[name] > 1)):
+                    counts[name] += 1
+        if counts:
+            out.append(max(counts, key=lambda name: counts[name]))
+    return list(dict.fromkeys(out))
+
+
+def in_sentence(claim: str) -> str:
+    """The claim as it reads inside a sentence: "The city ..." -> "the city ...", "Chicago ..." unchanged."""
+    first = claim.split(" ", 1)[0]
+    return claim[0].lower() + claim[1:] if first.lower() in LEADING_FUNCTION_WORDS else claim
+
+
 def follow_ups(plan: Plan, finding_list: list[Finding], verdict: Verdict | None, newest: str | None) -> list[str]:
     out = []
-    for f in finding_list[:2]:
-        out.append(f"What do other sources report about {f.heading.lower()}?")
+    asked = {w.lower() for w in content_words(plan.question)}
+    for t in topics(finding_list, asked)[:2]:
+        out.append(f"What else do other sources report about {t}?")
     if verdict and verdict.label in ("mixed", "refuted", "supported") and not plan.is_open:
-        out.append(f"Which sources dispute that {plan.claim[0].lower() + plan.claim[1:]}?"
-                   if verdict.label == "supported" else f"What evidence would settle whether {plan.claim[0].lower() + plan.claim[1:]}?")
+        out.append(f"Which sources dispute that {in_sentence(plan.claim)}?"
+                   if verdict.label == "supported" else f"What evidence would settle whether {in_sentence(plan.claim)}?")
     if newest:
         out.append(f"What has been reported on this since {newest}?")
     out.append(f"Which primary documents (records, rulings, statements) bear on “{plan.question}”?")
+    if len(out) < 2:
+        out.append(f"Which other sources report on “{plan.question}”, and do they agree with these?")
     return list(dict.fromkeys(out))[:5]

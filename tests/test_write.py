@@ -1,0 +1,64 @@
+"""organise's headings and write's bottom line and follow-up questions (pure functions, no store)."""
+
+import pytest
+
+from veracity.pipeline.organise import clause
+from veracity.pipeline.write import bottom_line, follow_ups, names
+from veracity.types import Finding, Plan, Sentence, Verdict
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Despite President Trump’s promises, Chicago officials have made it clear that they will not comply "
+     "with his immigration policies.", "Chicago officials have made it clear that they will not comply…"),
+    ("On the other hand, many officers understand and support the rationale behind Chicago’s stance.",
+     "Many officers understand and support the rationale behind Chicago’s stance"),
+    ("Officials said that the new rules, which take effect in May, would not apply to the city of Chicago or "
+     "any of its suburbs at all.", "Officials said that the new rules would not apply to the city of Chicago…"),
+    ("In early 2025, U.S. Immigration and Customs Enforcement (ICE) launched operations in Chicago.",
+     "U.S. Immigration and Customs Enforcement launched operations in Chicago"),
+    ("Spokespeople for ICE didn’t respond to requests for comment; the city did.",
+     "Spokespeople for ICE didn’t respond to requests for comment"),
+])
+def test_a_heading_is_the_main_clause_in_the_sources_words(sentence, expected):
+    assert clause(sentence) == expected
+
+
+def test_a_cut_heading_never_ends_on_a_negation_auxiliary_or_article():
+    sentence = "The mayor said on Monday in a long statement that the city would not under any circumstances help."
+    heading = clause(sentence)
+    last = heading.rstrip("…").split()[-1].lower()
+    assert last not in {"not", "would", "the", "a", "that"}, heading
+    assert heading.startswith("The mayor said on Monday")
+
+
+PLAN = Plan(question="Did Chicago cooperate with ICE?", claim="Chicago cooperated with ICE", is_yes_no=True,
+            queries=("Chicago cooperated with ICE",))
+
+
+def finding(*texts: str) -> Finding:
+    return Finding(heading="h", role="context", sentences=tuple(Sentence(t, (1,), ()) for t in texts))
+
+
+def test_the_mixed_bottom_line_quotes_the_claim_before_explaining():
+    verdict = Verdict("mixed", 0.8, "The sources disagree.", {})
+    text = bottom_line(PLAN, verdict, []).text
+    assert text.startswith("The sources searched are mixed on the claim “Chicago cooperated with ICE”: some of")
+    assert "(high confidence, 80%)" in text
+
+
+def test_follow_ups_name_what_the_findings_mention_and_keep_proper_nouns_capitalised():
+    findings = [finding("The Chicago Police Department announced that it will not assist ICE."),
+                finding("Mayor Brandon Johnson’s office rejected the amendment.")]
+    questions = follow_ups(PLAN, findings, Verdict("mixed", 0.8, "", {}), None)
+    assert "What else do other sources report about Chicago Police Department?" in questions
+    assert "What else do other sources report about Mayor Brandon Johnson?" in questions
+    assert "What evidence would settle whether Chicago cooperated with ICE?" in questions
+    assert 2 <= len(questions) <= 5
+
+
+def test_title_case_sentences_and_cut_names_give_no_topics():
+    garbled = finding("The Chicago Police Sent Ice The Arrest Records for that Case on March 28 at Least Two Times.")
+    questions = follow_ups(PLAN, [garbled], None, None)
+    assert not any(q.startswith("What else") for q in questions), questions
+    assert len(questions) >= 2
+    assert names("In 2025, U.S. Immigration and Customs Enforcement (ICE) acted.") == ["ICE"]
