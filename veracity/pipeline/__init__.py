@@ -83,7 +83,7 @@ def run_check(question: str, *, store, embedder, stance_model, settings, as_of: 
             chosen, verdict = llm_stance(p.claim, chosen, verdict, settings.llm_stance, llm, ledger, searched,
                                          failures)
     timer.lap("judge")
-    groups = organise(chosen, p.question) if chosen else []
+    groups = organise(chosen) if chosen else []
     timer.lap("organise")
     sources = writing.number_sources(groups)
     finding_list = writing.findings(groups, sources)

@@ -69,21 +69,24 @@ def clause(sentence: str) -> str:
     return out[:1].upper() + out[1:] if out else sentence.strip()
 
 
-def heading(items: list[Candidate], question: str, taken: set[str]) -> str:
-    """The main clause of the most central member (the most relevant breaks ties); the next member's when
-    another finding already has that heading."""
-    def centrality(c: Candidate) -> float:
-        return float(np.mean([c.vector @ o.vector for o in items]))
+def heading(items: list[Candidate], taken: set[str], role: str | None = None) -> str:
+    """The main clause of the member that takes the finding's side most clearly (a supporting finding: the
+    most supportive), else of the most central member, the most relevant breaking ties; the next member's
+    when another finding already has that heading."""
+    side = {"supporting": "supports", "refuting": "refutes"}.get(role or "")
 
-    ranked = sorted(items, key=lambda c: (-centrality(c), -c.evidence.relevance))
-    for c in ranked:
+    def rank(c: Candidate) -> tuple[float, float, float]:
+        lean = c.evidence.stance.scores.get(side, 0.0) if side and c.evidence.stance else 0.0
+        return (-lean, -float(np.mean([c.vector @ o.vector for o in items])), -c.evidence.relevance)
+
+    for c in sorted(items, key=rank):
         text = clause(c.evidence.quote)
         if text.lower() not in taken:
             return text
     return items[0].evidence.document.title
 
 
-def organise(chosen: list[Candidate], question: str, max_findings: int = 7) -> list[tuple[str, str | None, list[Candidate]]]:
+def organise(chosen: list[Candidate], max_findings: int = 7) -> list[tuple[str, str | None, list[Candidate]]]:
     """(heading, role, members) in report order: supporting, refuting, then context."""
     order = {"supporting": 0, "refuting": 1, "context": 2, None: 3}
     by_role: dict[str | None, list[Candidate]] = {}
@@ -103,7 +106,7 @@ def organise(chosen: list[Candidate], question: str, max_findings: int = 7) -> l
     taken: set[str] = set()
     out = []
     for r, g in groups:
-        h = heading(g, question, taken)
+        h = heading(g, taken, r)
         taken.add(h.lower())
         out.append((h, r, g))
     return out
