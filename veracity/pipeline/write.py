@@ -40,16 +40,28 @@ def findings(groups, sources) -> list[Finding]:
             for h, r, members in groups]
 
 
+# A sentence that leans on what came before it ("On the other hand, ...", "They said ...") reads wrongly alone.
+LEANS_BACK = re.compile(r"^(?:on the other hand|however|but|and|also|meanwhile|still|yet|instead|moreover|"
+                        r"furthermore|in addition|nevertheless|this|that|these|those|it|its|they|their|he|she|"
+                        r"his|her|such)\b", re.I)
+
+
 def summary(groups, sources) -> CitedText:
-    """The most relevant sentence of each of the first findings, at most three, from distinct sources."""
+    """The most relevant sentence of each of the first findings, at most three, from distinct sources;
+    sentences that lean on what came before them are passed over."""
     picks, used = [], set()
     for _, _, members in groups:
-        best = max(members, key=lambda c: c.evidence.relevance)
+        standalone = [c for c in members if not LEANS_BACK.match(c.evidence.quote.lstrip("\"\u201c\u2018'"))]
+        if not standalone:
+            continue
+        best = max(standalone, key=lambda c: c.evidence.relevance)
         if best.evidence.document.id not in used or len(picks) == 0:
             picks.append(best)
             used.add(best.evidence.document.id)
         if len(picks) == 3:
             break
+    if not picks:  # every sentence leans back: the most relevant one still says something
+        picks = [max((c for _, _, m in groups for c in m), key=lambda c: c.evidence.relevance)]
     return CitedText(text=" ".join(c.evidence.quote for c in picks),
                      citations=tuple(sorted({sources[c.evidence.document.id].id for c in picks})))
 
