@@ -72,6 +72,12 @@ def test_a_city_the_collection_never_mentions_gets_the_nothing_found_report(demo
     assert "not mean the claim is false" in report.bottom_line.text
 
 
+def test_the_nothing_found_report_names_the_words_no_source_has(demo_engine):
+    report = demo_engine.check("Denver banned plastic bags in 2019", save=False)
+    assert report.nothing_found
+    assert "No source searched mentions “Denver”, “banned”, “plastic”, “bags” or “2019”." in report.summary.text
+
+
 def test_checks_are_saved_and_shown_without_recomputing(demo_engine, chicago):
     assert chicago.id in {r.id for r in demo_engine.history(50)}
     shown = demo_engine.show(chicago.id[:6])

@@ -9,6 +9,10 @@ from veracity.pipeline.plan import plan, to_claim
     ("Does the city share records with ICE?", "The city shares records with ICE"),
     ("Is Chicago a sanctuary city?", "Chicago is a sanctuary city"),
     ("Has the mayor rejected the amendment?", "The mayor has rejected the amendment"),
+    ("Did Denver ban plastic bags?", "Denver banned plastic bags"),
+    ("Was the moon landing faked?", "The moon landing was faked"),
+    ("Were the arrest records sent to ICE?", "The arrest records were sent to ICE"),
+    ("Was Barack Obama born in Kenya?", "Barack Obama was born in Kenya"),
 ])
 def test_yes_no_questions_become_claims(question, claim):
     assert to_claim(question) == (claim, True)

@@ -11,6 +11,7 @@ from .. import __version__
 from ..errors import LLMError
 from ..llm import Ledger
 from ..stance import MiniLMStance
+from ..text import content_words
 from ..types import STANCE_LABELS, CitedText, Failure, LLMUsage, Report, Stance, Verdict
 from . import judge as judging
 from . import prose
@@ -132,7 +133,11 @@ def run_check(question: str, *, store, embedder, stance_model, settings, as_of: 
         from .select import names_all
 
         missing = [e for e in p.entities if not any(names_all(h.document.text, (e,)) for h in gathered.hits)]
-        why = (f"No source searched mentions {', '.join(missing)}." if missing else
+        missing += [w for w in dict.fromkeys(content_words(p.claim))  # words no stored passage has at all
+                    if not any(w.lower() in m.lower() for m in missing) and not store.lexical(w, 1)]
+        quoted = [f"“{m}”" for m in missing]
+        why = (f"No source searched mentions {', '.join(quoted[:-1])} or {quoted[-1]}." if len(quoted) > 1 else
+               f"No source searched mentions {quoted[0]}." if quoted else
                "No passage reached the relevance threshold, so no finding is reported.")
         summary = CitedText(text=f"Nothing in the sources searched addresses this question. Searched: {searched}, "
                                  f"for {'; '.join(repr(q) for q in p.queries)}. {why}", citations=())

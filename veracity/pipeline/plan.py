@@ -20,9 +20,17 @@ IRREGULAR_PAST = {"go": "went", "send": "sent", "say": "said", "make": "made", "
                   "quit": "quit", "shut": "shut", "hit": "hit", "cost": "cost", "lead": "led", "fight": "fought"}
 
 
+DOUBLED = {"admit", "commit", "permit", "submit", "omit", "occur", "refer", "prefer", "regret", "control",
+           "patrol", "compel", "expel", "transfer", "deter", "equip", "rebut", "abet", "acquit", "confer", "infer"}
+
+
 def past(verb: str) -> str:
     if verb in IRREGULAR_PAST:
         return IRREGULAR_PAST[verb]
+    if re.fullmatch(r"[^aeiou]{1,2}[aeiou][^aeiouwxy]", verb):  # one syllable: ban -> banned, stop -> stopped
+        return verb + verb[-1] + "ed"
+    if verb in DOUBLED:  # stress on the last syllable: admit -> admitted
+        return verb + verb[-1] + "ed"
     if verb.endswith("e"):
         return verb + "d"
     if len(verb) > 2 and verb.endswith("y") and verb[-2] not in "aeiou":
@@ -38,6 +46,22 @@ def third_person(verb: str) -> str:
     if len(verb) > 2 and verb.endswith("y") and verb[-2] not in "aeiou":
         return verb[:-1] + "ies"
     return verb + "s"
+
+
+PARTICIPLES = {"sent", "made", "taken", "given", "held", "kept", "left", "told", "paid", "found", "won", "lost",
+               "bought", "sold", "built", "born", "done", "seen", "known", "written", "shown", "run", "cut", "put",
+               "set", "hit", "led", "brought", "thought", "caught", "taught", "spent", "said", "hidden",
+               "stolen", "chosen", "broken", "driven", "eaten", "fallen", "forgotten", "frozen", "shot", "struck"}
+
+
+def participle_at(tokens: list[str]) -> int | None:
+    """Where a passive's participle stands ("the moon landing [faked]", "the records [sent] to ICE"), if any."""
+    for i, token in enumerate(tokens[1:], 1):
+        word = token.lower()
+        if word in PARTICIPLES or (len(word) > 4 and word.endswith("ed") and not word.endswith("eed")
+                                   and word not in {"hundred", "kindred", "sacred", "naked", "wicked", "beloved"}):
+            return i
+    return None
 
 
 def subject_length(tokens: list[str]) -> int:
@@ -62,6 +86,8 @@ def to_claim(question: str) -> tuple[str, bool]:
         return question.rstrip(" ?"), False
     aux, rest = tokens[0].lower(), tokens[1:]
     n = subject_length(rest)
+    if aux in {"is", "are", "was", "were"}:  # a passive: the subject runs up to the participle
+        n = participle_at(rest) or n
     subject, remainder = rest[:n], rest[n:]
     if not remainder:
         return question.rstrip(" ?"), True
