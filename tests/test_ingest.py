@@ -209,3 +209,20 @@ def test_dense_search_sees_passages_added_by_this_or_another_connection(demo_db_
     assert "Emperor penguins" in top(reader)
     ingest(reader, "own", "Adelie penguins nesting on the Antarctic ice shelf were counted from the air.")
     assert "Adelie penguins" in top(reader)
+
+
+def test_progress_moves_within_a_large_file_and_ends_at_the_total(tmp_path, monkeypatch):
+    monkeypatch.setattr("veracity.ingest.BATCH_SENTENCES", 4)  # several batches from a small file
+    big = tmp_path / "many.jsonl"
+    big.write_text("\n".join(json.dumps({"title": f"doc {i}", "text": f"Report {i} says the bridge in town {i} "
+                                         f"reopened after repairs. Traffic returned on day {i}."})
+                             for i in range(12)) + "\n")
+    small = tmp_path / "note.txt"
+    small.write_text("The council met on Tuesday to discuss the budget for the coming year.")
+    calls = []
+    Engine(Settings.load(db=tmp_path / "p.db")).ingest([big, small], progress=lambda *a: calls.append(a))
+    total = big.stat().st_size + small.stat().st_size
+    done = [d for _, d, _ in calls]
+    assert all(t == total for _, _, t in calls)
+    assert done == sorted(done) and done[0] == 0 and done[-1] == total
+    assert any(0 < d < big.stat().st_size for path, d, _ in calls if path == str(big))  # moved inside the file

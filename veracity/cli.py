@@ -64,17 +64,17 @@ def emit(text: str, output: Path | None) -> None:
 @app.command()
 def ingest(paths: list[Path] = typer.Argument(..., help="files and folders to add"), db: Path | None = DB):
     """Add .txt, .md, .html, .pdf and .jsonl files (folders are walked) to the collection."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 
     with errors():
         eng = engine(db, create=True)
-        columns = (TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+        columns = (TextColumn("ingest"), BarColumn(), TaskProgressColumn(), TimeRemainingColumn(),
                    TextColumn("{task.description}"))
         with Progress(*columns, transient=True, disable=not sys.stderr.isatty()) as bar:
             task = bar.add_task("", total=None)
 
-            def progress(path: str, number: int, total: int) -> None:
-                bar.update(task, total=total, completed=number - 1, description=Path(path).name[:40])
+            def progress(path: str, done: int, total: int) -> None:  # bytes of input
+                bar.update(task, total=total, completed=done, description=Path(path).name[:40])
 
             summary = eng.ingest(paths, progress=progress)
         for _, reason in summary.skipped:

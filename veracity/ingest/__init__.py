@@ -89,18 +89,23 @@ def batches(raws: list[RawDocument]):
 def ingest(paths: Iterable[Path], *, store, embedder, settings,
            progress: Callable[[str, int, int], None] | None = None) -> IngestSummary:
     """Add documents; each batch is written in one transaction (all or none), so an interrupted run can simply
-    be rerun: it skips what is stored and adds the rest."""
+    be rerun: it skips what is stored and adds the rest. progress(path, done, total) is called as each file
+    starts and after each batch, in bytes of input: a large .jsonl file moves the bar as its batches land."""
     files, missing = expand([Path(p) for p in paths])
     summary = IngestSummary(files=len(files), skipped=list(missing))
-    for number, path in enumerate(files, 1):
+    sizes = [size_of(path) for path in files]
+    total, before = sum(sizes), 0
+    for path, size in zip(files, sizes):
         if progress:
-            progress(str(path), number, len(files))
+            progress(str(path), before, total)
         try:
             raws = read_file(path, settings.max_file_bytes)
         except InputError as exc:
             summary.skipped.append((str(path), str(exc)))
+            before += size
             continue
         seen: set[str] = set()
+        done = 0
         for batch in batches(raws):
             fresh, cleaned = [], []
             for raw in batch:
@@ -121,4 +126,17 @@ def ingest(paths: Iterable[Path], *, store, embedder, settings,
             store.add_documents(ready, settings.near_duplicate_jaccard)  # one transaction per batch
             summary.added += len(ready)
             summary.passages += sum(len(doc.passages) for doc in ready)
+            done += len(batch)
+            if progress:
+                progress(str(path), before + size * done // len(raws), total)
+        before += size
+    if progress and files:
+        progress(str(files[-1]), total, total)
     return summary
+
+
+def size_of(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # read_file reports it
