@@ -61,6 +61,10 @@ def emit(text: str, output: Path | None) -> None:
         typer.echo(text)
 
 
+def count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 @app.command()
 def ingest(paths: list[Path] = typer.Argument(..., help="files and folders to add"), db: Path | None = DB):
     """Add .txt, .md, .html, .pdf and .jsonl files (folders are walked) to the collection."""
@@ -80,9 +84,10 @@ def ingest(paths: list[Path] = typer.Argument(..., help="files and folders to ad
         for _, reason in summary.skipped:
             typer.echo(f"skipped: {reason}", err=True)
         counts = eng.store.counts()
-        typer.echo(f"added {summary.added} documents ({summary.passages} passages), {summary.duplicates} already "
-                   f"present, {len(summary.skipped)} skipped; the store now holds {counts['documents']} documents "
-                   f"in {counts['groups']} independent groups ({eng.settings.db})")
+        typer.echo(f"added {count(summary.added, 'document')} ({count(summary.passages, 'passage')}), "
+                   f"{summary.duplicates} already present, {len(summary.skipped)} skipped; the store now holds "
+                   f"{count(counts['documents'], 'document')} in {count(counts['groups'], 'independent group')} "
+                   f"({eng.settings.db})")
         if summary.skipped:
             raise typer.Exit(1)
 
