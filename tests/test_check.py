@@ -72,6 +72,23 @@ def test_a_city_the_collection_never_mentions_gets_the_nothing_found_report(demo
     assert "not mean the claim is false" in report.bottom_line.text
 
 
+def test_a_claim_opening_with_a_place_the_collection_never_mentions_is_not_judged_on_another_place(demo_engine):
+    report = demo_engine.check("Denver cooperated with ICE", save=False)  # "Denver" opens the sentence
+    assert report.nothing_found and report.verdict.label == "not_enough_evidence"
+    assert "No source searched mentions “Denver”." in report.summary.text
+    assert not demo_engine.check("Chicago cooperated with ICE", save=False).nothing_found
+
+
+def test_a_capitalised_first_word_is_a_name_only_when_the_collection_writes_it_so(demo_engine):
+    from veracity.pipeline.select import leading_name
+
+    store = demo_engine.store
+    assert leading_name("Chicago cooperated with ICE", (), store) == "Chicago"  # capitalised mid-sentence
+    assert leading_name("Officers helped ICE", (), store) is None  # found, but written lower-case
+    assert leading_name("Several officers helped ICE", (), store) is None
+    assert leading_name("Bits of the records leaked", (), store) is None
+
+
 def test_the_nothing_found_report_names_the_words_no_source_has(demo_engine):
     report = demo_engine.check("Denver banned plastic bags in 2019", save=False)
     assert report.nothing_found

@@ -19,7 +19,7 @@ from . import write as writing
 from .gather import gather
 from .organise import organise
 from .plan import plan as make_plan
-from .select import instruction_sentences, select
+from .select import instruction_sentences, leading_name, select
 from .verify import verify
 
 
@@ -57,6 +57,9 @@ def run_check(question: str, *, store, embedder, stance_model, settings, as_of: 
         except LLMError as exc:
             failures.append(Failure("plan", f"the LLM could not plan the searches ({exc}); the rule-based "
                                             "queries were used"))
+    name = leading_name(p.claim, p.entities, store)
+    if name:
+        p = replace(p, entities=p.entities + (name,))
     timer.lap("plan")
     gathered = gather(p, store=store, embedder=embedder, per_query=settings.gather_per_query)
     timer.lap("gather")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..text import words
+from ..text import LEADING_FUNCTION_WORDS, STOPWORDS, distinctive, words
 from ..types import Evidence
 from .gather import Gathered
 
@@ -48,6 +48,34 @@ def names_all(text: str, entities: tuple[str, ...]) -> bool:
     """Whether a document mentions every name of the question (any word of 3+ letters of each name)."""
     lowered = text.lower()
     return all(any(w.lower() in lowered for w in name.split() if len(w) >= 3) or len(name) < 3 for name in entities)
+
+
+NOT_NAMES = frozenset("several many most some few numerous multiple various recent new more less all both each every "
+                      "other such only early late first last".split())
+
+
+def leading_name(claim: str, entities: tuple[str, ...], store) -> str | None:
+    """The claim's first word when it may be a name that a capital at the start of a sentence cannot reveal
+    ("Denver cooperated with ICE"); the collection decides. It is a name to require when no stored passage has
+    it at all (evidence could only be about something else), or when the passages that have it mostly write it
+    with a capital in mid-sentence. Function words, quantifiers, -ed/-ing/-ly words and a word before "of" are
+    never names here."""
+    tokens = claim.split()
+    word = re.sub(r"[^\w-]", "", tokens[0]) if tokens else ""
+    if (len(word) < 3 or not word[0].isupper() or distinctive(word) or word.lower() in STOPWORDS
+            or word.lower() in LEADING_FUNCTION_WORDS or word.lower() in NOT_NAMES
+            or word.lower().endswith(("ed", "ing", "ly")) or any(word in e.split() for e in entities)
+            or (len(tokens) > 1 and tokens[1].lower() == "of")):  # "Bits of ...", "Use of ...": a noun's head
+        return None
+    hits = store.lexical(word, 30)
+    if not hits:
+        return word
+    mid = re.compile(rf"(?:\b[a-z]{{2,}}|,)[ \t]+({re.escape(word)})\b", re.I)  # after a lowercase word or a comma
+    capital = lower = 0
+    for passage in store.passages([i for i, _ in hits]).values():
+        for m in mid.finditer(passage.text):
+            capital, lower = capital + m.group(1)[0].isupper(), lower + m.group(1)[0].islower()
+    return word if capital >= 2 * max(lower, 1) else None
 
 
 def candidates(gathered: Gathered, store, threshold: float, entities: tuple[str, ...] = (),
