@@ -77,6 +77,8 @@ def test_a_claim_opening_with_a_place_the_collection_never_mentions_is_not_judge
     assert report.nothing_found and report.verdict.label == "not_enough_evidence"
     assert "No source searched mentions “Denver”." in report.summary.text
     assert not demo_engine.check("Chicago cooperated with ICE", save=False).nothing_found
+    possessive = demo_engine.check("Denver's police cooperated with ICE", save=False)
+    assert possessive.nothing_found and "No source searched mentions “Denver”." in possessive.summary.text
 
 
 def test_a_capitalised_first_word_is_a_name_only_when_the_collection_writes_it_so(demo_engine):

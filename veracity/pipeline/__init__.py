@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
 from dataclasses import asdict, replace
@@ -136,8 +137,9 @@ def run_check(question: str, *, store, embedder, stance_model, settings, as_of: 
         from .select import names_all
 
         missing = [e for e in p.entities if not any(names_all(h.document.text, (e,)) for h in gathered.hits)]
-        missing += [w for w in dict.fromkeys(content_words(p.claim))  # words no stored passage has at all
-                    if not any(w.lower() in m.lower() for m in missing) and not store.lexical(w, 1)]
+        for w in dict.fromkeys(re.sub(r"[\u2019']s$", "", w) for w in content_words(p.claim)):
+            if not any(w.lower() in m.lower() or m.lower() in w.lower() for m in missing) and not store.lexical(w, 1):
+                missing.append(w)  # a word no stored passage has at all
         quoted = [f"“{m}”" for m in missing]
         why = (f"No source searched mentions {', '.join(quoted[:-1])} or {quoted[-1]}." if len(quoted) > 1 else
                f"No source searched mentions {quoted[0]}." if quoted else
