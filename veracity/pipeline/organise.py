@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+
 import numpy as np
 
 from .select import Candidate
@@ -30,8 +31,8 @@ def clusters(items: list[Candidate], threshold: float = 0.55) -> list[list[Candi
     return groups
 
 
-# A heading is the main clause of the finding's most central sentence: a leading adverbial ("Despite the
-# promises, ", "On the other hand, ") and trailing clauses are dropped, and a long clause is cut before a
+# A heading is the main clause of one of the finding's sentences (see heading()): a leading adverbial ("Despite
+# the promises, ", "On the other hand, ") and trailing clauses are dropped, and a long clause is cut before a
 # preposition or conjunction, never after a negation, an auxiliary or an article.
 LEADING = re.compile(r"^(?:(?:despite|although|though|while|as|after|before|since|because|when|if|in|on|at|for|"
                      r"during|under|with|without|according to|however|meanwhile|nevertheless|still|also|yet|"

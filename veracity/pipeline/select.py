@@ -70,7 +70,7 @@ def leading_name(claim: str, entities: tuple[str, ...], store) -> str | None:
     hits = store.lexical(word, 30)
     if not hits:
         return word
-    mid = re.compile(rf"(?:\b[a-z]{{2,}}|,)[ \t]+({re.escape(word)})\b", re.I)  # after a lowercase word or a comma
+    mid = re.compile(rf"(?:\b[a-z]{{2,}}|,)[ \t]+((?i:{re.escape(word)}))\b")  # after a lower-case word or a comma
     capital = lower = 0
     for passage in store.passages([i for i, _ in hits]).values():
         for m in mid.finditer(passage.text):
