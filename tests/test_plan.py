@@ -13,6 +13,9 @@ from veracity.pipeline.plan import plan, to_claim
     ("Was the moon landing faked?", "The moon landing was faked"),
     ("Were the arrest records sent to ICE?", "The arrest records were sent to ICE"),
     ("Was Barack Obama born in Kenya?", "Barack Obama was born in Kenya"),
+    ("Did Chicago police share arrest records with ICE?", "Chicago police shared arrest records with ICE"),
+    ("Did Chicago officials say they would comply?", "Chicago officials said they would comply"),
+    ("Does the city council discuss the budget?", "The city council discusses the budget"),
 ])
 def test_yes_no_questions_become_claims(question, claim):
     assert to_claim(question) == (claim, True)

@@ -64,19 +64,32 @@ def participle_at(tokens: list[str]) -> int | None:
     return None
 
 
+# Nouns that often follow a name in a subject ("Chicago police", "the city council"); a plural does too
+# ("Chicago officials"), since after "did" or "does" the verb is in its base form and rarely ends in -s.
+SUBJECT_NOUNS = {"police", "government", "officials", "council", "administration", "mayor", "governor", "staff",
+                 "people", "public", "media", "department", "city", "state", "court", "board", "army", "military",
+                 "company", "team", "party", "congress", "senate", "agency", "school", "university", "hospital"}
+
+
 def subject_length(tokens: list[str]) -> int:
-    """How many leading tokens form the subject: a determiner phrase or a run of capitalised words."""
+    """How many leading tokens form the subject: a determiner phrase or a run of capitalised words, then any
+    subject nouns or plurals that follow it ("Chicago police", "the city council", "Chicago officials")."""
     if not tokens:
         return 0
     if tokens[0].lower() in DETERMINERS:
         n = 2
         while n < len(tokens) and tokens[n][:1].isupper():
             n += 1
-        return min(n, len(tokens))
-    n = 0
-    while n < len(tokens) and (tokens[n][:1].isupper() or tokens[n][:1].isdigit()):
+    else:
+        n = 0
+        while n < len(tokens) and (tokens[n][:1].isupper() or tokens[n][:1].isdigit()):
+            n += 1
+        n = max(n, 1)
+    while n < len(tokens) - 1 and tokens[n][:1].islower() and (
+            tokens[n].lower() in SUBJECT_NOUNS
+            or (len(tokens[n]) > 3 and tokens[n].endswith("s") and not tokens[n].endswith(("ss", "us", "is")))):
         n += 1
-    return max(n, 1)
+    return min(n, len(tokens))
 
 
 def to_claim(question: str) -> tuple[str, bool]:
