@@ -11,6 +11,7 @@ from pathlib import Path
 import typer
 
 from .errors import VeracityError
+from .text import plural
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Check a question or claim against your sources; every sentence of the report is cited.")
@@ -61,10 +62,6 @@ def emit(text: str, output: Path | None) -> None:
         typer.echo(text)
 
 
-def count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
-
-
 @app.command()
 def ingest(paths: list[Path] = typer.Argument(..., help="files and folders to add"), db: Path | None = DB):
     """Add .txt, .md, .html, .pdf and .jsonl files (folders are walked) to the collection."""
@@ -84,9 +81,9 @@ def ingest(paths: list[Path] = typer.Argument(..., help="files and folders to ad
         for _, reason in summary.skipped:
             typer.echo(f"skipped: {reason}", err=True)
         counts = eng.store.counts()
-        typer.echo(f"added {count(summary.added, 'document')} ({count(summary.passages, 'passage')}), "
+        typer.echo(f"added {plural(summary.added, 'document')} ({plural(summary.passages, 'passage')}), "
                    f"{summary.duplicates} already present, {len(summary.skipped)} skipped; the store now holds "
-                   f"{count(counts['documents'], 'document')} in {count(counts['groups'], 'independent group')} "
+                   f"{plural(counts['documents'], 'document')} in {plural(counts['groups'], 'independent group')} "
                    f"({eng.settings.db})")
         if summary.skipped:
             raise typer.Exit(1)

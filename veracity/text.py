@@ -125,3 +125,8 @@ def entities(text: str) -> list[str]:
 def distinctive(token: str) -> bool:
     """A name even at the start of a sentence: an acronym, a digit or a capital inside (ICE, COVID-19, McDonald)."""
     return any(c.isdigit() for c in token) or any(c.isupper() for c in token[1:])
+
+
+def plural(n: int, noun: str) -> str:
+    """ "1 source", "3 sources"."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

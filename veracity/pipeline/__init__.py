@@ -123,7 +123,8 @@ def run_check(question: str, *, store, embedder, stance_model, settings, as_of: 
         summary = writing.summary(kept_groups, sources)
         newest = max((s.published for s in sources.values() if s.published), default=None)
         bottom = writing.bottom_line(p, verdict, finding_list)
-        questions = writing.follow_ups(p, finding_list, verdict, newest)
+        questions = writing.follow_ups(p, finding_list, verdict, newest,
+                                       [documents[k].text for k in sources if k in documents])
         if written is not None:
             summary = written.summary or summary
             if written.bottom_sentence is not None:

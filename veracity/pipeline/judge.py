@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from ..onnx_model import MODELS
+from ..text import plural
 from ..types import Evidence, Verdict
 
 FULL_RELEVANCE = 0.5
@@ -112,13 +113,15 @@ def verdict(claim: str, evidence: list[Evidence], *, searched: str) -> Verdict:
         return Verdict(label, calibrated(raw, label), f"Nothing in the sources searched ({searched}) addresses the claim. "
                        "That is not evidence that it is false.", counts)
     weights = f"support {t.supports:.2f}, refute {t.refutes:.2f}"
+    independent = plural(groups, "independent source")
     rationale = {
-        "supported": f"{counts['supports']} evidence sentences from the sources support the claim and "
-                     f"none outweighs them ({weights}; {groups} independent sources).",
-        "refuted": f"{counts['refutes']} evidence sentences contradict the claim and little supports it "
-                   f"({weights}; {groups} independent sources).",
-        "mixed": f"The sources disagree or support the claim only in part ({weights}; "
-                 f"{groups} independent sources).",
+        "supported": f"{plural(counts['supports'], 'evidence sentence')} from the sources "
+                     f"{'supports' if counts['supports'] == 1 else 'support'} the claim and nothing outweighs "
+                     f"{'it' if counts['supports'] == 1 else 'them'} ({weights}; {independent}).",
+        "refuted": f"{plural(counts['refutes'], 'evidence sentence')} "
+                   f"{'contradicts' if counts['refutes'] == 1 else 'contradict'} the claim and little supports it "
+                   f"({weights}; {independent}).",
+        "mixed": f"The sources disagree or support the claim only in part ({weights}; {independent}).",
         "not_enough_evidence": f"The passages found ({searched}) are on the topic but neither confirm nor "
                                f"contradict the claim ({weights}). That is not evidence that it is false.",
     }[label]
@@ -140,9 +143,11 @@ def agreement(evidence: list[Evidence], stance_model, *, searched: str) -> tuple
     groups = len({e.document.group for e in others})
     lead = f"The leading answer, from “{anchor.document.title}”, is: “{anchor.quote}”"
     rationale = {
-        "supported": f"{lead} {counts['supports']} sentences from {groups} other independent sources agree with it.",
-        "mixed": f"{lead} Other sources contradict it ({counts['refutes']} sentences): the sources disagree.",
+        "supported": f"{lead} {plural(counts['supports'], 'sentence')} from "
+                     f"{plural(groups, 'other independent source')} "
+                     f"{'agrees' if counts['supports'] == 1 else 'agree'} with it.",
+        "mixed": f"{lead} Other sources contradict it ({plural(counts['refutes'], 'sentence')}): the sources disagree.",
         "not_enough_evidence": f"{lead} No other independent source confirms or contradicts it "
-                               f"({groups} other sources searched in {searched}).",
+                               f"({plural(groups, 'other source')} searched in {searched}).",
     }[label]
     return scored, Verdict(label, calibrated(raw, label), rationale, counts)

@@ -37,6 +37,7 @@ def clusters(items: list[Candidate], threshold: float = 0.55) -> list[list[Candi
 LEADING = re.compile(r"^(?:(?:despite|although|though|while|as|after|before|since|because|when|if|in|on|at|for|"
                      r"during|under|with|without|according to|however|meanwhile|nevertheless|still|also|yet|"
                      r"instead|moreover|furthermore|in addition|by contrast|for example)\b[^,;:]{0,120},\s+)", re.I)
+CONJUNCTION = re.compile(r"^(?:and|but|so|or|yet|still|plus)\b,?\s+", re.I)
 TRAILING = re.compile(r"\s*(?:[;:\u2014\u2013]|\s-\s|,\s(?:which|who|but|while|although|though|because|according|"
                       r"as|and|so|yet|whereas|including)\b)")
 BREAKS = {"with", "for", "to", "in", "on", "at", "by", "from", "after", "before", "during", "under", "over",
@@ -51,10 +52,12 @@ MAX_WORDS = 14
 
 def clause(sentence: str) -> str:
     """The heading-sized main clause of a sentence, in the sentence's own words."""
-    text = LEADING.sub("", sentence.strip(), count=1)
+    text = sentence.strip().lstrip("\u2022*-\u2013 ")
+    for _ in range(2):  # "And, in 2012, the council ..." -> "the council ..."
+        text = LEADING.sub("", CONJUNCTION.sub("", text, count=1), count=1)
     text = re.sub(r"\s*\([^()]*\)|,\s(?:which|who)\b[^,;:]*,", "", text)  # parentheses, ", which ...," asides
-    text = TRAILING.split(text, maxsplit=1)[0].strip().rstrip(".!?,;").strip()
-    ws = text.split()
+    main = TRAILING.split(text, maxsplit=1)[0].strip().rstrip(".!?,;").strip()
+    ws = main.split() if len(main.split()) >= 4 else text.rstrip(".!?,;").split()  # not a stub like "But"
     cut = len(ws)
     if len(ws) > MAX_WORDS:  # the latest break that keeps 8+ words, else one that keeps 5+, else a hard cut
         cut = next((i for i in [*range(MAX_WORDS, 7, -1), *range(7, 4, -1)] if ws[i].lower() in BREAKS), MAX_WORDS)

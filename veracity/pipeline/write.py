@@ -126,11 +126,16 @@ def title_cased(text: str) -> bool:
     return len(ws) >= 4 and (sum(w[0].isupper() for w in ws) > 0.6 * len(ws) or shouting >= 2)
 
 
-def topics(finding_list: list[Finding], asked: set[str]) -> list[str]:
-    """Per finding, the name it mentions most that the question does not already have: a name of two to four
-    words, a distinctive one (ICE, COVID-19, McDonald) or one that recurs in the report. Sentences in Title
-    Case are skipped, and dates are left out."""
-    recurring = Counter(n for f in finding_list for s in f.sentences for n in set(names(s.text)))
+def topics(finding_list: list[Finding], asked: set[str], texts: list[str] = ()) -> list[str]:
+    """Per finding, the name it mentions most that the question does not already have: a distinctive one (ICE,
+    COVID-19, McDonald), or one of two to four words that its sources write more than once (texts: the cited documents' text; without
+    them, the report's sentences). A run of capitals in a garbled source ("President Donald Trump Returned")
+    rarely repeats itself. Sentences in Title Case and dates are left out."""
+    sentences = [s.text for f in finding_list for s in f.sentences]
+
+    def recurs(name: str) -> bool:
+        return sum(len(re.findall(rf"\b{re.escape(name)}\b", t)) for t in (texts or sentences)) > 1
+
     out = []
     for f in finding_list:
         counts: Counter[str] = Counter()
@@ -140,7 +145,7 @@ def topics(finding_list: list[Finding], asked: set[str]) -> list[str]:
             for name in names(s.text):
                 ws = name.split()
                 if (len(ws) <= 4 and not all(w.lower() in asked or w.lower() in CALENDAR for w in ws)
-                        and (len(ws) > 1 or distinctive(name) or recurring[name] > 1)):
+                        and (all(distinctive(w) for w in ws) or (len(ws) > 1 and recurs(name)))):
                     counts[name] += 1
         if counts:
             out.append(max(counts, key=lambda name: counts[name]))
@@ -153,10 +158,12 @@ def in_sentence(claim: str) -> str:
     return claim[0].lower() + claim[1:] if first.lower() in LEADING_FUNCTION_WORDS else claim
 
 
-def follow_ups(plan: Plan, finding_list: list[Finding], verdict: Verdict | None, newest: str | None) -> list[str]:
+def follow_ups(plan: Plan, finding_list: list[Finding], verdict: Verdict | None, newest: str | None,
+               texts: list[str] = ()) -> list[str]:
+    """texts: the full text of the cited documents (names that recur there make good topics)."""
     out = []
     asked = {w.lower() for w in content_words(plan.question)}
-    for t in topics(finding_list, asked)[:2]:
+    for t in topics(finding_list, asked, texts)[:2]:
         out.append(f"What else do other sources report about {t}?")
     if verdict and verdict.label in ("mixed", "refuted", "supported") and not plan.is_open:
         out.append(f"Which sources dispute that {in_sentence(plan.claim)}?"
