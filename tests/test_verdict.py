@@ -79,3 +79,8 @@ def test_open_question_verdict_says_whether_the_sources_agree(demo_engine):
     assert report.verdict.label in ("supported", "mixed", "not_enough_evidence")
     assert report.verdict.rationale.startswith("The leading answer, from")
     assert "answer" in report.bottom_line.text
+    from veracity.render import render
+
+    markdown = render(report, "markdown")
+    assert report.open_question and "the claim)" not in markdown  # findings stand toward the leading answer
+    assert any(f.role == "supporting" for f in report.findings) <= ("(agrees with the leading answer)" in markdown)

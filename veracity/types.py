@@ -170,4 +170,5 @@ class Report:
     as_of: str | None = None
     claims: tuple[str, ...] = ()  # LLM mode, a long text: its check-worthy claims (the first was checked)
     mode: str = "extractive"  # extractive | llm (the prose was written by a model, then verified)
+    open_question: bool = False  # "What did Chicago do?": findings agree or disagree with the leading answer
     llm: LLMUsage | None = None

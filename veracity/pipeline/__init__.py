@@ -159,7 +159,7 @@ def run_check(question: str, *, store, embedder, stance_model, settings, as_of: 
         summary=summary, findings=tuple(finding_list), bottom_line=bottom, follow_up_questions=tuple(questions),
         verdict=verdict, timings_ms=timer.ms, versions=versions(embedder, stance_model, llm),
         nothing_found=not finding_list, failures=tuple(failures), as_of=as_of, claims=p.claims,
-        mode="llm" if written is not None else "extractive", llm=usage(llm, ledger))
+        mode="llm" if written is not None else "extractive", llm=usage(llm, ledger), open_question=p.is_open)
 
 
 def llm_stance(claim, chosen, verdict, mode: str, llm, ledger, searched: str, failures: list):

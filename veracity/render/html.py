@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from ..types import Report
-from .text import ROLE_TAG, VERDICT_TITLE, found_line, mode_line
+from .text import VERDICT_TITLE, found_line, mode_line, role_tag
 
 CSS = """body{font:16px/1.55 system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;color:#222}
 h1{font-size:1.5rem}.meta{color:#666;font-size:.9rem}.verdict{padding:.6rem 1rem;border-radius:6px;font-weight:600}
@@ -26,7 +26,7 @@ def to_html(report: Report) -> str:
         body.append(f'<p class="verdict {v.label}">Verdict: {VERDICT_TITLE[v.label]} · {v.confidence:.0%} confidence</p>')
     body.append(f"<h2>Executive summary</h2><p>{e(report.summary.text)} {_cites(report.summary.citations)}</p>")
     for i, f in enumerate(report.findings, 1):
-        tag = f' <span class="tag">({ROLE_TAG[f.role]})</span>' if f.role else ""
+        tag = f' <span class="tag">({role_tag(report, f.role)})</span>' if f.role else ""
         text = " ".join(f"{e(s.text)}{_cites(s.citations)}" for s in f.sentences)
         body.append(f"<h2>{i}. {e(f.heading)}{tag}</h2><p>{text}</p>")
     body.append(f"<h2>Bottom line</h2><p>{e(report.bottom_line.text)} {_cites(report.bottom_line.citations)}</p>")

@@ -32,7 +32,7 @@ def to_dict(report: Report) -> dict:
                         "support": report.bottom_line.support},
         "follow_up_questions": list(report.follow_up_questions),
         "verdict": None if report.verdict is None else asdict(report.verdict),
-        "nothing_found": report.nothing_found,
+        "nothing_found": report.nothing_found, "open_question": report.open_question,
         "failures": [asdict(f) for f in report.failures],
         "timings_ms": report.timings_ms, "versions": report.versions,
         "mode": report.mode, "claims": list(report.claims),
@@ -64,5 +64,5 @@ def from_json(text: str) -> Report:
         verdict=None if d["verdict"] is None else Verdict(**d["verdict"]),
         timings_ms=d["timings_ms"], versions=d["versions"], nothing_found=d["nothing_found"],
         failures=tuple(Failure(**f) for f in d["failures"]), as_of=d.get("as_of"),
-        mode=d.get("mode", "extractive"), claims=tuple(d.get("claims", ())),
+        mode=d.get("mode", "extractive"), claims=tuple(d.get("claims", ())), open_question=d.get("open_question", False),
         llm=None if d.get("llm") is None else LLMUsage(**d["llm"]))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..types import Report
-from .text import ROLE_TAG, VERDICT_TITLE, cites, found_line, mode_line, source_line
+from .text import VERDICT_TITLE, cites, found_line, mode_line, role_tag, source_line
 
 
 def to_markdown(report: Report) -> str:
@@ -16,7 +16,7 @@ def to_markdown(report: Report) -> str:
         out += [f"**Verdict: {VERDICT_TITLE[v.label]}** (confidence {v.confidence:.0%})", ""]
     out += ["## Executive summary", "", f"{report.summary.text} {cites(report.summary.citations)}".strip(), ""]
     for i, f in enumerate(report.findings, 1):
-        tag = f" ({ROLE_TAG[f.role]})" if f.role else ""
+        tag = f" ({role_tag(report, f.role)})" if f.role else ""
         out += [f"## {i}. {f.heading}{tag}", ""]
         out += [" ".join(f"{s.text} {cites(s.citations)}" for s in f.sentences), ""]
     out += ["## Bottom line", "", f"{report.bottom_line.text} {cites(report.bottom_line.citations)}".strip(), ""]

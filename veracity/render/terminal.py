@@ -7,7 +7,7 @@ from rich.panel import Panel
 from rich.text import Text
 
 from ..types import Report
-from .text import ROLE_TAG, VERDICT_TITLE, cites, found_line, mode_line, source_line
+from .text import VERDICT_TITLE, cites, found_line, mode_line, role_tag, source_line
 
 COLOURS = {"supported": "green", "refuted": "red", "mixed": "yellow", "not_enough_evidence": "blue"}
 
@@ -28,7 +28,7 @@ def print_report(report: Report, console: Console | None = None) -> None:
     parts.append(Text("\nExecutive summary", style="bold underline"))
     parts.append(Text(f"{report.summary.text} {cites(report.summary.citations)}".strip()))
     for i, f in enumerate(report.findings, 1):
-        tag = f"  [{ROLE_TAG[f.role]}]" if f.role else ""
+        tag = f"  [{role_tag(report, f.role)}]" if f.role else ""
         parts.append(Text(f"\n{i}. {f.heading}{tag}", style="bold"))
         parts.append(Text(" ".join(f"{s.text} {cites(s.citations)}" for s in f.sentences)))
     parts.append(Text("\nBottom line", style="bold underline"))

@@ -5,8 +5,15 @@ from __future__ import annotations
 from ..types import Report
 
 ROLE_TAG = {"supporting": "supports the claim", "refuting": "contradicts the claim", "context": "context"}
+OPEN_ROLE_TAG = {"supporting": "agrees with the leading answer", "refuting": "disagrees with the leading answer",
+                 "context": "context"}
 VERDICT_TITLE = {"supported": "Supported", "refuted": "Refuted", "mixed": "Mixed",
                  "not_enough_evidence": "Not enough evidence"}
+
+
+def role_tag(report: Report, role: str) -> str:
+    """How a finding stands: toward the claim, or for an open question toward the leading answer."""
+    return (OPEN_ROLE_TAG if report.open_question else ROLE_TAG)[role]
 
 
 def cites(numbers) -> str:
