@@ -70,13 +70,17 @@ def main() -> None:
     jsonl = work / "scifact.jsonl"
     jsonl.write_text("\n".join(json.dumps({"title": r["title"], "text": r["text"], "url": f"scifact:{r['_id']}"})
                                for r in rows) + "\n")
-    db = work / "scifact.db"
-    big = Engine(Settings.load(db=db))
-    t = time.perf_counter()
-    s = big.ingest([jsonl])
-    elapsed = time.perf_counter() - t
+    runs = []
+    for i in range(3):  # three fresh stores; the median run is reported (this machine varies by about 8%)
+        db = work / f"scifact-{i}.db"
+        big = Engine(Settings.load(db=db))
+        t = time.perf_counter()
+        s = big.ingest([jsonl])
+        runs.append(time.perf_counter() - t)
+    elapsed = statistics.median(runs)
     result["ingest"] = {"documents": s.added, "passages": s.passages, "seconds": round(elapsed, 1),
-                        "documents_per_s": round(s.added / elapsed, 1), "passages_per_s": round(s.passages / elapsed, 1)}
+                        "documents_per_s": round(s.added / elapsed, 1), "passages_per_s": round(s.passages / elapsed, 1),
+                        "runs_s": [round(r, 1) for r in runs]}
 
     # where the time goes: the same abstracts with stand-in vectors (no model), then the embedder alone
     sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -98,15 +102,18 @@ def main() -> None:
                  for sp in c.sentences]
     tokens = sum(len(e.ids) for e in onnx_model.tokenizer(big.embedder.max_length).encode_batch(sentences))
     big.embedder.embed(sentences[:32])
-    t = time.perf_counter()
-    big.embedder.embed(sentences)
-    elapsed = time.perf_counter() - t
+    times = []
+    for _ in range(3):  # the best of three: a ceiling
+        t = time.perf_counter()
+        big.embedder.embed(sentences)
+        times.append(time.perf_counter() - t)
+    elapsed = min(times)
     result["embedder_alone"] = {
         "sentences": len(sentences), "tokens": tokens, "seconds": round(elapsed, 1),
         "sentences_per_s": round(len(sentences) / elapsed, 1), "tokens_per_s": round(tokens / elapsed),
         "tokens_per_passage": round(tokens / s.passages, 1),
         "passages_per_s_ceiling": round(tokens / elapsed / (tokens / s.passages), 1),
-        "note": "the most passages/s ingest can reach on these abstracts with this embedder on this CPU"}
+        "note": "best of 3: the most passages/s ingest can reach on these abstracts with this embedder here"}
 
     # ingest throughput on web pages: the pages WiCE dev claims cite (navigation and boilerplate included)
     pages = [json.loads(line) for line in (args.data / "bench/wice/dev.jsonl").open()][: args.pages]
