@@ -226,3 +226,25 @@ def test_progress_moves_within_a_large_file_and_ends_at_the_total(tmp_path, monk
     assert all(t == total for _, _, t in calls)
     assert done == sorted(done) and done[0] == 0 and done[-1] == total
     assert any(0 < d < big.stat().st_size for path, d, _ in calls if path == str(big))  # moved inside the file
+
+
+def test_a_store_refuses_vectors_from_another_embedder_and_stays_untouched(demo_db_copy):
+    import numpy as np
+
+    from veracity.plugins import registry
+
+    class OtherEmbedder:
+        name, dimension = "other-embedder", 384
+
+        def embed(self, texts):
+            return np.ones((len(texts), 384), dtype=np.float32) / 384 ** 0.5
+
+    registry().add("embedder", "other-embedder-for-test", OtherEmbedder)
+    before = demo_db_copy.read_bytes()
+    engine = Engine(Settings.load(db=demo_db_copy, embedder="other-embedder-for-test"))
+    with pytest.raises(StoreError, match="made by the embedder 'all-MiniLM-L6-v2-int8', not 'other-embedder'"):
+        engine.search("Chicago police", mode="dense")
+    with pytest.raises(StoreError, match="VERACITY_EMBEDDER"):
+        engine.ingest([EXAMPLES])
+    assert demo_db_copy.read_bytes() == before
+    assert Engine(Settings.load(db=demo_db_copy)).search("Chicago police", mode="dense")  # its own embedder works

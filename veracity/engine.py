@@ -49,7 +49,9 @@ class Engine:
     @property
     def embedder(self):
         if self._embedder is None:
-            self._embedder = registry().create("embedder", self.settings.embedder)
+            embedder = registry().create("embedder", self.settings.embedder)
+            self.store.vector_space(embedder.name)  # vectors of two embedders never mix in one store
+            self._embedder = embedder
         return self._embedder
 
     @property

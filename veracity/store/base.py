@@ -36,6 +36,9 @@ class CheckRecord:
 class Store(Protocol):
     path: str
 
+    def vector_space(self, embedder: str) -> None:
+        """Record the embedder of a new store; refuse an embedder other than the one that made its vectors."""
+
     def has_document(self, content_hash: str) -> bool: ...
     def add_document(self, doc: NewDocument, near_duplicate_jaccard: float) -> int: ...
     def add_documents(self, docs: list[NewDocument], near_duplicate_jaccard: float) -> list[int]: ...

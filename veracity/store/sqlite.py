@@ -109,6 +109,18 @@ class SqliteStore:
                 self.db.execute("UPDATE meta SET value=? WHERE key='schema_version'", (str(SCHEMA_VERSION),))
         self._check_schema()
 
+    def vector_space(self, embedder: str) -> None:
+        """Bind the store's vectors to one embedder: the first embedder to use a writable store is recorded, and
+        any other is refused, since its vectors would not be comparable with the stored ones."""
+        row = self.db.execute("SELECT value FROM meta WHERE key='embedder'").fetchone()
+        if row is not None and row[0] != embedder:
+            raise StoreError(f"the vectors in {self.path} were made by the embedder {row[0]!r}, not {embedder!r}; "
+                             f"use that embedder with this store (VERACITY_EMBEDDER) or give another --db",
+                             backend="sqlite")
+        if row is None and not self.read_only:
+            with self._transaction():
+                self.db.execute("INSERT OR IGNORE INTO meta VALUES ('embedder', ?)", (embedder,))
+
     def _check_schema(self) -> None:
         row = self.db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
         if row is None or int(row[0]) != SCHEMA_VERSION:
