@@ -127,6 +127,11 @@ def distinctive(token: str) -> bool:
     return any(c.isdigit() for c in token) or any(c.isupper() for c in token[1:])
 
 
+def without_possessive(word: str) -> str:
+    """ "Denver's" -> "Denver", "Trump’s" -> "Trump"."""
+    return re.sub(r"[\u2019']s?$", "", word)
+
+
 def plural(n: int, noun: str) -> str:
     """ "1 source", "3 sources"."""
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import time
 import uuid
 from dataclasses import asdict, replace
@@ -12,7 +11,7 @@ from .. import __version__
 from ..errors import LLMError
 from ..llm import Ledger
 from ..stance import MiniLMStance
-from ..text import content_words
+from ..text import content_words, without_possessive
 from ..types import STANCE_LABELS, CitedText, Failure, LLMUsage, Report, Stance, Verdict
 from . import judge as judging
 from . import prose
@@ -20,7 +19,7 @@ from . import write as writing
 from .gather import gather
 from .organise import organise
 from .plan import plan as make_plan
-from .select import instruction_sentences, leading_name, select
+from .select import instruction_sentences, leading_name, names_all, select
 from .verify import verify
 
 
@@ -135,10 +134,8 @@ def run_check(question: str, *, store, embedder, stance_model, settings, as_of: 
             questions = (written.follow_ups + [q for q in questions if q not in written.follow_ups])[:5] \
                 if len(written.follow_ups) < 2 else written.follow_ups
     else:
-        from .select import names_all
-
         missing = [e for e in p.entities if not any(names_all(h.document.text, (e,)) for h in gathered.hits)]
-        for w in dict.fromkeys(re.sub(r"[\u2019']s$", "", w) for w in content_words(p.claim)):
+        for w in dict.fromkeys(without_possessive(w) for w in content_words(p.claim)):
             if not any(w.lower() in m.lower() or m.lower() in w.lower() for m in missing) and not store.lexical(w, 1):
                 missing.append(w)  # a word no stored passage has at all
         quoted = [f"“{m}”" for m in missing]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..text import LEADING_FUNCTION_WORDS, STOPWORDS, distinctive, words
+from ..text import LEADING_FUNCTION_WORDS, STOPWORDS, distinctive, without_possessive, words
 from ..types import Evidence
 from .gather import Gathered
 
@@ -61,7 +61,7 @@ def leading_name(claim: str, entities: tuple[str, ...], store) -> str | None:
     with a capital in mid-sentence. Function words, quantifiers, -ed/-ing/-ly words and a word before "of" are
     never names here."""
     tokens = claim.split()
-    word = re.sub(r"[^\w-]", "", re.sub(r"[\u2019']s?$", "", tokens[0])) if tokens else ""  # Denver's -> Denver
+    word = re.sub(r"[^\w-]", "", without_possessive(tokens[0])) if tokens else ""
     if (len(word) < 3 or not word[0].isupper() or distinctive(word) or word.lower() in STOPWORDS
             or word.lower() in LEADING_FUNCTION_WORDS or word.lower() in NOT_NAMES
             or word.lower().endswith(("ed", "ing", "ly")) or any(word in e.split() for e in entities)

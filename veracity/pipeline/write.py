@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import cache
 
-from ..text import LEADING_FUNCTION_WORDS, STOPWORDS, content_words, distinctive, entities
+from ..text import LEADING_FUNCTION_WORDS, STOPWORDS, content_words, distinctive, entities, without_possessive
 from ..types import CitedText, EvidenceRef, Finding, Plan, Sentence, Source, Verdict
 from .select import Candidate
 
@@ -113,7 +114,7 @@ def names(text: str) -> list[str]:
             joined = (re.match(r"\s+(?:and|of|for|&)\s+[A-Z]", part[found.end():])
                       or re.search(r"[A-Z]\S*\s+(?:and|of|for|&)\s+$", part[:found.start()]))
             if not joined:
-                name = re.sub(r"[\u2019']s$", "", found.group(0))  # "President Trump's" -> "President Trump"
+                name = without_possessive(found.group(0))
                 out.append(name[:-1] if name.endswith(".") and "." not in name[:-1] else name)
     return out
 
@@ -128,11 +129,12 @@ def title_cased(text: str) -> bool:
 
 def topics(finding_list: list[Finding], asked: set[str], texts: list[str] = ()) -> list[str]:
     """Per finding, the name it mentions most that the question does not already have: a distinctive one (ICE,
-    COVID-19, McDonald), or one of two to four words that its sources write more than once (texts: the cited documents' text; without
-    them, the report's sentences). A run of capitals in a garbled source ("President Donald Trump Returned")
+    COVID-19, McDonald), or one of two to four words that its sources write more than once (texts: the cited
+    documents' text; without them, the report's sentences). A run of capitals in a garbled source ("President Donald Trump Returned")
     rarely repeats itself. Sentences in Title Case and dates are left out."""
     sentences = [s.text for f in finding_list for s in f.sentences]
 
+    @cache
     def recurs(name: str) -> bool:
         return sum(len(re.findall(rf"\b{re.escape(name)}\b", t)) for t in (texts or sentences)) > 1
 

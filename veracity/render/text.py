@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..text import plural
 from ..types import Report
 
 ROLE_TAG = {"supporting": "supports the claim", "refuting": "contradicts the claim", "context": "context"}
@@ -21,8 +22,7 @@ def cites(numbers) -> str:
 
 
 def found_line(report: Report) -> str:
-    n = len(report.sources)
-    return f"Found {n} source{'s' if n != 1 else ''} ({report.independent_sources} independent)"
+    return f"Found {plural(len(report.sources), 'source')} ({report.independent_sources} independent)"
 
 
 def mode_line(report: Report) -> str:
