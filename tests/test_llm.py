@@ -272,13 +272,27 @@ def test_config_file_sets_the_llm(tmp_path, monkeypatch):
         Settings.load()
 
 
-def test_third_party_llm_backend_registers_through_the_plugin_door(monkeypatch):
+def test_third_party_llm_backend_registers_through_the_plugin_door():
     from veracity.engine import llm_for
-    from veracity.plugins import registry
+    from veracity.errors import ConfigError
+    from veracity.hookspecs import hookimpl
+    from veracity.plugins import plugin, registry
 
-    registry().add("llm", "scripted", lambda **options: ScriptedLLM())
-    model = llm_for(Settings.load(llm="http://x/v1", llm_model="m", llm_backend="scripted"))
-    assert isinstance(model, ScriptedLLM)
+    made: list[dict] = []
+
+    class ScriptedPlugin:
+        @hookimpl
+        def register_llms(self, register):
+            register("scripted", lambda **options: made.append(options) or ScriptedLLM())
+
+    settings = Settings.load(llm="http://127.0.0.1:9/v1", llm_model="m", llm_backend="scripted")
+    with plugin(ScriptedPlugin(), name="test-scripted-llm") as table:
+        assert [b.plugin for b in table.backends() if b.name == "scripted"] == ["test-scripted-llm"]
+        assert isinstance(llm_for(settings), ScriptedLLM)
+    assert made == [{"url": "http://127.0.0.1:9/v1", "model": "m", "api_key": None, "timeout_s": 60.0}]
+    assert "scripted" not in registry().names("llm")  # unregistered when the block ends
+    with pytest.raises(ConfigError, match="no llm backend named 'scripted'.*installed: gguf, openai"):
+        llm_for(settings)
 
 
 

@@ -15,7 +15,8 @@ from .text import plural
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Check a question or claim against your sources; every sentence of the report is cited.")
-DB = typer.Option(None, "--db", help="store file (env VERACITY_DB; default: per-user data directory)")
+DB = typer.Option(None, "--db", help="the store: a SQLite file or a postgresql:// URI (env VERACITY_DB; default: "
+                                     "per-user data directory)")
 FORMAT = typer.Option("terminal", "--format", "-f", help="terminal, markdown, json or html")
 
 
@@ -36,15 +37,15 @@ def errors():
 LLM = typer.Option(None, "--llm", help="LLM mode: OpenAI-compatible base URL, e.g. http://127.0.0.1:11434/v1 "
                                        "(env VERACITY_LLM, or llm in the config file)")
 MODEL = typer.Option(None, "--model", help="LLM mode: model name, e.g. qwen2.5:7b (env VERACITY_LLM_MODEL)")
-GGUF = typer.Option(None, "--gguf", help="LLM mode without a server: a .gguf file run in-process (needs veracity[gguf])")
+GGUF = typer.Option(None, "--gguf", help="LLM mode without a server: a .gguf file run in-process (needs the gguf extra: pip install 'veracity\\[gguf]')")
 
 
-def engine(db: Path | None, *, create: bool, **overrides):
+def engine(db: str | None, *, create: bool, **overrides):
     from .engine import Engine
     from .settings import Settings
 
     settings = Settings.load(db=db, **overrides)
-    if create and db is None and not Path(settings.db).parent.exists():
+    if create and db is None and settings.store == "sqlite" and not Path(settings.db).parent.exists():
         Path(settings.db).parent.mkdir(parents=True, exist_ok=True)
     return Engine(settings, create=create)
 
@@ -63,7 +64,7 @@ def emit(text: str, output: Path | None) -> None:
 
 
 @app.command()
-def ingest(paths: list[Path] = typer.Argument(..., help="files and folders to add"), db: Path | None = DB):
+def ingest(paths: list[Path] = typer.Argument(..., help="files and folders to add"), db: str | None = DB):
     """Add .txt, .md, .html, .pdf and .jsonl files (folders are walked) to the collection."""
     from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 
@@ -90,7 +91,7 @@ def ingest(paths: list[Path] = typer.Argument(..., help="files and folders to ad
 
 
 @app.command()
-def search(query: str, db: Path | None = DB, limit: int = typer.Option(10, help="passages to show"),
+def search(query: str, db: str | None = DB, limit: int = typer.Option(10, help="passages to show"),
            mode: str = typer.Option("hybrid", help="hybrid, lexical or dense"),
            format: str = typer.Option("terminal", "--format", "-f", help="terminal or json")):
     """Hybrid (BM25 + dense) search of the collection."""
@@ -117,7 +118,7 @@ def search(query: str, db: Path | None = DB, limit: int = typer.Option(10, help=
 
 
 @app.command()
-def check(question: str, db: Path | None = DB, format: str = FORMAT,
+def check(question: str, db: str | None = DB, format: str = FORMAT,
           output: Path | None = typer.Option(None, "--output", "-o", help="write the report to this file"),
           as_of: str | None = typer.Option(None, "--as-of", help="ignore evidence published after YYYY-MM-DD"),
           verdict: bool = typer.Option(True, "--verdict/--no-verdict",
@@ -190,7 +191,22 @@ def models(llm: str | None = LLM, model: str | None = MODEL, gguf: str | None = 
 
 
 @app.command()
-def history(db: Path | None = DB, limit: int = typer.Option(20, help="how many checks to list")):
+def plugins():
+    """The installed backends of every kind, the plugin that registered each, and the ones selected."""
+    from .plugins import KINDS, registry, selected
+    from .settings import Settings
+
+    with errors():
+        chosen = selected(Settings.load())
+        table = registry().backends()
+    for kind in KINDS:
+        rows = [b for b in table if b.kind == kind]
+        names = ", ".join(f"{b.name}{' (selected)' if b.name == chosen[kind] else ''} [{b.plugin}]" for b in rows)
+        typer.echo(f"{kind}: {names or 'none installed'}")
+
+
+@app.command()
+def history(db: str | None = DB, limit: int = typer.Option(20, help="how many checks to list")):
     """List past checks, newest first."""
     with errors():
         rows = engine(db, create=False).history(limit)
@@ -201,7 +217,7 @@ def history(db: Path | None = DB, limit: int = typer.Option(20, help="how many c
 
 
 @app.command()
-def show(check_id: str, db: Path | None = DB, format: str = FORMAT,
+def show(check_id: str, db: str | None = DB, format: str = FORMAT,
          output: Path | None = typer.Option(None, "--output", "-o")):
     """Re-render a saved check without recomputing it."""
     with errors():

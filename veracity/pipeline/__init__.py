@@ -35,11 +35,8 @@ class Timer:
 
 
 def versions(embedder, stance_model, llm=None) -> dict[str, str]:
-    from ..embed import MODEL_SHA256 as EMBED_SHA
-    from ..stance import MODEL_SHA256 as STANCE_SHA
-
-    return {"veracity": __version__, "embedder": f"{embedder.name} sha256:{EMBED_SHA[:16]}",
-            "stance": f"{stance_model.name} sha256:{STANCE_SHA[:16]}" if stance_model else "none",
+    return {"veracity": __version__, "embedder": embedder.version,
+            "stance": stance_model.version if stance_model else "none",
             "calibration": judging.calibration()["fitted_on"] if stance_model else "none",
             "llm": llm.name if llm is not None else "none", "report_schema": "1"}
 
