@@ -61,7 +61,7 @@ class Registry:
             backend = self._backends[(kind, name)]
         except KeyError:
             known = ", ".join(self.names(kind)) or "none"
-            setting = SELECTED_BY[kind] if kind in SELECTED_BY else kind
+            setting = SELECTED_BY.get(kind, kind)
             raise ConfigError(f"no {kind} backend named {name!r} (setting {setting}); installed: {known}") from None
         return backend.factory(**options)
 

@@ -140,7 +140,7 @@ def parse(f: Field[Any], raw: object, *, source: str) -> Any:
                 return False
             raise ValueError("not a boolean")
         if kind is int:
-            if isinstance(raw, bool) or isinstance(raw, float):
+            if isinstance(raw, (bool, float)):
                 raise ValueError("not a whole number")
             return int(raw)  # type: ignore[call-overload]
         if kind is float:
