@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -87,13 +88,15 @@ class Engine:
 
         return hybrid(self.store, self.embedder, normalise(query), limit or self.settings.search_limit, mode=mode)
 
-    def check(self, question: str, *, as_of: str | None = None, verdict: bool = True, save: bool = True) -> Report:
-        """Run a check. verdict=False skips the stance model (the report's verdict is then null)."""
+    def check(self, question: str, *, as_of: str | None = None, verdict: bool = True, save: bool = True,
+              on_stage: Callable[[str, float], None] | None = None) -> Report:
+        """Run a check. verdict=False skips the stance model (the report's verdict is then null).
+        on_stage(stage, ms) is called as each pipeline stage ends (progress for the service's event stream)."""
         from .pipeline import run_check
         from .render.json import to_json
 
         report = run_check(question, store=self.store, embedder=self.embedder, stance_model=self.stance if verdict else None,
-                           settings=self.settings, as_of=check_date(as_of, "--as-of"), llm=self.llm)
+                           settings=self.settings, as_of=check_date(as_of, "--as-of"), llm=self.llm, on_stage=on_stage)
         if save:
             from .store.base import CheckRecord
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import asdict, replace
 from datetime import date
 
@@ -23,15 +24,21 @@ from .select import instruction_sentences, leading_name, names_all, select
 from .verify import verify
 
 
+StageListener = Callable[[str, float], None]  # (stage, milliseconds it took), called as each stage ends
+
+
 class Timer:
-    def __init__(self) -> None:
+    def __init__(self, on_stage: StageListener | None = None) -> None:
         self.ms: dict[str, float] = {}
         self._t = time.perf_counter()
+        self._on_stage = on_stage
 
     def lap(self, stage: str) -> None:
         now = time.perf_counter()
         self.ms[stage] = round((now - self._t) * 1000, 1)
         self._t = now
+        if self._on_stage is not None:
+            self._on_stage(stage, self.ms[stage])
 
 
 def versions(embedder, stance_model, llm=None) -> dict[str, str]:
@@ -42,9 +49,10 @@ def versions(embedder, stance_model, llm=None) -> dict[str, str]:
 
 
 def run_check(question: str, *, store, embedder, stance_model, settings, as_of: str | None = None,
-              today: str | None = None, llm=None) -> Report:
-    """llm: a language model to plan and write with (LLM mode), or None for the extractive report."""
-    timer = Timer()
+              today: str | None = None, llm=None, on_stage: StageListener | None = None) -> Report:
+    """llm: a language model to plan and write with (LLM mode), or None for the extractive report.
+    on_stage: called as each stage ends (plan, gather, select, judge, organise, write, verify)."""
+    timer = Timer(on_stage)
     failures: list[Failure] = []
     ledger = Ledger(max_calls=settings.llm_max_calls, budget_s=settings.llm_budget_s) if llm is not None else None
     p = make_plan(question)
