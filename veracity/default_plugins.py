@@ -14,6 +14,13 @@ def register_stores(register: Register) -> None:
 
     register("sqlite", SqliteStore)
 
+    def postgres(**options: object) -> object:  # psycopg loads only when a PostgreSQL store is opened
+        from .store.postgres import PostgresStore
+
+        return PostgresStore(**options)  # type: ignore[arg-type]
+
+    register("postgres", postgres)
+
 
 @hookimpl
 def register_embedders(register: Register) -> None:

@@ -93,6 +93,7 @@ class Settings:
             if name not in known:
                 raise ConfigError(f"unknown setting {name!r}; known: {', '.join(known)}")
             values[name] = parse(known[name], value, source=f"--{name.replace('_', '-')}")
+        values.setdefault("store", "")  # not chosen: derived from db again (cls() derived it from the default db)
         return replace(cls(), **values)
 
 
