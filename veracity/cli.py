@@ -64,11 +64,17 @@ def emit(text: str, output: Path | None) -> None:
 
 
 @app.command()
-def ingest(paths: list[Path] = typer.Argument(..., help="files and folders to add"), db: str | None = DB):
+def ingest(paths: list[Path] = typer.Argument(..., help="files and folders to add"), db: str | None = DB,
+           jobs: bool = typer.Option(False, "--jobs", help="queue the files as ingest batch jobs for `veracity "
+                                                            "worker` processes instead of ingesting here"),
+           job_mb: float = typer.Option(8.0, "--job-mb", help="with --jobs: megabytes of input per job, about")):
     """Add .txt, .md, .html, .pdf and .jsonl files (folders are walked) to the collection."""
     from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 
     with errors():
+        if jobs:
+            queue_ingest(paths, db, job_mb)
+            return
         eng = engine(db, create=True)
         columns = (TextColumn("ingest"), BarColumn(), TaskProgressColumn(), TimeRemainingColumn(),
                    TextColumn("{task.description}"))
@@ -85,9 +91,39 @@ def ingest(paths: list[Path] = typer.Argument(..., help="files and folders to ad
         typer.echo(f"added {plural(summary.added, 'document')} ({plural(summary.passages, 'passage')}), "
                    f"{summary.duplicates} already present, {len(summary.skipped)} skipped; the store now holds "
                    f"{plural(counts['documents'], 'document')} in {plural(counts['groups'], 'independent group')} "
-                   f"({eng.settings.db})")
+                   f"({eng.store.path})")
         if summary.skipped:
             raise typer.Exit(1)
+
+
+def queue_ingest(paths: list[Path], db: str | None, job_mb: float) -> None:
+    """`ingest --jobs`: one ingest job per batch of files (absolute paths: workers elsewhere must see the same
+    files, e.g. on a shared volume), payload {"paths": [...]}."""
+    from .errors import ConfigError, InputError
+    from .ingest import expand, size_of
+
+    files, missing = expand(paths)
+    for _, reason in missing:
+        typer.echo(f"skipped: {reason}", err=True)
+    if not files:
+        raise InputError("no files to queue; give files or folders that hold .txt, .md, .html, .pdf or .jsonl")
+    store = engine(db, create=True).store
+    if not hasattr(store, "add_job"):
+        raise ConfigError(f"the {type(store).__name__} store has no job queue; use the sqlite or postgres store")
+    batches: list[list[str]] = [[]]
+    size = 0
+    for path in files:
+        if batches[-1] and size + size_of(path) > job_mb * 1e6:
+            batches.append([])
+            size = 0
+        batches[-1].append(str(path.resolve()))
+        size += size_of(path)
+    for batch in batches:
+        store.add_job("ingest", {"paths": batch})  # type: ignore[attr-defined]
+    typer.echo(f"queued {plural(len(batches), 'ingest job')} ({plural(len(files), 'file')}) in {store.path}; "
+               f"run `veracity worker` to process them")
+    if missing:
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -256,6 +292,90 @@ def evaluate(suite: str = typer.Argument(..., help="verdict, retrieval, endtoend
 
             raise InputError(f"cannot write results to {out}: {exc.strerror}") from exc
         typer.echo(f"wrote {out / 'results.md'} and {out / 'results.json'}", err=True)
+
+
+db_app = typer.Typer(no_args_is_help=True, help="Create, upgrade and copy stores.")
+app.add_typer(db_app, name="db")
+
+
+def applied_migrations(settings) -> set[str]:
+    """Names of the migrations the configured store has had (empty for a store that does not exist yet)."""
+    if settings.store == "sqlite":
+        import sqlite3
+
+        from .store import sqlite_migrations
+
+        if not Path(settings.db).exists():
+            return set()
+        conn = sqlite3.connect(settings.db)
+        try:
+            return sqlite_migrations.applied(conn)
+        finally:
+            conn.close()
+    if settings.store == "postgres":
+        import psycopg
+
+        from .store import postgres_migrations
+
+        try:
+            with psycopg.connect(settings.db, connect_timeout=10) as conn:
+                return postgres_migrations.applied(conn)
+        except psycopg.Error:
+            return set()  # opening the store below says what is wrong, in one line
+    return set()
+
+
+@db_app.command("migrate")
+def db_migrate(db: str | None = DB):
+    """Create the store's schema, or upgrade it with the migrations it lacks (SQLite and PostgreSQL)."""
+    from .plugins import registry
+    from .settings import Settings
+
+    with errors():
+        settings = Settings.load(db=db)
+        if settings.store == "sqlite":
+            Path(settings.db).parent.mkdir(parents=True, exist_ok=True)
+        before = applied_migrations(settings)
+        store = registry().store(settings.store, path=settings.db, create=True)
+        after = applied_migrations(settings)
+        store.close()
+        new = sorted(after - before)
+        typer.echo(f"applied {', '.join(new)} to {store.path}" if new else
+                   f"{store.path} is up to date ({plural(len(after), 'migration')})")
+
+
+@db_app.command("copy")
+def db_copy(source: Path = typer.Option(..., "--from", help="the SQLite store to copy"),
+            target: str = typer.Option(..., "--to", help="the store to fill: a postgresql:// URI (or a SQLite file)"),
+            batch: int = typer.Option(200, "--batch", help="documents per transaction")):
+    """Copy a SQLite store (documents, passages, vectors, checks) into another store; rerun to resume."""
+    from .errors import InputError
+    from .plugins import registry
+    from .settings import Settings
+    from .store.copy import copy_store
+    from .store.sqlite import SqliteStore
+
+    with errors():
+        if batch < 1:
+            raise InputError("--batch must be at least 1")
+        settings = Settings.load(db=target)
+        src = SqliteStore(source, create=False)
+        dst = registry().store(settings.store, path=settings.db, create=True)
+
+        def progress(done: int, total: int) -> None:
+            if sys.stderr.isatty():
+                typer.echo(f"\r{done}/{total} documents", nl=False, err=True)
+
+        summary = copy_store(src, dst, near_duplicate_jaccard=settings.near_duplicate_jaccard, batch=batch,
+                             progress=progress)
+        if sys.stderr.isatty():
+            typer.echo("", err=True)
+        counts = dst.counts()
+        typer.echo(f"copied {plural(summary.copied, 'document')} and {plural(summary.checks, 'check')} from "
+                   f"{source} to {dst.path} ({summary.present} already there); it now holds "
+                   f"{plural(counts['documents'], 'document')}, {plural(counts['passages'], 'passage')}")
+        src.close()
+        dst.close()
 
 
 def main() -> None:

@@ -1,0 +1,74 @@
+"""`veracity db copy`: move a SQLite store into another store (PostgreSQL), in batches, resumably.
+
+Documents go over in id order, `batch` at a time, each batch in one transaction of the target: an interrupted
+copy leaves whole batches behind, and a rerun skips every document the target already holds (by content hash)
+and adds the rest. Passages, their vectors and sentence vectors are copied as stored (no re-embedding);
+dedupe groups are assigned again by the target from the same MinHash signatures in the same order, so they
+come out as the source's. Saved checks are copied too (a rerun overwrites them with the same values).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..types import Span
+from .base import CheckRecord, NewDocument, Store
+from .sqlite import SqliteStore
+
+
+@dataclass(frozen=True)
+class CopySummary:
+    documents: int  # documents in the source
+    copied: int  # documents written by this run
+    present: int  # documents the target held already (an earlier, interrupted run)
+    checks: int  # checks copied
+
+
+def copy_store(source: SqliteStore, target: Store, *, near_duplicate_jaccard: float, batch: int = 200,
+               progress: Callable[[int, int], None] | None = None) -> CopySummary:
+    """Copy every document and check of `source` into `target`. progress(done, total) after each batch."""
+    row = source.db.execute("SELECT value FROM meta WHERE key='embedder'").fetchone()
+    if row is not None:
+        target.vector_space(row[0])
+    total = int(source.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
+    copied = present = done = 0
+    last = 0
+    while True:
+        docs = source.db.execute("SELECT id, content_hash, title, location, publisher, published, text, signature "
+                                 "FROM documents WHERE id > ? ORDER BY id LIMIT ?", (last, batch)).fetchall()
+        if not docs:
+            break
+        last = int(docs[-1][0])
+        fresh = [d for d in docs if not target.has_document(d[1])]
+        present += len(docs) - len(fresh)
+        if fresh:
+            ids = [d[0] for d in fresh]
+            marks = ",".join("?" * len(ids))
+            passages: dict[int, list[tuple[int, int, str, bytes, bytes]]] = {i: [] for i in ids}
+            for p in source.db.execute(f'SELECT document_id, start, "end", sentences, vector, sentence_vectors '
+                                       f"FROM passages WHERE document_id IN ({marks}) ORDER BY id", ids):
+                passages[p[0]].append(p[1:])
+            new = []
+            for d in fresh:
+                rows = passages[d[0]]
+                new.append(NewDocument(
+                    title=d[2], location=d[3], publisher=d[4], published=d[5], content_hash=d[1], text=d[6],
+                    signature=np.frombuffer(d[7], dtype=np.uint64).copy(),
+                    passages=[(r[0], r[1], tuple(Span(a, b) for a, b in json.loads(r[2]))) for r in rows],
+                    passage_vectors=np.array([np.frombuffer(r[3], dtype=np.float32) for r in rows],
+                                             dtype=np.float32).reshape(len(rows), source.dimension),
+                    sentence_vectors=[np.frombuffer(r[4], dtype=np.float16).reshape(-1, source.dimension)
+                                      .astype(np.float32) for r in rows]))
+            target.add_documents(new, near_duplicate_jaccard)  # one transaction: the whole batch or nothing
+            copied += len(new)
+        done += len(docs)
+        if progress:
+            progress(done, total)
+    checks = source.db.execute("SELECT id, question, created_at, verdict, report FROM checks ORDER BY id").fetchall()
+    for c in checks:
+        target.save_check(CheckRecord(*c))
+    return CopySummary(documents=total, copied=copied, present=present, checks=len(checks))
