@@ -104,7 +104,10 @@ class JobQueue(Protocol):
         """The job's events with seq > after, in order."""
 
 
-class Store(Protocol):
+class Store(JobQueue, Protocol):
+    """Documents, passages, vectors, saved checks and the job queue. `counts()` holds documents, groups, passages
+    and checks, and jobs_<state> for each of JOB_STATES (the service's /metrics)."""
+
     path: str
 
     def vector_space(self, embedder: str) -> None:
@@ -114,6 +117,9 @@ class Store(Protocol):
     def add_document(self, doc: NewDocument, near_duplicate_jaccard: float) -> int: ...
     def add_documents(self, docs: list[NewDocument], near_duplicate_jaccard: float) -> list[int]: ...
     def documents(self, ids: list[int]) -> dict[int, Document]: ...
+    def list_documents(self, limit: int, after: int = 0) -> list[Document]:
+        """Documents with id > after, in id order, without their text (the service's collection listing)."""
+
     def passages(self, ids: list[int]) -> dict[int, Passage]: ...
     def lexical(self, query: str, limit: int) -> list[tuple[int, float]]: ...
     def dense(self, vector: np.ndarray, limit: int) -> list[tuple[int, float]]: ...

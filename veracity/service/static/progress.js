@@ -1,0 +1,29 @@
+// Live progress for a check: follows the job's server-sent events and shows the report when it is ready.
+// Without JavaScript the page refreshes itself instead (a <noscript> meta refresh).
+(function () {
+  "use strict";
+  var box = document.getElementById("progress");
+  if (!box || !window.EventSource) { return; }
+  var status = document.getElementById("status");
+  var source = new EventSource(box.getAttribute("data-events"));
+  source.addEventListener("stage", function (e) {
+    var data = JSON.parse(e.data);
+    var item = box.querySelector('li[data-stage="' + data.stage + '"]');
+    if (item) {
+      item.classList.add("done");
+      item.querySelector(".ms").textContent = data.ms + " ms";
+    }
+    status.textContent = "Checking: " + data.stage + " done.";
+  });
+  source.addEventListener("position", function (e) {
+    status.textContent = "Waiting in the queue: position " + JSON.parse(e.data).position + ".";
+  });
+  source.addEventListener("started", function () { status.textContent = "Checking…"; });
+  source.addEventListener("retry", function (e) {
+    status.textContent = "Retrying after an error: " + JSON.parse(e.data).error;
+  });
+  function finish() { source.close(); window.location.reload(); }
+  source.addEventListener("done", finish);
+  source.addEventListener("failed", finish);
+  source.addEventListener("cancelled", finish);
+}());
