@@ -161,6 +161,7 @@ def build(size: int, data: Path, work: Path, texts_file: Path | None) -> dict[st
     signatures: list[np.ndarray] = []
     groups: list[int] = []
     next_group = 0
+    seen: set[str] = set()
     n_passages = 0
     from pgvector import HalfVector
 
@@ -171,9 +172,14 @@ def build(size: int, data: Path, work: Path, texts_file: Path | None) -> dict[st
         svecs = embedder.embed(flat)
         at_s = 0
         doc_rows, passage_rows, band_rows, sq_passages = [], [], [], []
-        for j, sents in enumerate(part):
-            doc_id = start + j + 1
+        for sents in part:
             text, passages = split_passages(sents)
+            digest = content_hash(text)
+            if digest in seen:  # equal to another up to case and spacing: ingest would skip it too
+                at_s += len(sents)
+                continue
+            seen.add(digest)
+            doc_id = len(signatures) + 1
             sig = signature(text)
             keys = band_keys(sig)
             candidates = sorted({d for k in keys for d in band_index.get(k, [])})
@@ -192,7 +198,7 @@ def build(size: int, data: Path, work: Path, texts_file: Path | None) -> dict[st
                 band_index.setdefault(k, []).append(doc_id)
                 band_rows.append((k, doc_id))
             title = f"s{doc_id}"
-            doc_rows.append((doc_id, content_hash(text), title, f"scale:{doc_id}", None, None, group, text,
+            doc_rows.append((doc_id, digest, title, f"scale:{doc_id}", None, None, group, text,
                              sig.astype(np.uint64).tobytes()))
             for p_start, p_end, spans in passages:
                 block = svecs[at_s:at_s + len(spans)]
@@ -253,7 +259,7 @@ def build(size: int, data: Path, work: Path, texts_file: Path | None) -> dict[st
         timings[name] = round(time.perf_counter() - t, 1)
         print(f"  {name} {timings[name]}", flush=True)
     timings["build_s"] = round(time.perf_counter() - started, 1)
-    info = {"db": db_name, "documents": len(docs), "passages": n_passages, "timings": timings}
+    info = {"db": db_name, "documents": len(signatures), "passages": n_passages, "timings": timings}
     done.write_text(json.dumps(info, indent=2))
     pg.close()
     return info | {"server": server}

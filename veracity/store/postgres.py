@@ -26,8 +26,8 @@ from __future__ import annotations
 import json
 import math
 import re
+import secrets
 import threading
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from datetime import datetime, timezone
@@ -275,6 +275,14 @@ class PostgresStore:
         return {r[0]: Document(id=r[0], title=r[1], location=r[2], publisher=r[3], published=r[4],
                                content_hash=r[5], group=r[6], text=r[7]) for r in rows}
 
+    def list_documents(self, limit: int, after: int = 0) -> list[Document]:
+        """Documents with id > after, in id order, without their text (for listings)."""
+        with self._db() as db:
+            rows = db.execute("SELECT id, title, location, publisher, published, content_hash, grp FROM documents "
+                              "WHERE id > %s ORDER BY id LIMIT %s", (after, limit)).fetchall()
+        return [Document(id=r[0], title=r[1], location=r[2], publisher=r[3], published=r[4], content_hash=r[5],
+                         group=r[6]) for r in rows]
+
     def passages(self, ids: list[int]) -> dict[int, Passage]:
         if not ids:
             return {}
@@ -376,7 +384,10 @@ class PostgresStore:
         with self._db() as db:
             row = db.execute("SELECT (SELECT count(*) FROM documents), (SELECT count(DISTINCT grp) FROM documents), "
                              "(SELECT count(*) FROM passages), (SELECT count(*) FROM checks)").fetchone()
-        return {"documents": int(row[0]), "groups": int(row[1]), "passages": int(row[2]), "checks": int(row[3])}
+            jobs = dict.fromkeys(JOB_STATES, 0) | {state: int(n) for state, n in db.execute(
+                "SELECT state, count(*) FROM jobs GROUP BY state").fetchall()}
+        return {"documents": int(row[0]), "groups": int(row[1]), "passages": int(row[2]), "checks": int(row[3]),
+                **{f"jobs_{state}": n for state, n in jobs.items()}}
 
     def close(self) -> None:
         with self._lock:
@@ -394,34 +405,52 @@ class PostgresStore:
                    created_at=_iso(row[5]) or "", updated_at=_iso(row[6]) or "", lease_owner=row[7],
                    lease_expires_at=_iso(row[8]), result=row[9], error=row[10])
 
+    def _event(self, db: Any, job_id: str, kind: str, data: dict[str, Any]) -> JobEvent:
+        """Append an event inside the caller's transaction; the job row is locked by the caller (or here), so
+        two writers of one job's events are serialised and seq has no gaps."""
+        from psycopg.types.json import Jsonb
+
+        db.execute("SELECT 1 FROM jobs WHERE id=%s FOR UPDATE", (job_id,))
+        row = db.execute("INSERT INTO job_events (job_id, seq, kind, data) SELECT %s, COALESCE(max(seq), 0) + 1, "
+                         "%s, %s FROM job_events WHERE job_id = %s RETURNING job_id, seq, kind, data, created_at",
+                         (job_id, kind, Jsonb(data), job_id)).fetchone()
+        return JobEvent(job_id=row[0], seq=int(row[1]), kind=row[2], data=row[3], created_at=_iso(row[4]) or "")
+
     def add_job(self, kind: str, payload: dict[str, Any]) -> Job:
         from psycopg.types.json import Jsonb
 
-        if kind not in ("check", "ingest"):
-            raise InputError(f"unknown job kind {kind!r}; use check or ingest")
-        with self._db() as db:
+        with self._transaction() as db:
             row = db.execute(f"INSERT INTO jobs (id, kind, payload) VALUES (%s, %s, %s) RETURNING {self._JOB_COLUMNS}",  # type: ignore[arg-type]
-                             (uuid.uuid4().hex, kind, Jsonb(payload))).fetchone()
+                             (secrets.token_hex(8), kind, Jsonb(payload))).fetchone()
+            self._event(db, row[0], "queued", {"kind": kind})
         return self._job(row)
 
     def claim_job(self, worker: str, *, lease_s: float, kinds: tuple[str, ...] = ("check", "ingest"),
                   max_attempts: int = 3) -> Job | None:
         with self._transaction() as db:
-            db.execute("UPDATE jobs SET state='failed', lease_owner=NULL, lease_expires_at=NULL, updated_at=now(), "
-                       "error=COALESCE(error || '; ', '') || 'its lease expired after ' || attempts || ' attempts' "
-                       "WHERE id IN (SELECT id FROM jobs WHERE state='running' AND lease_expires_at < now() AND "
-                       "attempts >= %s AND kind = ANY(%s) FOR UPDATE SKIP LOCKED)", (max_attempts, list(kinds)))
+            spent = db.execute("SELECT id, attempts FROM jobs WHERE state='running' AND lease_expires_at < now() AND "
+                               "attempts >= %s AND kind = ANY(%s) FOR UPDATE SKIP LOCKED",
+                               (max_attempts, list(kinds))).fetchall()
+            for job_id, attempts in spent:
+                error = f"its worker stopped (lease expired) on each of {attempts} attempts"
+                db.execute("UPDATE jobs SET state='failed', error=%s, lease_owner=NULL, lease_expires_at=NULL, "
+                           "updated_at=now() WHERE id=%s", (error, job_id))
+                self._event(db, job_id, "failed", {"error": error, "attempts": attempts})
             row = db.execute(
                 f"UPDATE jobs SET state='running', attempts=attempts + 1, lease_owner=%s, "  # type: ignore[arg-type]
                 f"lease_expires_at=now() + make_interval(secs => %s), updated_at=now() WHERE id = (SELECT id FROM jobs "
                 f"WHERE kind = ANY(%s) AND (state='queued' OR (state='running' AND lease_expires_at < now())) "
                 f"ORDER BY n LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING {self._JOB_COLUMNS}",
                 (worker, float(lease_s), list(kinds))).fetchone()
-        return self._job(row) if row else None
+            if row is None:
+                return None
+            job = self._job(row)
+            self._event(db, job.id, "started", {"worker": worker, "attempt": job.attempts})
+        return job
 
     def renew_lease(self, job_id: str, worker: str, lease_s: float) -> bool:
         with self._db() as db:
-            row = db.execute("UPDATE jobs SET lease_expires_at=now() + make_interval(secs => %s), updated_at=now() "
+            row = db.execute("UPDATE jobs SET lease_expires_at=now() + make_interval(secs => %s) "
                              "WHERE id=%s AND state='running' AND lease_owner=%s RETURNING id",
                              (float(lease_s), job_id, worker)).fetchone()
         return row is not None
@@ -429,26 +458,35 @@ class PostgresStore:
     def finish_job(self, job_id: str, worker: str, result: dict[str, Any]) -> bool:
         from psycopg.types.json import Jsonb
 
-        with self._db() as db:
-            row = db.execute("UPDATE jobs SET state='done', result=%s, lease_expires_at=NULL, updated_at=now() "
-                             "WHERE id=%s AND state='running' AND lease_owner=%s RETURNING id",
+        with self._transaction() as db:
+            row = db.execute("UPDATE jobs SET state='done', result=%s, lease_owner=NULL, lease_expires_at=NULL, "
+                             "updated_at=now() WHERE id=%s AND state='running' AND lease_owner=%s RETURNING id",
                              (Jsonb(result), job_id, worker)).fetchone()
+            if row is not None:
+                self._event(db, job_id, "done", result)
         return row is not None
 
     def fail_job(self, job_id: str, worker: str, error: str, *, max_attempts: int = 3) -> Job:
-        with self._db() as db:
+        with self._transaction() as db:
             row = db.execute(
                 f"UPDATE jobs SET state=CASE WHEN attempts >= %s THEN 'failed' ELSE 'queued' END, error=%s, "  # type: ignore[arg-type]
                 f"lease_owner=NULL, lease_expires_at=NULL, updated_at=now() "
                 f"WHERE id=%s AND state='running' AND lease_owner=%s RETURNING {self._JOB_COLUMNS}",
                 (max_attempts, error, job_id, worker)).fetchone()
-        return self._job(row) if row else self.job(job_id)
+            if row is not None:
+                job = self._job(row)
+                self._event(db, job_id, "failed" if job.state == "failed" else "retry",
+                            {"error": error, "attempts": job.attempts})
+                return job
+        return self.job(job_id)
 
     def cancel_job(self, job_id: str) -> bool:
-        with self._db() as db:
+        with self._db() as db, db.transaction():
             row = db.execute("UPDATE jobs SET state='cancelled', lease_owner=NULL, lease_expires_at=NULL, "
                              "updated_at=now() WHERE id=%s AND state IN ('queued', 'running') RETURNING id",
                              (job_id,)).fetchone()
+            if row is not None:
+                self._event(db, job_id, "cancelled", {})
         return row is not None
 
     def job(self, job_id: str) -> Job:
@@ -482,16 +520,10 @@ class PostgresStore:
         return int(row[0]) if row[0] is not None else None
 
     def add_event(self, job_id: str, kind: str, data: dict[str, Any]) -> JobEvent:
-        from psycopg.types.json import Jsonb
-
         with self._transaction() as db:
             if db.execute("SELECT 1 FROM jobs WHERE id=%s", (job_id,)).fetchone() is None:
                 raise InputError(f"no job with id {job_id!r}")
-            db.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (job_id,))
-            row = db.execute("INSERT INTO job_events (job_id, seq, kind, data) SELECT %s, COALESCE(max(seq), 0) + 1, "
-                             "%s, %s FROM job_events WHERE job_id = %s RETURNING job_id, seq, kind, data, created_at",
-                             (job_id, kind, Jsonb(data), job_id)).fetchone()
-        return JobEvent(job_id=row[0], seq=int(row[1]), kind=row[2], data=row[3], created_at=_iso(row[4]) or "")
+            return self._event(db, job_id, kind, data)
 
     def events(self, job_id: str, after: int = 0) -> list[JobEvent]:
         with self._db() as db:

