@@ -101,11 +101,15 @@ def pg_server(tmp_path_factory):
     """A PostgreSQL server with pgvector on a Unix socket. Tests that need it skip, with one line, only when it
     cannot start, unless VERACITY_REQUIRE_POSTGRES=1 (CI sets it): then they fail."""
     import os
+    import tempfile
 
     from pgserver import PgServer
 
+    # not under pytest's basetemp: pytest keeps /tmp/pytest-of-<user> private (0700), and as root the server runs
+    # as another user, who must reach its data folder
+    folder = Path(tempfile.mkdtemp(prefix="veracity-pg-"))
     try:
-        server = PgServer(tmp_path_factory.mktemp("postgres"))
+        server = PgServer(folder)
     except Exception as exc:  # noqa: BLE001 - any reason it cannot start means: skip (or fail in CI)
         reason = " ".join(f"embedded PostgreSQL cannot start: {type(exc).__name__}: {exc}".split())[:300]
         if os.environ.get("VERACITY_REQUIRE_POSTGRES") == "1":
@@ -113,3 +117,4 @@ def pg_server(tmp_path_factory):
         pytest.skip(reason)
     yield server
     server.close()
+    shutil.rmtree(folder, ignore_errors=True)

@@ -389,12 +389,31 @@ def worker(db: str | None = DB, once: bool = typer.Option(False, "--once", help=
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     with errors():
-        runner = Worker(Settings.load(db=db))
+        runner = start_worker(Settings.load(db=db), Worker)
         try:
             ran = runner.run(once=once, max_jobs=max_jobs)
         finally:
             runner.close()
         typer.echo(f"ran {plural(ran, 'job')}", err=True)
+
+
+def start_worker(settings, worker_class):
+    """A Worker, once its store answers: while the database is unreachable, one line and a retry (backing off)."""
+    import logging
+    import time
+
+    from .errors import BackendError
+
+    delay = 0.5
+    while True:
+        try:
+            return worker_class(settings)
+        except BackendError as exc:
+            if not exc.retryable:
+                raise
+            logging.getLogger("veracity.worker").warning("%s (retrying in %.1f s)", exc, delay)
+            time.sleep(delay)
+            delay = min(delay * 2, 10.0)
 
 
 @app.command()

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from .engine import Engine
-from .errors import ConfigError, InputError, VeracityError
+from .errors import BackendError, ConfigError, InputError, VeracityError
 from .plugins import registry
 from .settings import Settings
 from .store.base import CheckRecord, Job, Store
@@ -133,7 +133,7 @@ class Worker:
         started = datetime.now(timezone.utc)
         try:
             result = self.run_job(job)
-            if self.queue.finish_job(job.id, self.name, result) and self._on_done is not None:
+            if self._retrying(lambda: self.queue.finish_job(job.id, self.name, result)) and self._on_done is not None:
                 self._on_done(job, (datetime.now(timezone.utc) - started).total_seconds())
         except JobCancelled:
             log.info("job %s was cancelled or taken by another worker; dropped", job.id)
@@ -171,6 +171,9 @@ class Worker:
             self._still_ours(job.id)
 
         report = engine.check(payload["question"], as_of=payload["as_of"], save=False, on_stage=on_stage)
+        # the check's id comes from the job's, so a job run again after its worker died (it may have saved the
+        # check already) overwrites that check instead of saving a second one
+        report = replace(report, id=job.id[:12])
         self._still_ours(job.id)
         from .render.json import to_json
 
@@ -184,10 +187,9 @@ class Worker:
         uploads = job.payload.get("uploads") or []
         if not isinstance(paths, list) or not isinstance(uploads, list) or not (paths or uploads):
             raise InputError("an ingest job needs {\"paths\": [...]} and/or {\"uploads\": [...]}")
-        folder = upload_dir(self.settings)
         files = [Path(str(p)) for p in paths]
         for name in uploads:
-            target = folder / str(name)
+            target = upload_dir(self.settings) / str(name)  # needed (and configured) only for uploads
             if Path(str(name)).name != str(name):
                 raise InputError(f"upload {name!r} is not a plain file name")
             files.append(target)
@@ -195,13 +197,40 @@ class Worker:
         return {"files": summary.files, "added": summary.added, "duplicates": summary.duplicates,
                 "passages": summary.passages, "skipped": [{"path": p, "reason": r} for p, r in summary.skipped]}
 
+    def _retrying(self, call: Callable[[], Any]) -> Any:
+        """call(), again and again while the store is unreachable (a retryable StoreError: a database that is
+        down or restarting), logging one line each time; other errors go up."""
+        delay = 0.5
+        while True:
+            try:
+                return call()
+            except BackendError as exc:
+                if not exc.retryable or self._stop.is_set():
+                    raise
+                log.warning("%s (retrying in %.1f s)", exc, delay)
+                self._stop.wait(delay)
+                delay = min(delay * 2, 10.0)
+
     def run(self, *, stop: threading.Event | None = None, max_jobs: int | None = None, once: bool = False,
             poll_s: float = 0.5) -> int:
-        """Run jobs until `stop` is set, max_jobs have run, or (once) the queue is empty; returns how many ran."""
+        """Run jobs until `stop` is set, max_jobs have run, or (once) the queue is empty; returns how many ran.
+        While the store is unreachable it logs one line and tries again (backing off up to 10 s): the job it
+        held keeps its lease until that expires, and is then taken again, here or by another worker."""
         stop = stop or threading.Event()
         ran = 0
+        delay = 0.5
         while not stop.is_set() and (max_jobs is None or ran < max_jobs):
-            if self.run_once() is None:
+            try:
+                done = self.run_once()
+            except BackendError as exc:
+                if not exc.retryable:
+                    raise
+                log.warning("%s (retrying in %.1f s)", exc, delay)
+                stop.wait(delay)
+                delay = min(delay * 2, 10.0)
+                continue
+            delay = 0.5
+            if done is None:
                 if once:
                     break
                 stop.wait(poll_s)
