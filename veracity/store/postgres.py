@@ -316,7 +316,8 @@ class PostgresStore:
             if budget is None:
                 candidates, cap = " | ".join(queries), None
             else:
-                chosen, summed = [], 0
+                chosen: list[str] = []
+                summed = 0
                 for q, (_, _, df, _, _) in zip(queries, terms):
                     if chosen and summed + df > budget:
                         break
@@ -328,7 +329,7 @@ class PostgresStore:
                    f"{' LIMIT ' + str(cap) if cap else ''}) "
                    f"SELECT id, ({score}) * {K1 + 1!r} / (1 + {K1!r} * (1 - {B!r} + {B!r} * length(tsv) / "
                    f"{total / n!r})) AS score FROM c ORDER BY score DESC, id LIMIT %s")
-            rows = db.execute(sql, [candidates, *queries, limit]).fetchall()  # type: ignore[arg-type]
+            rows = db.execute(sql, [candidates, *queries, limit]).fetchall()
         return [(int(r[0]), float(r[1])) for r in rows]
 
     def dense(self, vector: np.ndarray, limit: int, *, exact: bool = False) -> list[tuple[int, float]]:
@@ -341,7 +342,7 @@ class PostgresStore:
             if exact:
                 db.execute("SET LOCAL enable_indexscan = off")
             else:
-                db.execute(f"SET LOCAL hnsw.ef_search = {max(int(self.ef_search), int(limit))}")  # type: ignore[arg-type]
+                db.execute(f"SET LOCAL hnsw.ef_search = {max(int(self.ef_search), int(limit))}")
             rows = db.execute("SELECT id, -(vector <#> %s) AS score FROM passages ORDER BY vector <#> %s LIMIT %s",
                               (query, query, limit)).fetchall()
         return sorted(((int(r[0]), float(r[1])) for r in rows), key=lambda item: (-item[1], item[0]))
@@ -420,7 +421,7 @@ class PostgresStore:
         from psycopg.types.json import Jsonb
 
         with self._transaction() as db:
-            row = db.execute(f"INSERT INTO jobs (id, kind, payload) VALUES (%s, %s, %s) RETURNING {self._JOB_COLUMNS}",  # type: ignore[arg-type]
+            row = db.execute(f"INSERT INTO jobs (id, kind, payload) VALUES (%s, %s, %s) RETURNING {self._JOB_COLUMNS}",
                              (secrets.token_hex(8), kind, Jsonb(payload))).fetchone()
             self._event(db, row[0], "queued", {"kind": kind})
         return self._job(row)
@@ -437,7 +438,7 @@ class PostgresStore:
                            "updated_at=now() WHERE id=%s", (error, job_id))
                 self._event(db, job_id, "failed", {"error": error, "attempts": attempts})
             row = db.execute(
-                f"UPDATE jobs SET state='running', attempts=attempts + 1, lease_owner=%s, "  # type: ignore[arg-type]
+                f"UPDATE jobs SET state='running', attempts=attempts + 1, lease_owner=%s, "
                 f"lease_expires_at=now() + make_interval(secs => %s), updated_at=now() WHERE id = (SELECT id FROM jobs "
                 f"WHERE kind = ANY(%s) AND (state='queued' OR (state='running' AND lease_expires_at < now())) "
                 f"ORDER BY n LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING {self._JOB_COLUMNS}",
@@ -469,7 +470,7 @@ class PostgresStore:
     def fail_job(self, job_id: str, worker: str, error: str, *, max_attempts: int = 3) -> Job:
         with self._transaction() as db:
             row = db.execute(
-                f"UPDATE jobs SET state=CASE WHEN attempts >= %s THEN 'failed' ELSE 'queued' END, error=%s, "  # type: ignore[arg-type]
+                f"UPDATE jobs SET state=CASE WHEN attempts >= %s THEN 'failed' ELSE 'queued' END, error=%s, "
                 f"lease_owner=NULL, lease_expires_at=NULL, updated_at=now() "
                 f"WHERE id=%s AND state='running' AND lease_owner=%s RETURNING {self._JOB_COLUMNS}",
                 (max_attempts, error, job_id, worker)).fetchone()
@@ -491,7 +492,7 @@ class PostgresStore:
 
     def job(self, job_id: str) -> Job:
         with self._db() as db:
-            row = db.execute(f"SELECT {self._JOB_COLUMNS} FROM jobs WHERE id=%s", (job_id,)).fetchone()  # type: ignore[arg-type]
+            row = db.execute(f"SELECT {self._JOB_COLUMNS} FROM jobs WHERE id=%s", (job_id,)).fetchone()
         if row is None:
             raise InputError(f"no job with id {job_id!r}")
         return self._job(row)
@@ -503,7 +504,7 @@ class PostgresStore:
             raise InputError(f"unknown job state {bad[0]!r}; use one of {', '.join(JOB_STATES)}")
         with self._db() as db:
             rows = db.execute(
-                f"SELECT {self._JOB_COLUMNS} FROM jobs WHERE (%s::text IS NULL OR kind = %s) "  # type: ignore[arg-type]
+                f"SELECT {self._JOB_COLUMNS} FROM jobs WHERE (%s::text IS NULL OR kind = %s) "
                 f"AND (%s::text[] IS NULL OR state = ANY(%s)) "
                 f"AND (%s::text IS NULL OR n < (SELECT n FROM jobs WHERE id = %s)) ORDER BY n DESC LIMIT %s",
                 (kind, kind, list(states) if states else None, list(states) if states else None, before, before,

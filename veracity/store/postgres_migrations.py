@@ -55,14 +55,14 @@ def m001_initial(db: psycopg.Connection) -> None:
         "verdict text, report text NOT NULL)",
         "CREATE INDEX IF NOT EXISTS checks_created ON checks(created_at DESC, id)",
     ):
-        db.execute(statement)  # type: ignore[arg-type]  # fixed DDL, no user input
+        db.execute(statement)  # fixed DDL, no user input
 
 
 def create_search_indexes(db: psycopg.Connection) -> None:
     """The GIN index over the passages' tsvectors and the HNSW index over their vectors (inner product).
     Kept apart so a bulk load (benchmarks/pg_scale.py) can drop them, load, and build them once."""
     db.execute("CREATE INDEX IF NOT EXISTS passages_tsv ON passages USING gin (tsv)")
-    db.execute(f"CREATE INDEX IF NOT EXISTS passages_vector ON passages USING hnsw (vector halfvec_ip_ops) "  # type: ignore[arg-type]
+    db.execute(f"CREATE INDEX IF NOT EXISTS passages_vector ON passages USING hnsw (vector halfvec_ip_ops) "
                f"WITH (m = {HNSW_M}, ef_construction = {HNSW_EF_CONSTRUCTION})")
 
 
@@ -86,7 +86,7 @@ def m003_jobs(db: psycopg.Connection) -> None:
         "seq integer NOT NULL, kind text NOT NULL, data jsonb NOT NULL, created_at timestamptz NOT NULL DEFAULT now(), "
         "PRIMARY KEY (job_id, seq))",
     ):
-        db.execute(statement)  # type: ignore[arg-type]
+        db.execute(statement)
 
 
 MIGRATIONS: list[Migration] = [m001_initial, m002_search_indexes, m003_jobs]
