@@ -296,8 +296,8 @@ def search(args: argparse.Namespace) -> dict[str, Any]:
     qs = queries(args.data, args.queries)
     embedder = BagOfWords()
     vectors = embedder.embed(qs)
-    result: dict[str, Any] = {k: v for k, v in info.items()} | {"queries": len(qs)}
-    pg = PostgresStore(uri)
+    result: dict[str, Any] = {k: v for k, v in info.items()} | {"queries": len(qs), "budget": args.budget}
+    pg = PostgresStore(uri, candidate_budget=args.budget)
     sq = SqliteStore(args.work / f"scale-{args.size}.db", create=False)
 
     # HNSW recall@10 against exact search over the same stored (halfvec) values, by ef_search; the search
@@ -347,7 +347,7 @@ def search(args: argparse.Namespace) -> dict[str, Any]:
     for q in qs[:args.overlap_queries]:
         pruned = {pid for pid, _ in pg.lexical(q, 10)}
         t = time.perf_counter()
-        full = [pid for pid, _ in pg.lexical(q, 10, budget=None)]
+        full = [pid for pid, _ in pg.lexical(q, 10, exhaustive=True)]
         exhaustive_times.append((time.perf_counter() - t) * 1000)
         if full:
             overlaps.append(len(pruned & set(full)) / len(full))
@@ -451,6 +451,8 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/veracity-pgscale"))
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results"))
     parser.add_argument("--size", type=int, default=1_000_000, help="passages, about")
+    parser.add_argument("--budget", type=int, default=10_000, help="the lexical candidate budget (summed "
+                        "document frequency of the terms that bring candidates)")
     parser.add_argument("--ef-search", type=int, help="HNSW ef_search for the timings (default: the smallest "
                         "of 40, 100, 200, 400, 800 with recall@10 >= 0.95)")
     parser.add_argument("--recall-queries", type=int, default=200, help="queries for HNSW recall (exact search "

@@ -155,3 +155,22 @@ def test_ingest_jobs_are_queued_for_workers(pg_server, tmp_path):
     missing = run("ingest", "--jobs", str(tmp_path / "nothing-here"), "--db", uri)
     assert missing.returncode == 1 and "no files to queue" in missing.stderr
     store.close()
+
+
+def test_lexical_pruning_scores_the_rarest_terms_candidates(pg_server, demo_db_copy):
+    uri = pg_server.create_database()
+    source = SqliteStore(demo_db_copy)
+    store = PostgresStore(uri)
+    copy_store(source, store, near_duplicate_jaccard=0.5)
+    source.close()
+    queries = ("Did Chicago cooperate with ICE?", "police deportations municipal code", "sanctuary memo records")
+    for query in queries:  # a small collection: every term fits the budget, so pruning changes nothing
+        assert store.lexical(query, 10) == store.lexical(query, 10, exhaustive=True)
+    narrow = PostgresStore(uri, candidate_budget=1)  # only the rarest term brings candidates
+    query = "Chicago police municipal code"
+    hits, full = narrow.lexical(query, 10), store.lexical(query, 10, exhaustive=True)
+    assert hits and len(hits) < len(full)
+    assert all("municipal" in store.passages([pid])[pid].text.lower() for pid, _ in hits)
+    assert hits[0] == full[0]  # the best passage holds the rare term, so it is found
+    narrow.close()
+    store.close()

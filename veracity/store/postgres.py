@@ -79,13 +79,15 @@ def _iso(value: datetime | None) -> str | None:
 
 
 class PostgresStore:
-    def __init__(self, path: str, *, create: bool = True, dimension: int = 384, ef_search: int = EF_SEARCH) -> None:
+    def __init__(self, path: str, *, create: bool = True, dimension: int = 384, ef_search: int = EF_SEARCH,
+                 candidate_budget: int = CANDIDATE_BUDGET) -> None:
         from . import postgres_migrations
 
         self.uri = path
         self.path = masked(path)
         self.dimension = dimension
         self.ef_search = ef_search
+        self.candidate_budget = candidate_budget
         self.create = create
         self._lock = threading.RLock()
         self._conn: Any = None
@@ -293,9 +295,10 @@ class PostgresStore:
                               sentences=tuple(Span(a, b) for a, b in json.loads(r[5]))) for r in rows}
 
     # -- search -------------------------------------------------------------------------------
-    def lexical(self, query: str, limit: int, *, budget: int | None = CANDIDATE_BUDGET) -> list[tuple[int, float]]:
-        """BM25 top-k of an OR query of the content words (and prefixes of long words). budget=None scores
-        every passage that matches any term (exhaustive: for measuring the pruning, not for serving)."""
+    def lexical(self, query: str, limit: int, *, exhaustive: bool = False) -> list[tuple[int, float]]:
+        """BM25 top-k of an OR query of the content words (and prefixes of long words). exhaustive=True scores
+        every passage that matches any term (for measuring the pruning, not for serving)."""
+        budget = None if exhaustive else self.candidate_budget
         words, prefixes = query_terms(query)
         if not words:
             return []
