@@ -7,11 +7,16 @@ import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from .errors import VeracityError
 from .text import plural
+
+if TYPE_CHECKING:
+    from .settings import Settings
+    from .worker import Worker
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Check a question or claim against your sources; every sentence of the report is cited.")
@@ -298,7 +303,7 @@ db_app = typer.Typer(no_args_is_help=True, help="Create, upgrade and copy stores
 app.add_typer(db_app, name="db")
 
 
-def applied_migrations(settings) -> set[str]:
+def applied_migrations(settings: Settings) -> set[str]:
     """Names of the migrations the configured store has had (empty for a store that does not exist yet)."""
     if settings.store == "sqlite":
         import sqlite3
@@ -307,11 +312,11 @@ def applied_migrations(settings) -> set[str]:
 
         if not Path(settings.db).exists():
             return set()
-        conn = sqlite3.connect(settings.db)
+        lite = sqlite3.connect(settings.db)
         try:
-            return sqlite_migrations.applied(conn)
+            return sqlite_migrations.applied(lite)
         finally:
-            conn.close()
+            lite.close()
     if settings.store == "postgres":
         import psycopg
 
@@ -326,7 +331,7 @@ def applied_migrations(settings) -> set[str]:
 
 
 @db_app.command("migrate")
-def db_migrate(db: str | None = DB):
+def db_migrate(db: str | None = DB) -> None:
     """Create the store's schema, or upgrade it with the migrations it lacks (SQLite and PostgreSQL)."""
     from .plugins import registry
     from .settings import Settings
@@ -347,7 +352,7 @@ def db_migrate(db: str | None = DB):
 @db_app.command("copy")
 def db_copy(source: Path = typer.Option(..., "--from", help="the SQLite store to copy"),
             target: str = typer.Option(..., "--to", help="the store to fill: a postgresql:// URI (or a SQLite file)"),
-            batch: int = typer.Option(200, "--batch", help="documents per transaction")):
+            batch: int = typer.Option(200, "--batch", help="documents per transaction")) -> None:
     """Copy a SQLite store (documents, passages, vectors, checks) into another store; rerun to resume."""
     from .errors import InputError
     from .plugins import registry
@@ -397,7 +402,7 @@ def worker(db: str | None = DB, once: bool = typer.Option(False, "--once", help=
         typer.echo(f"ran {plural(ran, 'job')}", err=True)
 
 
-def start_worker(settings, worker_class):
+def start_worker(settings: Settings, worker_class: type[Worker]) -> Worker:
     """A Worker, once its store answers: while the database is unreachable, one line and a retry (backing off)."""
     import logging
     import time
