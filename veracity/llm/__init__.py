@@ -12,12 +12,13 @@ import json
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from ..errors import LLMError
+from ..types import Usage
 
 
 @dataclass(frozen=True)
@@ -47,14 +48,6 @@ class LLM(Protocol):
 
 
 @dataclass
-class Usage:
-    calls: int = 0
-    tokens_in: int = 0
-    tokens_out: int = 0
-    seconds: float = 0.0
-
-
-@dataclass
 class Ledger:
     """LLM usage of one check, per stage, with a hard cap on the number of calls."""
 
@@ -67,17 +60,19 @@ class Ledger:
         return sum(u.calls for u in self.stages.values())
 
     def record(self, stage: str, seconds: float, completion: Completion | None = None) -> None:
-        u = self.stages.setdefault(stage, Usage())
-        u.calls += 1
-        u.seconds = round(u.seconds + seconds, 3)
-        if completion is not None:
-            u.tokens_in += completion.tokens_in
-            u.tokens_out += completion.tokens_out
+        u = self.stages.get(stage, Usage())
+        self.stages[stage] = replace(u, calls=u.calls + 1, seconds=round(u.seconds + seconds, 3),
+                                     tokens_in=u.tokens_in + (completion.tokens_in if completion else 0),
+                                     tokens_out=u.tokens_out + (completion.tokens_out if completion else 0))
 
     def total(self) -> Usage:
         return Usage(calls=self.calls, tokens_in=sum(u.tokens_in for u in self.stages.values()),
                      tokens_out=sum(u.tokens_out for u in self.stages.values()),
                      seconds=round(sum(u.seconds for u in self.stages.values()), 3))
+
+    def report(self, model: str) -> Usage:
+        """The check's usage as its report gives it: the model, the total, and each stage."""
+        return replace(self.total(), model=model, stages=dict(self.stages))
 
 
 THINK = re.compile(r"<think>.*?(</think>|$)", re.DOTALL | re.IGNORECASE)
