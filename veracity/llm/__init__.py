@@ -13,7 +13,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -38,7 +38,7 @@ class Completion:
 class LLM(Protocol):
     name: str  # the model, as reports and `veracity models` show it
 
-    def complete(self, messages: list[Message], *, schema: dict | None, max_tokens: int,
+    def complete(self, messages: list[Message], *, schema: dict[str, Any] | None, max_tokens: int,
                  temperature: float) -> Completion:
         """One chat completion; schema, when given, constrains the output to that JSON schema.
         Raises LLMError (retryable=True for timeouts, refused connections and 5xx answers)."""
@@ -93,7 +93,7 @@ T = TypeVar("T", bound=BaseModel)
 
 
 def ask(llm: LLM, messages: list[Message], model: type[T], *, stage: str, ledger: Ledger, max_tokens: int = 700,
-        schema: dict | None = None, retries: int = 1, backoff_s: float = 1.0,
+        schema: dict[str, Any] | None = None, retries: int = 1, backoff_s: float = 1.0,
         sleep: Callable[[float], None] = time.sleep) -> T:
     """One logical request, parsed into `model` (`schema`, when given, is a tighter form of the model's own).
     Retries (within the ledger's call cap) on a retryable backend error, a truncated answer (with more

@@ -21,7 +21,7 @@ from ..store.base import Store
 from ..types import Failure, Plan, Report
 from . import prose
 from .gather import gather
-from .judge import calibration, judge
+from . import judge as judging
 from .organise import organise
 from .plan import plan as make_plan
 from .plan import with_leading_name
@@ -48,7 +48,7 @@ class Timer:
 def versions(embedder: Embedder, stance_model: StanceModel | None, llm: LLM | None = None) -> dict[str, str]:
     return {"veracity": __version__, "embedder": embedder.version,
             "stance": stance_model.version if stance_model else "none",
-            "calibration": str(calibration()["fitted_on"]) if stance_model else "none",
+            "calibration": str(judging.calibration()["fitted_on"]) if stance_model else "none",
             "llm": llm.name if llm is not None else "none", "report_schema": "1"}
 
 
@@ -79,7 +79,7 @@ def run_check(question: str, *, store: Store, embedder: Embedder, stance_model: 
 
     searched = (f"{len(p.queries)} queries over {gathered.documents_searched} documents"
                 + (f" published on or before {as_of}" if as_of else ""))
-    judged = judge(p, selection, stance_model, searched=searched, llm=llm, ledger=ledger,
+    judged = judging.judge(p, selection, stance_model, searched=searched, llm=llm, ledger=ledger,
                    llm_stance=settings.llm_stance)
     failures += judged.failures
     timer.lap("judge")

@@ -58,7 +58,8 @@ LEANS_BACK = re.compile(r"^(?:on the other hand|however|but|and|also|meanwhile|s
 def summary(groups: list[FindingDraft], sources: dict[int, Source]) -> CitedText:
     """The most relevant sentence of each of the first findings, at most three, from distinct sources;
     sentences that lean on what came before them are passed over."""
-    picks, used = [], set()
+    picks: list[Candidate] = []
+    used: set[int] = set()
     for group in groups:
         standalone = [c for c in group.members if not LEANS_BACK.match(c.evidence.quote.lstrip("\"\u201c\u2018'"))]
         if not standalone:
@@ -135,7 +136,7 @@ def title_cased(text: str) -> bool:
     return len(ws) >= 4 and (sum(w[0].isupper() for w in ws) > 0.6 * len(ws) or shouting >= 2)
 
 
-def topics(finding_list: list[Finding], asked: set[str], texts: list[str] = ()) -> list[str]:
+def topics(finding_list: list[Finding], asked: set[str], texts: list[str] | None = None) -> list[str]:
     """Per finding, the name it mentions most that the question does not already have: a distinctive one (ICE,
     COVID-19, McDonald), or one of two to four words that its sources write more than once (texts: the cited
     documents' text; without them, the report's sentences). A run of capitals in a garbled source ("President Donald Trump Returned")
@@ -169,7 +170,7 @@ def in_sentence(claim: str) -> str:
 
 
 def follow_ups(plan: Plan, finding_list: list[Finding], verdict: Verdict | None, newest: str | None,
-               texts: list[str] = ()) -> list[str]:
+               texts: list[str] | None = None) -> list[str]:
     """texts: the full text of the cited documents (names that recur there make good topics)."""
     out = []
     asked = {w.lower() for w in content_words(plan.question)}
