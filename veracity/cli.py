@@ -266,7 +266,7 @@ def evaluate(suite: str = typer.Argument(..., help="verdict, retrieval, endtoend
 
 @app.command()
 def worker(db: str | None = DB, once: bool = typer.Option(False, "--once", help="stop when the queue is empty"),
-           max_jobs: int | None = typer.Option(None, "--max-jobs", help="stop after this many jobs")):
+           max_jobs: int | None = typer.Option(None, "--max-jobs", help="stop after this many jobs")) -> None:
     """Run queued checks and ingests from the store's job queue (the service's jobs), one at a time."""
     import logging
 
@@ -286,7 +286,7 @@ def worker(db: str | None = DB, once: bool = typer.Option(False, "--once", help=
 @app.command()
 def serve(db: str | None = DB, host: str = typer.Option("127.0.0.1", "--host", help="address to listen on"),
           port: int = typer.Option(8750, "--port", help="port to listen on"),
-          workers: int | None = typer.Option(None, "--workers", help="jobs run at once (setting service_workers)")):
+          workers: int | None = typer.Option(None, "--workers", help="jobs run at once (setting service_workers)")) -> None:
     """Serve the JSON API and the web pages (OpenAPI at /docs); checks and ingests run as jobs."""
     from .service.server import serve as run_server
     from .settings import Settings
