@@ -91,6 +91,26 @@ def test_ask_progress_report_citation_history(browser, server) -> None:
     context.close()
 
 
+def test_upload_on_the_collection_page(browser, server, tmp_path) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{server.url}/login")
+    page.get_by_label("API token").fill(server.token)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("link", name="Collection").click()
+    note = tmp_path / "harbour-notes.md"
+    note.write_text("---\ntitle: Harbour <b>notes</b>\n---\nThe Eastport harbour reopened in May 2024 after dredging.\n")
+    page.get_by_label(re.compile("Add files")).set_input_files(str(note))
+    page.get_by_role("button", name="Upload and ingest").click()
+    for _ in range(100):  # the ingest job runs in the background; the page shows it when reloaded
+        if page.get_by_role("link", name="Harbour <b>notes</b>").count():
+            break
+        page.wait_for_timeout(300)
+        page.reload()
+    assert page.get_by_role("link", name="Harbour <b>notes</b>").is_visible()  # shown as text, not markup
+    context.close()
+
+
 def test_report_reads_without_javascript(browser, server) -> None:
     done = httpx.get(f"{server.url}/api/checks", params={"verdict": "", "limit": 50}).json()["checks"]
     job = next(c for c in done if c["state"] == "done")

@@ -102,6 +102,8 @@ def test_limits(client, settings) -> None:
     auth = {"Authorization": f"Bearer {TOKEN}"}
     big = client.post("/api/documents", headers=auth, files={"files": ("big.txt", b"a" * 5000, "text/plain")})
     assert big.status_code == 413 and "max_upload_bytes" in big.json()["error"]["message"]
+    huge = client.post("/api/documents", headers=auth, files={"files": ("huge.txt", b"a" * 80_000, "text/plain")})
+    assert huge.status_code == 413 and "the upload is" in huge.json()["error"]["message"]  # refused before reading
     exe = client.post("/api/documents", headers=auth, files={"files": ("tool.exe", b"MZ", "application/octet-stream")})
     assert exe.status_code == 415 and ".pdf" in exe.json()["error"]["message"]
     long_q = client.post("/api/checks", headers=auth, json={"question": "x" * 2001})

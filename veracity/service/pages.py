@@ -3,7 +3,7 @@ Server-rendered with Jinja2 (autoescaped); every page reads and works without Ja
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 from urllib.parse import quote
 
@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from ..engine import Engine
 from ..render import render
+from ..settings import Settings
 from ..render.json import from_json
 from ..render.outline import VERDICT_TITLE, outline, printable
 from ..types import VERDICT_LABELS, EvidenceRef, Report
@@ -110,7 +111,8 @@ def load_report(engine: Engine, job_id: str) -> tuple[Any, Report | None]:
 async def ask(request: Request) -> Response:
     svc = request.app.state.service
     recent = await svc.run(lambda e: [describe(e, j, report=False) for j in find_checks(e, limit=8).jobs])
-    return page(request, "ask.html", {"recent": recent, "max_chars": svc.settings.max_question_chars})
+    web = "web" in {f.name for f in fields(Settings)}  # web sources installed
+    return page(request, "ask.html", {"recent": recent, "max_chars": svc.settings.max_question_chars, "web": web})
 
 
 @router.post("/checks")
