@@ -194,9 +194,9 @@ async def healthz(request: Request) -> JSONResponse:
 @router.get("/metrics", response_class=PlainTextResponse, summary="Prometheus metrics")
 async def metrics(request: Request) -> PlainTextResponse:
     svc = service(request)
-    counts = await svc.run(lambda e: e.store.counts())
+    counts, jobs = await svc.run(lambda e: (e.store.counts(), e.store.job_counts()))
     lines = ["# HELP veracity_jobs Jobs in the store's queue, by state.", "# TYPE veracity_jobs gauge"]
-    lines += [f'veracity_jobs{{state="{s}"}} {counts.get(f"jobs_{s}", 0)}' for s in JOB_STATES]
+    lines += [f'veracity_jobs{{state="{s}"}} {jobs.get(s, 0)}' for s in JOB_STATES]
     lines += ["# HELP veracity_documents Documents in the collection.", "# TYPE veracity_documents gauge",
               f"veracity_documents {counts['documents']}",
               "# HELP veracity_workers Worker threads running.", "# TYPE veracity_workers gauge",

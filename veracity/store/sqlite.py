@@ -272,8 +272,7 @@ class SqliteStore(SqliteJobs):
         return {"documents": one("SELECT COUNT(*) FROM documents"),
                 "groups": one("SELECT COUNT(DISTINCT grp) FROM documents"),
                 "passages": one("SELECT COUNT(*) FROM passages"),
-                "checks": one("SELECT COUNT(*) FROM checks"),
-                **{f"jobs_{state}": n for state, n in self.job_counts().items()}}
+                "checks": one("SELECT COUNT(*) FROM checks")}
 
     def close(self) -> None:
         self.db.close()
