@@ -153,3 +153,13 @@ def test_errors_have_one_shape(client) -> None:
         error = response.json()["error"]
         assert set(error) >= {"status", "code", "message"} and error["status"] == status
         assert "Traceback" not in response.text and "\n" not in error["message"]
+
+
+def test_exports(client, demo_check) -> None:
+    wait_done(client, demo_check["id"])
+    base = f"/checks/{demo_check['id']}/report"
+    markdown, as_json, html = (client.get(f"{base}.{ext}") for ext in ("md", "json", "html"))
+    assert markdown.text.startswith(f"# Fact check: {DEMO}") and "attachment" in markdown.headers["content-disposition"]
+    assert json.loads(as_json.text)["question"] == DEMO
+    assert html.text.startswith("<!doctype html>") and "<script" not in html.text
+    assert client.get(f"/checks/{demo_check['id']}/report.exe").status_code == 404
