@@ -87,6 +87,13 @@ def test_ask_progress_report_citation_history(browser, server) -> None:
     page.get_by_label("Search questions").fill("warm-up 3")
     sync_api.expect(page.locator("#results li")).to_have_count(1, timeout=10_000)  # filtered by HTMX as one types
     assert "warm-up 3" in page.locator("#results li").inner_text()
+
+    page.goto(report_url)
+    follow_up = page.locator("ul.follow button").first
+    question = follow_up.inner_text()
+    follow_up.click()  # a follow-up question starts a new check
+    page.wait_for_url(re.compile(r"/checks/[0-9a-f]+$"))
+    assert page.url != report_url and page.locator("h1").inner_text().endswith(question)
     assert problems == []
     context.close()
 
