@@ -31,7 +31,7 @@ def test_claim_finish_and_events(tmp_path: Path) -> None:
     assert [j.id for j in store.jobs()] == [second.id, first.id]
     assert [j.id for j in store.jobs(before=second.id)] == [first.id]
     assert [j.id for j in store.jobs(kind="check", states=("done",))] == [first.id]
-    assert store.counts()["jobs_done"] == 1 and store.counts()["jobs_queued"] == 1
+    assert store.job_counts() == {"queued": 1, "running": 0, "done": 1, "failed": 0, "cancelled": 0}
     with pytest.raises(InputError, match="no job"):
         store.job("nope")
 

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import httpx
 import pytest
 
+from conftest import ROOT
 from veracity.service import create_app
 from veracity.service.server import serve
 from veracity.errors import ConfigError
@@ -102,6 +106,8 @@ def test_limits(client, settings) -> None:
     auth = {"Authorization": f"Bearer {TOKEN}"}
     big = client.post("/api/documents", headers=auth, files={"files": ("big.txt", b"a" * 5000, "text/plain")})
     assert big.status_code == 413 and "max_upload_bytes" in big.json()["error"]["message"]
+    huge = client.post("/api/documents", headers=auth, files={"files": ("huge.txt", b"a" * 80_000, "text/plain")})
+    assert huge.status_code == 413 and "the upload is" in huge.json()["error"]["message"]  # refused before reading
     exe = client.post("/api/documents", headers=auth, files={"files": ("tool.exe", b"MZ", "application/octet-stream")})
     assert exe.status_code == 415 and ".pdf" in exe.json()["error"]["message"]
     long_q = client.post("/api/checks", headers=auth, json={"question": "x" * 2001})
@@ -155,3 +161,10 @@ def test_source_text_is_escaped_everywhere(client, settings) -> None:
 def test_serve_refuses_a_public_host_without_a_token(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="needs an API token"):
         serve(Settings.load(db=tmp_path / "x.db", api_token=""), host="0.0.0.0", port=1)
+    env = {k: v for k, v in os.environ.items() if k != "VERACITY_API_TOKEN"}
+    run = subprocess.run([sys.executable, "-m", "veracity.cli", "serve", "--host", "0.0.0.0", "--db",
+                          str(tmp_path / "x.db")], env={**env, "PYTHONPATH": str(ROOT),
+                                                        "VERACITY_CONFIG": str(tmp_path / "none.toml")},
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 1 and run.stderr.startswith("error: serving on 0.0.0.0")
+    assert len(run.stderr.strip().splitlines()) == 1

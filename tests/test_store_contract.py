@@ -205,8 +205,7 @@ def test_jobs_claim_finish_and_events(store):
     assert [j.id for j in store.jobs(before=second.id)] == [first.id]
     assert [j.id for j in store.jobs(kind="check", states=("done",))] == [first.id]
     assert store.jobs(kind="ingest", states=("done",)) == []
-    counts = store.counts()
-    assert counts["jobs_done"] == 1 and counts["jobs_queued"] == 1 and counts["jobs_running"] == 0
+    assert store.job_counts() == {"queued": 1, "running": 0, "done": 1, "failed": 0, "cancelled": 0}
     with pytest.raises(InputError, match="no job"):
         store.job("nope")
 

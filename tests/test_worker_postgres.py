@@ -56,8 +56,8 @@ def wait_until(condition, timeout: float, what: str) -> None:
 
 
 def all_ended(store: PostgresStore) -> bool:
-    counts = store.counts()
-    return counts["jobs_queued"] == 0 and counts["jobs_running"] == 0
+    counts = store.job_counts()
+    return counts["queued"] == 0 and counts["running"] == 0
 
 
 def stop(proc: subprocess.Popen[bytes]) -> None:
@@ -122,7 +122,7 @@ def test_a_stopped_database_gives_one_line_and_a_retry(pg_server, tmp_path):
     proc = worker(uri, log)
     try:
         probe = PostgresStore(uri)
-        wait_until(lambda: probe.counts()["jobs_done"] >= 1 or probe.counts()["jobs_running"] >= 1, 120,
+        wait_until(lambda: probe.job_counts()["done"] >= 1 or probe.job_counts()["running"] >= 1, 120,
                    "the worker to start on the queue")
         probe.close()
         pg_server.stop()

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -15,7 +16,9 @@ from .errors import VeracityError
 from .text import plural
 
 if TYPE_CHECKING:
+    from .engine import Engine
     from .settings import Settings
+    from .types import Report
     from .worker import Worker
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -26,7 +29,7 @@ FORMAT = typer.Option("terminal", "--format", "-f", help="terminal, markdown, js
 
 
 @contextmanager
-def errors():
+def errors() -> Iterator[None]:
     try:
         yield
     except VeracityError as exc:
@@ -45,7 +48,7 @@ MODEL = typer.Option(None, "--model", help="LLM mode: model name, e.g. qwen2.5:7
 GGUF = typer.Option(None, "--gguf", help="LLM mode without a server: a .gguf file run in-process (needs the gguf extra: pip install 'veracity\\[gguf]')")
 
 
-def engine(db: str | None, *, create: bool, **overrides):
+def engine(db: str | None, *, create: bool, **overrides: Any) -> Engine:
     from .engine import Engine
     from .settings import Settings
 
@@ -72,7 +75,7 @@ def emit(text: str, output: Path | None) -> None:
 def ingest(paths: list[Path] = typer.Argument(..., help="files and folders to add"), db: str | None = DB,
            jobs: bool = typer.Option(False, "--jobs", help="queue the files as ingest batch jobs for `veracity "
                                                             "worker` processes instead of ingesting here"),
-           job_mb: float = typer.Option(8.0, "--job-mb", help="with --jobs: megabytes of input per job, about")):
+           job_mb: float = typer.Option(8.0, "--job-mb", help="with --jobs: megabytes of input per job, about")) -> None:
     """Add .txt, .md, .html, .pdf and .jsonl files (folders are walked) to the collection."""
     from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 
@@ -134,7 +137,7 @@ def queue_ingest(paths: list[Path], db: str | None, job_mb: float) -> None:
 @app.command()
 def search(query: str, db: str | None = DB, limit: int = typer.Option(10, help="passages to show"),
            mode: str = typer.Option("hybrid", help="hybrid, lexical or dense"),
-           format: str = typer.Option("terminal", "--format", "-f", help="terminal or json")):
+           format: str = typer.Option("terminal", "--format", "-f", help="terminal or json")) -> None:
     """Hybrid (BM25 + dense) search of the collection."""
     with errors():
         if mode not in ("hybrid", "lexical", "dense") or format not in ("terminal", "json"):
@@ -168,7 +171,7 @@ def check(question: str, db: str | None = DB, format: str = FORMAT,
           extractive: bool = typer.Option(False, "--extractive", help="write without the configured LLM"),
           llm_stance: str | None = typer.Option(None, "--llm-stance", help="off, second (the LLM's stance as a "
                                                    "second opinion) or judge (the LLM's stance decides the verdict)"),
-          verbose: bool = typer.Option(False, "--verbose", "-v", help="print timings per stage (and LLM usage)")):
+          verbose: bool = typer.Option(False, "--verbose", "-v", help="print timings per stage (and LLM usage)")) -> None:
     """Check a question or claim; prints the report and saves it in the store."""
     from .pipeline.plan import normalise
     from .render import FORMATS
@@ -192,12 +195,12 @@ def check(question: str, db: str | None = DB, format: str = FORMAT,
             if report.llm is not None:
                 u = report.llm
                 typer.echo(f"llm {u.model}: {u.calls} calls, {u.tokens_in} tokens in, {u.tokens_out} out, "
-                           f"{u.seconds} s; " + ", ".join(f"{k} {v['calls']}x {v['tokens_in']}+{v['tokens_out']} "
-                                                           f"tok {v['seconds']} s" for k, v in u.stages.items()),
+                           f"{u.seconds} s; " + ", ".join(f"{k} {v.calls}x {v.tokens_in}+{v.tokens_out} "
+                                                           f"tok {v.seconds} s" for k, v in (u.stages or {}).items()),
                            err=True)
 
 
-def show_report(report, format: str, output: Path | None) -> None:
+def show_report(report: Report, format: str, output: Path | None) -> None:
     from .render import render
 
     if format == "terminal" and output is None:
@@ -209,7 +212,7 @@ def show_report(report, format: str, output: Path | None) -> None:
 
 
 @app.command()
-def models(llm: str | None = LLM, model: str | None = MODEL, gguf: str | None = GGUF):
+def models(llm: str | None = LLM, model: str | None = MODEL, gguf: str | None = GGUF) -> None:
     """Show the models veracity uses, and whether the configured LLM answers."""
     from . import onnx_model
     from .embed import MODEL_SHA256 as EMBED_SHA
@@ -232,7 +235,7 @@ def models(llm: str | None = LLM, model: str | None = MODEL, gguf: str | None = 
 
 
 @app.command()
-def plugins():
+def plugins() -> None:
     """The installed backends of every kind, the plugin that registered each, and the ones selected."""
     from .plugins import KINDS, registry, selected
     from .settings import Settings
@@ -247,7 +250,7 @@ def plugins():
 
 
 @app.command()
-def history(db: str | None = DB, limit: int = typer.Option(20, help="how many checks to list")):
+def history(db: str | None = DB, limit: int = typer.Option(20, help="how many checks to list")) -> None:
     """List past checks, newest first."""
     with errors():
         rows = engine(db, create=False).history(limit)
@@ -259,7 +262,7 @@ def history(db: str | None = DB, limit: int = typer.Option(20, help="how many ch
 
 @app.command()
 def show(check_id: str, db: str | None = DB, format: str = FORMAT,
-         output: Path | None = typer.Option(None, "--output", "-o")):
+         output: Path | None = typer.Option(None, "--output", "-o")) -> None:
     """Re-render a saved check without recomputing it."""
     with errors():
         show_report(engine(db, create=False).show(check_id), format, output)
@@ -271,7 +274,7 @@ def evaluate(suite: str = typer.Argument(..., help="verdict, retrieval, endtoend
              quick: bool = typer.Option(False, "--quick", help="a fixed sample that runs in minutes"),
              only: list[str] | None = typer.Option(None, "--only", help="keep this dataset (repeatable)"),
              out: Path = typer.Option(Path("eval-results"), "--out", help="folder for results.md and results.json"),
-             work: Path | None = typer.Option(None, "--work", help="folder for the benchmark stores (reused)")):
+             work: Path | None = typer.Option(None, "--work", help="folder for the benchmark stores (reused)")) -> None:
     """Score veracity on public benchmarks, beside published numbers; never downloads."""
     from rich.console import Console
     from rich.table import Table
@@ -385,7 +388,7 @@ def db_copy(source: Path = typer.Option(..., "--from", help="the SQLite store to
 
 @app.command()
 def worker(db: str | None = DB, once: bool = typer.Option(False, "--once", help="stop when the queue is empty"),
-           max_jobs: int | None = typer.Option(None, "--max-jobs", help="stop after this many jobs")):
+           max_jobs: int | None = typer.Option(None, "--max-jobs", help="stop after this many jobs")) -> None:
     """Run queued checks and ingests from the store's job queue (the service's jobs), one at a time."""
     import logging
 
@@ -424,7 +427,7 @@ def start_worker(settings: Settings, worker_class: type[Worker]) -> Worker:
 @app.command()
 def serve(db: str | None = DB, host: str = typer.Option("127.0.0.1", "--host", help="address to listen on"),
           port: int = typer.Option(8750, "--port", help="port to listen on"),
-          workers: int | None = typer.Option(None, "--workers", help="jobs run at once (setting service_workers)")):
+          workers: int | None = typer.Option(None, "--workers", help="jobs run at once (setting service_workers)")) -> None:
     """Serve the JSON API and the web pages (OpenAPI at /docs); checks and ingests run as jobs."""
     from .service.server import serve as run_server
     from .settings import Settings

@@ -14,15 +14,17 @@ from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from .. import __version__
 from ..engine import Engine
-from ..store.base import JOB_STATES
+from ..store.base import JOB_STATES, Job, JobEvent
+from .app import Service
 from .jobs import ENDED, describe, find_checks, job_links, save_uploads, submit_check
 from .security import ServiceError, bearer_ok
 
 router = APIRouter()
 
 
-def service(request: Request) -> Any:
-    return request.app.state.service
+def service(request: Request) -> Service:
+    svc: Service = request.app.state.service
+    return svc
 
 
 def writer(request: Request) -> None:
@@ -99,8 +101,10 @@ async def event_stream(request: Request, job_id: str, after: int) -> AsyncIterat
     svc = service(request)
     position: int | None = None
     while True:
-        job, events, where = await svc.run(lambda e, since=after: (e.store.job(job_id), e.store.events(job_id, since),
-                                                                    e.store.queue_position(job_id)))
+        def read(engine: Engine, since: int = after) -> tuple[Job, list[JobEvent], int | None]:
+            return engine.store.job(job_id), engine.store.events(job_id, since), engine.store.queue_position(job_id)
+
+        job, events, where = await svc.run(read)
         for event in events:
             after = event.seq
             yield ServerSentEvent(data=json.dumps(event.data, ensure_ascii=False), event=event.kind, id=str(event.seq))
@@ -190,9 +194,9 @@ async def healthz(request: Request) -> JSONResponse:
 @router.get("/metrics", response_class=PlainTextResponse, summary="Prometheus metrics")
 async def metrics(request: Request) -> PlainTextResponse:
     svc = service(request)
-    counts = await svc.run(lambda e: e.store.counts())
+    counts, jobs = await svc.run(lambda e: (e.store.counts(), e.store.job_counts()))
     lines = ["# HELP veracity_jobs Jobs in the store's queue, by state.", "# TYPE veracity_jobs gauge"]
-    lines += [f'veracity_jobs{{state="{s}"}} {counts.get(f"jobs_{s}", 0)}' for s in JOB_STATES]
+    lines += [f'veracity_jobs{{state="{s}"}} {jobs.get(s, 0)}' for s in JOB_STATES]
     lines += ["# HELP veracity_documents Documents in the collection.", "# TYPE veracity_documents gauge",
               f"veracity_documents {counts['documents']}",
               "# HELP veracity_workers Worker threads running.", "# TYPE veracity_workers gauge",

@@ -3,7 +3,7 @@ Server-rendered with Jinja2 (autoescaped); every page reads and works without Ja
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 from urllib.parse import quote
 
@@ -12,9 +12,10 @@ from fastapi.responses import RedirectResponse, Response
 
 from ..engine import Engine
 from ..render import render
+from ..settings import Settings
 from ..render.json import from_json
-from ..render.text import VERDICT_TITLE, role_tag
-from ..types import VERDICT_LABELS, Report
+from ..render.outline import VERDICT_TITLE, outline, printable
+from ..types import VERDICT_LABELS, EvidenceRef, Report
 from .jobs import describe, find_checks, save_uploads, submit_check
 from .security import SESSION_COOKIE, ServiceError, bearer_ok, check_csrf, csrf_token, same, session_value
 
@@ -30,7 +31,9 @@ def page(request: Request, name: str, context: dict[str, Any], status: int = 200
     base = {"csrf": csrf_token(request), "token_needed": bool(svc.settings.api_token),
             "signed_in": bearer_ok(request, svc.settings.api_token), "verdicts": VERDICT_LABELS,
             "verdict_title": VERDICT_TITLE}
-    return request.app.state.templates.TemplateResponse(request, name, {**base, **context}, status_code=status)
+    response: Response = request.app.state.templates.TemplateResponse(request, name, {**base, **context},
+                                                                       status_code=status)
+    return response
 
 
 def form_guard(request: Request, csrf: str | None) -> None:
@@ -54,12 +57,18 @@ class Cite:
     title: str
 
 
+@dataclass(frozen=True)
+class Line:
+    text: str
+    cites: tuple[Cite, ...]
+
+
 def report_view(report: Report) -> dict[str, Any]:
-    """The report with every [n] resolved to a link: the exact quote in its source when the sentence has one,
-    else the source in the list."""
+    """The report's outline (the walk every renderer takes, render/outline.py) with every [n] resolved to a
+    link: the exact quote in its source when the sentence has one, else the source in the list."""
     sources = {s.id: s for s in report.sources}
 
-    def cites(numbers: tuple[int, ...], evidence: tuple[Any, ...] = ()) -> list[Cite]:
+    def cites(numbers: tuple[int, ...], evidence: tuple[EvidenceRef, ...] = ()) -> tuple[Cite, ...]:
         out = []
         for n in numbers:
             ref = next((e for e in evidence if e.source == n), None)
@@ -68,19 +77,24 @@ def report_view(report: Report) -> dict[str, Any]:
                 href = f"/documents/{source.document_id}?start={ref.start}&end={ref.end}&n={n}#quote"
             else:
                 href = f"#source-{n}"
-            out.append(Cite(n, href, source.title if source else f"source {n}"))
-        return out
+            out.append(Cite(n, href, printable(source.title) if source else f"source {n}"))
+        return tuple(out)
 
-    findings = [{"heading": f.heading, "tag": role_tag(report, f.role) if f.role else None,
-                 "sentences": [{"text": s.text, "cites": cites(s.citations, s.evidence)} for s in f.sentences]}
-                for f in report.findings]
+    shape = outline(report)
+    findings = iter(report.findings)
+    sections = []
+    for section in shape.sections:
+        evidence: list[tuple[EvidenceRef, ...]] = [()] * len(section.text)
+        if section.kind == "finding":
+            evidence = [s.evidence for s in next(findings).sentences]
+        lines = tuple(Line(c.text, cites(c.citations, ev)) for c, ev in zip(section.text, evidence))
+        sections.append({"section": section, "lines": lines})
     verdict = None
-    if report.verdict:
-        verdict = {"label": report.verdict.label, "title": VERDICT_TITLE[report.verdict.label],
-                   "confidence": report.verdict.confidence, "words": confidence_words(report.verdict.confidence),
-                   "rationale": report.verdict.rationale}
-    return {"report": report, "verdict": verdict, "findings": findings,
-            "summary_cites": cites(report.summary.citations), "bottom_cites": cites(report.bottom_line.citations)}
+    if shape.verdict and report.verdict:
+        verdict = {"label": shape.verdict.label, "title": shape.verdict.title, "confidence": shape.verdict.confidence,
+                   "words": confidence_words(shape.verdict.confidence), "rationale": printable(report.verdict.rationale)}
+    return {"report": report, "outline": shape, "verdict": verdict, "sections": sections,
+            "document_of": {s.id: s.document_id for s in report.sources}}
 
 
 def load_report(engine: Engine, job_id: str) -> tuple[Any, Report | None]:
@@ -97,7 +111,8 @@ def load_report(engine: Engine, job_id: str) -> tuple[Any, Report | None]:
 async def ask(request: Request) -> Response:
     svc = request.app.state.service
     recent = await svc.run(lambda e: [describe(e, j, report=False) for j in find_checks(e, limit=8).jobs])
-    return page(request, "ask.html", {"recent": recent, "max_chars": svc.settings.max_question_chars})
+    web = "web" in {f.name for f in fields(Settings)}  # web sources installed
+    return page(request, "ask.html", {"recent": recent, "max_chars": svc.settings.max_question_chars, "web": web})
 
 
 @router.post("/checks")

@@ -24,9 +24,12 @@ def serve(settings: Settings, *, host: str = "127.0.0.1", port: int = 8750) -> N
                           "api_token in the config file, or serve on 127.0.0.1")
     if settings.service_workers < 0:
         raise ConfigError("service_workers (--workers) is 0 or more")
-    import uvicorn
+    try:
+        import uvicorn
 
-    from .app import create_app
+        from .app import create_app
+    except ImportError as exc:
+        raise ConfigError(f"the service needs its extra ({exc.name} is missing): pip install 'veracity[service]'") from exc
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = create_app(settings)

@@ -99,14 +99,16 @@ class JobQueue(Protocol):
     def queue_position(self, job_id: str) -> int | None:
         """1 for the next queued job to be taken; None when the job is not queued."""
 
+    def job_counts(self) -> dict[str, int]:
+        """How many jobs are in each of JOB_STATES (every state present, 0 when none): the service's /metrics."""
+
     def add_event(self, job_id: str, kind: str, data: dict[str, Any]) -> JobEvent: ...
     def events(self, job_id: str, after: int = 0) -> list[JobEvent]:
         """The job's events with seq > after, in order."""
 
 
 class Store(JobQueue, Protocol):
-    """Documents, passages, vectors, saved checks and the job queue. `counts()` holds documents, groups, passages
-    and checks, and jobs_<state> for each of JOB_STATES (the service's /metrics)."""
+    """Documents, passages, vectors, saved checks and the job queue."""
 
     path: str
 

@@ -388,10 +388,12 @@ class PostgresStore:
         with self._db() as db:
             row = db.execute("SELECT (SELECT count(*) FROM documents), (SELECT count(DISTINCT grp) FROM documents), "
                              "(SELECT count(*) FROM passages), (SELECT count(*) FROM checks)").fetchone()
-            jobs = dict.fromkeys(JOB_STATES, 0) | {state: int(n) for state, n in db.execute(
-                "SELECT state, count(*) FROM jobs GROUP BY state").fetchall()}
-        return {"documents": int(row[0]), "groups": int(row[1]), "passages": int(row[2]), "checks": int(row[3]),
-                **{f"jobs_{state}": n for state, n in jobs.items()}}
+        return {"documents": int(row[0]), "groups": int(row[1]), "passages": int(row[2]), "checks": int(row[3])}
+
+    def job_counts(self) -> dict[str, int]:
+        with self._db() as db:
+            rows = db.execute("SELECT state, count(*) FROM jobs GROUP BY state").fetchall()
+        return dict.fromkeys(JOB_STATES, 0) | {state: int(n) for state, n in rows}
 
     def close(self) -> None:
         with self._lock:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import secrets
 import sqlite3
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -36,12 +37,13 @@ class SqliteJobs:
 
     db: sqlite3.Connection
     path: str
-
-    def _transaction(self) -> AbstractContextManager[None]: ...  # supplied by SqliteStore
-    def _writable(self) -> None: ...  # supplied by SqliteStore
+    read_only: bool
+    _transaction: Callable[[], AbstractContextManager[None]]  # SqliteStore's BEGIN IMMEDIATE ... COMMIT
 
     def _write(self) -> AbstractContextManager[None]:
-        self._writable()
+        """BEGIN IMMEDIATE ... COMMIT (SqliteStore._transaction), refused on a read-only store."""
+        if self.read_only:
+            raise StoreError(f"store {self.path} is read-only; make it writable or give another --db", backend="sqlite")
         return self._transaction()
 
     def _event(self, job_id: str, kind: str, data: dict[str, Any]) -> JobEvent:

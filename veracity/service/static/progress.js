@@ -22,8 +22,15 @@
   source.addEventListener("retry", function (e) {
     status.textContent = "Retrying after an error: " + JSON.parse(e.data).error;
   });
-  function finish() { source.close(); window.location.reload(); }
-  source.addEventListener("done", finish);
-  source.addEventListener("failed", finish);
-  source.addEventListener("cancelled", finish);
+  // the report replaces this page a moment after the last stage, so the finished stages can be seen
+  function finish(message) {
+    return function () {
+      source.close();
+      status.textContent = message;
+      window.setTimeout(function () { window.location.reload(); }, 800);
+    };
+  }
+  source.addEventListener("done", finish("Done: opening the report…"));
+  source.addEventListener("failed", finish("The check failed."));
+  source.addEventListener("cancelled", finish("The check was cancelled."));
 }());
