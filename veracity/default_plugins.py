@@ -15,9 +15,12 @@ def register_stores(register: Register) -> None:
     register("sqlite", SqliteStore)
 
     def postgres(**options: object) -> object:  # psycopg loads only when a PostgreSQL store is opened
+        from .settings import Settings
         from .store.postgres import PostgresStore
 
-        return PostgresStore(**options)  # type: ignore[arg-type]
+        settings = Settings.load()  # its tuning settings, from the config file and the environment
+        tuning = {"ef_search": settings.pg_ef_search, "candidate_budget": settings.pg_candidate_budget}
+        return PostgresStore(**(tuning | options))  # type: ignore[arg-type]
 
     register("postgres", postgres)
 

@@ -54,6 +54,11 @@ class Settings:
               "by benchmarks/relevance_threshold.py (see benchmarks/results/relevance_threshold.json)")
     mmr_lambda: float = _setting(0.7, "relevance vs. diversity trade-off when selecting evidence")
     near_duplicate_jaccard: float = _setting(0.5, "MinHash Jaccard at which two documents share a group")
+    pg_ef_search: int = _setting(400, "PostgreSQL store: HNSW candidate list per dense query (higher: better recall, "
+                                      "slower; at least the number of passages asked for)")
+    pg_candidate_budget: int = _setting(3000, "PostgreSQL store: summed document frequency of the rarest query "
+                                              "terms that bring lexical candidates (higher: closer to exhaustive "
+                                              "BM25, slower)")
     llm: str = _setting("", "LLM mode: base URL of an OpenAI-compatible server, e.g. http://127.0.0.1:11434/v1 "
                             "(empty: extractive mode)")
     llm_model: str = _setting("", "LLM mode: the model name the server knows, e.g. qwen2.5:7b")

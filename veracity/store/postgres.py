@@ -45,7 +45,7 @@ WRITE_LOCK = 0x7665726163697480  # advisory lock key held while documents are wr
 K1, B = 1.2, 0.75  # BM25
 CANDIDATE_BUDGET = 3_000  # summed document frequency of the terms that bring candidates (see lexical)
 CANDIDATE_CAP = 6_000  # passages scored at most when even the rarest term is more common than the budget
-EF_SEARCH = 100  # HNSW candidate list at query time (recall@10 >= 0.95 measured at this value)
+EF_SEARCH = 400  # HNSW candidate list at query time (setting pg_ef_search; see benchmarks/pg_scale.py)
 
 
 def masked(uri: str) -> str:
