@@ -510,7 +510,11 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     path = args.out / "pg_scale.json"
     kept = json.loads(path.read_text()) if path.exists() else {}
-    key = f"search_{result.get('passages', args.size)}_{args.vectors}" if args.part == "search" else "ingest"
+    threads = os.environ.get("VERACITY_THREADS", "default")
+    key = f"search_{result.get('passages', args.size)}_{args.vectors}" if args.part == "search" else \
+        f"ingest_threads_{threads}"
+    if args.part == "ingest":
+        result["onnx_threads_per_worker"] = threads
     kept[key] = result
     path.write_text(json.dumps(kept, indent=2) + "\n")
     print(json.dumps(result, indent=2))
