@@ -83,5 +83,5 @@ def test_plugins_lists_installed_backends_and_the_selected_ones(tmp_path, monkey
     assert result.exit_code == 0, result.output
     lines = dict(line.split(": ", 1) for line in result.output.strip().splitlines())
     assert lines["stance"] == "extra-stance (selected) [test-extra], minilm [veracity.default_plugins]"
-    assert lines["store"] == "sqlite (selected) [veracity.default_plugins]"
+    assert lines["store"] == "postgres [veracity.default_plugins], sqlite (selected) [veracity.default_plugins]"
     assert lines["llm"] == "gguf [veracity.default_plugins], openai [veracity.default_plugins]"  # extractive: none
