@@ -127,7 +127,7 @@ def queue_ingest(paths: list[Path], db: str | None, job_mb: float) -> None:
         batches[-1].append(str(path.resolve()))
         size += size_of(path)
     for batch in batches:
-        store.add_job("ingest", {"paths": batch})  # type: ignore[attr-defined]
+        store.add_job("ingest", {"paths": batch})
     typer.echo(f"queued {plural(len(batches), 'ingest job')} ({plural(len(files), 'file')}) in {store.path}; "
                f"run `veracity worker` to process them")
     if missing:
