@@ -150,6 +150,20 @@ class LLMUsage:
 
 
 @dataclass(frozen=True)
+class WebUse:
+    """What a check took from the web (check --web / --web-only): the providers asked, the queries sent, how
+    many results came back and how many of their pages were read or could not be used (listed in failures)."""
+
+    providers: tuple[str, ...]
+    queries: tuple[str, ...]
+    results: int
+    pages_read: int
+    pages_failed: int
+    only: bool = False  # --web-only: the local collection was not searched
+    replay_of: str | None = None  # check --replay: the check whose snapshots and search results were used
+
+
+@dataclass(frozen=True)
 class Report:
     id: str
     question: str
@@ -172,3 +186,4 @@ class Report:
     mode: str = "extractive"  # extractive | llm (the prose was written by a model, then verified)
     open_question: bool = False  # "What did Chicago do?": findings agree or disagree with the leading answer
     llm: LLMUsage | None = None
+    web: WebUse | None = None  # check --web: what was taken from the web

@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from ..types import Report
-from .text import VERDICT_TITLE, found_line, mode_line, role_tag
+from .text import VERDICT_TITLE, found_line, mode_line, role_tag, web_line
 
 CSS = """body{font:16px/1.55 system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;color:#222}
 h1{font-size:1.5rem}.meta{color:#666;font-size:.9rem}.verdict{padding:.6rem 1rem;border-radius:6px;font-weight:600}
@@ -20,7 +20,7 @@ def _cites(numbers) -> str:
 def to_html(report: Report) -> str:
     e = escape
     body = [f"<h1>{e(report.question)}</h1>", f'<p class="meta">Checked on {e(report.checked_on)}<br>Searched for: '
-            + "; ".join(f"“{e(q)}”" for q in report.queries) + f"<br>{e(found_line(report))}<br><em>{e(mode_line(report))}</em></p>"]
+            + "; ".join(f"“{e(q)}”" for q in report.queries) + f"<br>{e(found_line(report))}<br>" + (f"{e(web_line(report) or '')}<br>" if report.web else "") + f"<em>{e(mode_line(report))}</em></p>"]
     if report.verdict:
         v = report.verdict
         body.append(f'<p class="verdict {v.label}">Verdict: {VERDICT_TITLE[v.label]} · {v.confidence:.0%} confidence</p>')

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 
-from ..types import CitedText, EvidenceRef, Failure, Finding, LLMUsage, Report, Sentence, Source, Stance, Verdict
+from ..types import CitedText, EvidenceRef, Failure, Finding, LLMUsage, Report, Sentence, Source, Stance, Verdict, WebUse
 
 SCHEMA_VERSION = 1
 
@@ -37,6 +37,7 @@ def to_dict(report: Report) -> dict:
         "timings_ms": report.timings_ms, "versions": report.versions,
         "mode": report.mode, "claims": list(report.claims),
         "llm": None if report.llm is None else asdict(report.llm),
+        "web": None if report.web is None else asdict(report.web),
     }
 
 
@@ -65,4 +66,6 @@ def from_json(text: str) -> Report:
         timings_ms=d["timings_ms"], versions=d["versions"], nothing_found=d["nothing_found"],
         failures=tuple(Failure(**f) for f in d["failures"]), as_of=d.get("as_of"),
         mode=d.get("mode", "extractive"), claims=tuple(d.get("claims", ())), open_question=d.get("open_question", False),
-        llm=None if d.get("llm") is None else LLMUsage(**d["llm"]))
+        llm=None if d.get("llm") is None else LLMUsage(**d["llm"]),
+        web=None if d.get("web") is None else WebUse(**{**d["web"], "providers": tuple(d["web"]["providers"]),
+                                                         "queries": tuple(d["web"]["queries"])}))

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from ..types import Report
-from .text import VERDICT_TITLE, cites, found_line, mode_line, role_tag, source_line
+from .text import VERDICT_TITLE, cites, found_line, mode_line, role_tag, source_line, web_line
 
 
 def to_markdown(report: Report) -> str:
     out = [f"# Fact check: {report.question}", "", f"Checked on {report.checked_on}"
            + (f" (evidence published on or before {report.as_of})" if report.as_of else ""), "", "Searched for:"]
     out += [f'- "{q}"' for q in report.queries]
-    out += ["", found_line(report), "", f"*{mode_line(report)}*", ""]
+    out += ["", found_line(report), ""]
+    if web_line(report):
+        out += [str(web_line(report)), ""]
+    out += [f"*{mode_line(report)}*", ""]
     if report.verdict:
         v = report.verdict
         out += [f"**Verdict: {VERDICT_TITLE[v.label]}** (confidence {v.confidence:.0%})", ""]

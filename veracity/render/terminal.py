@@ -7,7 +7,7 @@ from rich.panel import Panel
 from rich.text import Text
 
 from ..types import Report
-from .text import VERDICT_TITLE, cites, found_line, mode_line, role_tag, source_line
+from .text import VERDICT_TITLE, cites, found_line, mode_line, role_tag, source_line, web_line
 
 COLOURS = {"supported": "green", "refuted": "red", "mixed": "yellow", "not_enough_evidence": "blue"}
 
@@ -19,6 +19,8 @@ def print_report(report: Report, console: Console | None = None) -> None:
     head.append(f"Checked on {report.checked_on}\n", style="dim")
     head.append("Searched for: " + "; ".join(f'"{q}"' for q in report.queries) + "\n", style="dim")
     head.append(found_line(report) + "\n", style="dim")
+    if web_line(report):
+        head.append(f"{web_line(report)}\n", style="dim")
     head.append(mode_line(report), style="dim italic")
     parts = [head]
     if report.verdict:

@@ -25,6 +25,17 @@ def found_line(report: Report) -> str:
     return f"Found {plural(len(report.sources), 'source')} ({report.independent_sources} independent)"
 
 
+def web_line(report: Report) -> str | None:
+    """What the web gave a check: the providers, the results, the pages read and those that could not be used."""
+    w = report.web
+    if w is None:
+        return None
+    where = "the web only" if w.only else "the web and the local collection"
+    replayed = f"; replayed from check {w.replay_of} with no network" if w.replay_of else ""
+    return (f"Searched {where} ({', '.join(w.providers) or 'no provider'}): {plural(w.results, 'result')}, "
+            f"{plural(w.pages_read, 'page')} read, {w.pages_failed} could not be used{replayed}")
+
+
 def mode_line(report: Report) -> str:
     """How the prose was written: quoted from the sources, or by a model and then checked sentence by sentence."""
     if report.mode == "llm" and report.llm is not None:

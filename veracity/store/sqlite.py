@@ -18,6 +18,7 @@ from ..text import content_words
 from ..types import Document, Passage, Span
 from . import sqlite_migrations
 from .base import CheckRecord, NewDocument
+from .sqlite_web import SqliteWebArchive
 
 def fts_query(text: str) -> str:
     """An OR query of the content words; long words also match by prefix to forgive typos."""
@@ -32,7 +33,7 @@ def fts_query(text: str) -> str:
     return " OR ".join(dict.fromkeys(terms))
 
 
-class SqliteStore:
+class SqliteStore(SqliteWebArchive):
     def __init__(self, path: str | os.PathLike, *, create: bool = True, dimension: int = 384) -> None:
         self.path = str(path)
         self.dimension = dimension
