@@ -126,8 +126,8 @@ class _Run:
                     url = urljoin(url, response.headers["location"])
                     continue
                 break
-        except (httpx.HTTPError, RefusedURL):
-            return False
+        except httpx.HTTPError:
+            return False  # (a RefusedURL goes up: the page itself is refused)
         if 400 <= response.status_code < 500:
             return None
         if response.status_code >= 500 or response.is_redirect:
@@ -135,6 +135,15 @@ class _Run:
         return Protego.parse(response.text[:500_000])
 
     async def download(self, url: str, known: Known | None) -> Download | PageOutcome:
+        trail = [url]  # the URLs requested, redirects included
+        try:
+            return await self._download(url, known, trail)
+        except RefusedURL as exc:
+            if len(trail) > 1:
+                raise RefusedURL(f"redirect {len(trail) - 1} to {trail[-1]}: {exc}") from exc
+            raise
+
+    async def _download(self, url: str, known: Known | None, trail: list[str]) -> Download | PageOutcome:
         current = url
         for hop in range(MAX_REDIRECTS + 1):
             check_url(current, self.f.policy)
@@ -156,6 +165,7 @@ class _Run:
                     except RefusedURL as exc:
                         return Refused(url, f"redirect {hop + 1} to {target}: {exc}")
                     current = target
+                    trail.append(target)
                     continue
                 if response.status_code == 304 and known is not None:
                     return replace(known.page, revalidated=True, fetched_at=now())

@@ -76,7 +76,8 @@ def check_address(address: str, host: str, port: int, policy: Policy) -> None:
         return
     problem = address_problem(ipaddress.ip_address(address.split("%")[0]))
     if problem:
-        raise RefusedURL(f"{host} resolves to {problem}; add {host}:{port} to web_allow_hosts to allow it")
+        raise RefusedURL(f"{host} resolves to a non-public address ({problem}); add {host}:{port} to "
+                         "web_allow_hosts to allow it")
 
 
 def check_url(url: str | httpx.URL, policy: Policy) -> tuple[str, int]:
