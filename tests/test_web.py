@@ -284,18 +284,25 @@ def test_web_only_with_every_page_failing_is_not_enough_evidence(web, demo_db_co
 
 
 def test_web_only_cites_only_web_pages_and_search_results_are_cached(web, demo_db_copy):
-    settings = settings_for(web, demo_db_copy)
-    engine = Engine(settings)
-    before = len(web.asked("/searxng/"))
-    report = engine.check(QUESTION, web="only")
-    asked = len(web.asked("/searxng/")) - before
-    assert asked == len(report.web.queries) >= 1
-    assert report.sources and all(s.location.startswith(web.base) for s in report.sources)
-    engine.check(QUESTION, web="only")  # within web_cache_hours: no new search
-    assert len(web.asked("/searxng/")) - before == asked
-    engine.check(QUESTION, web="only", refresh=True)
-    assert len(web.asked("/searxng/")) - before == 2 * asked
-    engine.close()
+    web.results = [f"/articles/{s}.html" for s in web_server.ARTICLES] + ["/report.pdf"]
+    try:
+        engine = Engine(settings_for(web, demo_db_copy))
+        before = len(web.asked("/searxng/"))
+        report = engine.check(QUESTION, web="only")
+        asked = len(web.asked("/searxng/")) - before
+        assert asked == len(report.web.queries) >= 1
+        assert report.sources and all(s.location.startswith(web.base) for s in report.sources)
+        article = f"/articles/{web_server.ARTICLES[0]}.html"
+        fetched = len(web.asked(article))
+        engine.check(QUESTION, web="only")  # within web_cache_hours: no new search; pages revalidated
+        assert len(web.asked("/searxng/")) - before == asked
+        assert len(web.asked(article)) == fetched + 1 and "if-none-match" in web.asked(article)[-1][2]
+        engine.check(QUESTION, web="only", refresh=True)  # --refresh: searched again, pages fetched whole
+        assert len(web.asked("/searxng/")) - before == 2 * asked
+        assert "if-none-match" not in web.asked(article)[-1][2]
+        engine.close()
+    finally:
+        web.results = list(web_server.DEFAULT_RESULTS)
 
 
 def test_cli_ingest_url_and_check_web_json(web, tmp_path, monkeypatch):
@@ -304,6 +311,7 @@ def test_cli_ingest_url_and_check_web_json(web, tmp_path, monkeypatch):
     monkeypatch.setenv("VERACITY_SEARCH_PROVIDER", "searxng")
     monkeypatch.setenv("VERACITY_SEARXNG_URL", web.url("/searxng"))
     monkeypatch.setenv("VERACITY_WEB_TIMEOUT_S", str(TIMEOUT_S))
+    monkeypatch.setenv("VERACITY_WEB_MAX_BYTES", "400000")
     runner = CliRunner()
     added = runner.invoke(app, ["ingest", web.url("/report.pdf"), web.url("/forbidden"), "--db", str(db)])
     assert added.exit_code == 1  # one page could not be used
