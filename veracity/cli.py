@@ -5,13 +5,19 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from .errors import VeracityError
 from .text import plural
+
+if TYPE_CHECKING:
+    from .engine import Engine
+    from .types import Report
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Check a question or claim against your sources; every sentence of the report is cited.")
@@ -21,7 +27,7 @@ FORMAT = typer.Option("terminal", "--format", "-f", help="terminal, markdown, js
 
 
 @contextmanager
-def errors():
+def errors() -> Iterator[None]:
     try:
         yield
     except VeracityError as exc:
@@ -40,7 +46,7 @@ MODEL = typer.Option(None, "--model", help="LLM mode: model name, e.g. qwen2.5:7
 GGUF = typer.Option(None, "--gguf", help="LLM mode without a server: a .gguf file run in-process (needs the gguf extra: pip install 'veracity\\[gguf]')")
 
 
-def engine(db: str | None, *, create: bool, **overrides):
+def engine(db: str | None, *, create: bool, **overrides: Any) -> Engine:
     from .engine import Engine
     from .settings import Settings
 
@@ -65,7 +71,7 @@ def emit(text: str, output: Path | None) -> None:
 
 @app.command()
 def ingest(paths: list[str] = typer.Argument(..., help="files and folders to add, or http(s) URLs of web pages"),
-           db: str | None = DB):
+           db: str | None = DB) -> None:
     """Add .txt, .md, .html, .pdf and .jsonl files (folders are walked), or web pages by URL, to the collection."""
     from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 
@@ -105,7 +111,7 @@ def ingest(paths: list[str] = typer.Argument(..., help="files and folders to add
 @app.command()
 def search(query: str, db: str | None = DB, limit: int = typer.Option(10, help="passages to show"),
            mode: str = typer.Option("hybrid", help="hybrid, lexical or dense"),
-           format: str = typer.Option("terminal", "--format", "-f", help="terminal or json")):
+           format: str = typer.Option("terminal", "--format", "-f", help="terminal or json")) -> None:
     """Hybrid (BM25 + dense) search of the collection."""
     with errors():
         if mode not in ("hybrid", "lexical", "dense") or format not in ("terminal", "json"):
@@ -146,7 +152,7 @@ def check(question: str | None = typer.Argument(None, help="the question or clai
           refresh: bool = typer.Option(False, "--refresh", help="--web: ask the providers and servers again, "
                                                                 "not the cache"),
           replay: str | None = typer.Option(None, "--replay", help="rerun a saved check on the same web snapshots "
-                                                                   "and search results, with no network")):
+                                                                   "and search results, with no network")) -> None:
     """Check a question or claim; prints the report and saves it in the store."""
     from .pipeline.plan import normalise
     from .render import FORMATS
@@ -185,12 +191,12 @@ def check(question: str | None = typer.Argument(None, help="the question or clai
             if report.llm is not None:
                 u = report.llm
                 typer.echo(f"llm {u.model}: {u.calls} calls, {u.tokens_in} tokens in, {u.tokens_out} out, "
-                           f"{u.seconds} s; " + ", ".join(f"{k} {v['calls']}x {v['tokens_in']}+{v['tokens_out']} "
-                                                           f"tok {v['seconds']} s" for k, v in u.stages.items()),
+                           f"{u.seconds} s; " + ", ".join(f"{k} {v.calls}x {v.tokens_in}+{v.tokens_out} "
+                                                           f"tok {v.seconds} s" for k, v in (u.stages or {}).items()),
                            err=True)
 
 
-def show_report(report, format: str, output: Path | None) -> None:
+def show_report(report: Report, format: str, output: Path | None) -> None:
     from .render import render
 
     if format == "terminal" and output is None:
@@ -202,7 +208,7 @@ def show_report(report, format: str, output: Path | None) -> None:
 
 
 @app.command()
-def models(llm: str | None = LLM, model: str | None = MODEL, gguf: str | None = GGUF):
+def models(llm: str | None = LLM, model: str | None = MODEL, gguf: str | None = GGUF) -> None:
     """Show the models veracity uses, and whether the configured LLM answers."""
     from . import onnx_model
     from .embed import MODEL_SHA256 as EMBED_SHA
@@ -225,7 +231,7 @@ def models(llm: str | None = LLM, model: str | None = MODEL, gguf: str | None = 
 
 
 @app.command()
-def plugins():
+def plugins() -> None:
     """The installed backends of every kind, the plugin that registered each, and the ones selected."""
     from .plugins import KINDS, registry, selected
     from .settings import Settings
@@ -240,7 +246,7 @@ def plugins():
 
 
 @app.command()
-def history(db: str | None = DB, limit: int = typer.Option(20, help="how many checks to list")):
+def history(db: str | None = DB, limit: int = typer.Option(20, help="how many checks to list")) -> None:
     """List past checks, newest first."""
     with errors():
         rows = engine(db, create=False).history(limit)
@@ -252,7 +258,7 @@ def history(db: str | None = DB, limit: int = typer.Option(20, help="how many ch
 
 @app.command()
 def show(check_id: str, db: str | None = DB, format: str = FORMAT,
-         output: Path | None = typer.Option(None, "--output", "-o")):
+         output: Path | None = typer.Option(None, "--output", "-o")) -> None:
     """Re-render a saved check without recomputing it."""
     with errors():
         show_report(engine(db, create=False).show(check_id), format, output)
@@ -264,7 +270,7 @@ def evaluate(suite: str = typer.Argument(..., help="verdict, retrieval, endtoend
              quick: bool = typer.Option(False, "--quick", help="a fixed sample that runs in minutes"),
              only: list[str] | None = typer.Option(None, "--only", help="keep this dataset (repeatable)"),
              out: Path = typer.Option(Path("eval-results"), "--out", help="folder for results.md and results.json"),
-             work: Path | None = typer.Option(None, "--work", help="folder for the benchmark stores (reused)")):
+             work: Path | None = typer.Option(None, "--work", help="folder for the benchmark stores (reused)")) -> None:
     """Score veracity on public benchmarks, beside published numbers; never downloads."""
     from rich.console import Console
     from rich.table import Table

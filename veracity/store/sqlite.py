@@ -7,6 +7,7 @@ import os
 import re
 import sqlite3
 import stat
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -34,7 +35,7 @@ def fts_query(text: str) -> str:
 
 
 class SqliteStore(SqliteWebArchive):
-    def __init__(self, path: str | os.PathLike, *, create: bool = True, dimension: int = 384) -> None:
+    def __init__(self, path: str | os.PathLike[str], *, create: bool = True, dimension: int = 384) -> None:
         self.path = str(path)
         self.dimension = dimension
         target = Path(path)
@@ -88,7 +89,7 @@ class SqliteStore(SqliteWebArchive):
                              f"({sqlite_migrations.LATEST}); upgrade veracity", backend="sqlite")
 
     @contextmanager
-    def _transaction(self):
+    def _transaction(self) -> Iterator[None]:
         """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK when the block raises."""
         self.db.execute("BEGIN IMMEDIATE")
         try:
@@ -147,7 +148,7 @@ class SqliteStore(SqliteWebArchive):
             " VALUES (?, ?, ?, ?, ?, COALESCE(?, (SELECT COALESCE(MAX(grp), 0) + 1 FROM documents)), ?, ?)",
             (doc.content_hash, doc.title, doc.location, doc.publisher, doc.published, group, doc.text,
              doc.signature.astype(np.uint64).tobytes()))
-        doc_id = int(cur.lastrowid)
+        doc_id = int(cur.lastrowid or 0)
         for (start, end, spans), vector, svecs in zip(doc.passages, doc.passage_vectors, doc.sentence_vectors):
             text = doc.text[start:end]
             cur = self.db.execute(
@@ -216,7 +217,7 @@ class SqliteStore(SqliteWebArchive):
     def dense(self, vector: np.ndarray, limit: int) -> list[tuple[int, float]]:
         """Brute-force inner product over all passage vectors (exact)."""
         self._load_matrix()
-        if self._matrix is None or len(self._matrix) == 0:
+        if self._matrix is None or self._matrix_ids is None or len(self._matrix) == 0:
             return []
         scores = self._matrix @ vector.astype(np.float32)
         k = min(limit, len(scores))
