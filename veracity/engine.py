@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, cast
 
 from .errors import ConfigError, InputError
 from .plugins import registry
@@ -16,7 +16,8 @@ from .types import Report
 if TYPE_CHECKING:
     from .ingest import IngestSummary
     from .store.base import CheckRecord
-    from .types import Hit
+    from .sources.web import Gathering
+    from .types import Failure, Hit
     from .embed import Embedder
     from .llm import LLM
     from .stance import StanceModel
@@ -93,7 +94,7 @@ class Engine:
 
     def check(self, question: str, *, as_of: str | None = None, verdict: bool = True, save: bool = True,
               on_stage: Callable[[str, float], None] | None = None, web: str = "", refresh: bool = False,
-              replay: Any = None) -> Report:
+              replay: Gathering | None = None) -> Report:
         """Run a check. verdict=False skips the stance model (the report's verdict is then null).
         on_stage(stage, ms) is called as each pipeline stage ends (progress for the service's event stream).
         web="web" first adds web pages for the question to the store (veracity.sources.web), web="only" checks
@@ -109,35 +110,36 @@ class Engine:
         if gathering is not None and gathering.only:
             from .sources.scope import ScopedStore
 
-            store = ScopedStore(self.store, gathering.document_ids)
+            store = cast("Store", ScopedStore(self.store, gathering.document_ids))
         report = run_check(question, store=store, embedder=self.embedder, stance_model=self.stance if verdict else None,
                            settings=self.settings, as_of=check_date(as_of, "--as-of"), llm=self.llm, on_stage=on_stage,
                            today=gathering.checked_on if gathering is not None else None)
         if gathering is not None:
             report = gathering.apply(report)
         if save:
+            from .sources.web import archive_of
             from .store.base import CheckRecord
 
             self.store.save_check(CheckRecord(id=report.id, question=report.question, created_at=_now(),
                                               verdict=report.verdict.label if report.verdict else None,
                                               report_json=to_json(report)))
             if gathering is not None:
-                self.store.save_web_run(report.id, gathering.record(report))  # type: ignore[attr-defined]
+                archive_of(self.store).save_web_run(report.id, gathering.record(report))
         return report
 
     def replay(self, check_id: str, *, verdict: bool = True, save: bool = True) -> Report:
         """Run a saved check again on the same web snapshots and search results, with no network; a check
         without web sources is run again on the collection as it is now."""
         past = self.show(check_id)
-        record = self.store.web_run(past.id) if hasattr(self.store, "web_run") else None
+        from .sources.web import archive_of, replay
+
+        record = archive_of(self.store).web_run(past.id) if hasattr(self.store, "web_run") else None
         if record is None:
             return self.check(past.question, as_of=past.as_of, verdict=verdict, save=save)
-        from .sources.web import replay
-
         gathering = replay(self, past.id, record)
         return self.check(past.question, as_of=record.get("as_of"), verdict=verdict, save=save, replay=gathering)
 
-    def ingest_urls(self, urls: list[str]):
+    def ingest_urls(self, urls: list[str]) -> tuple[int, list[Failure]]:
         """Read web pages into the store by hand: (pages read, failures)."""
         from .sources.web import ingest_urls
 

@@ -10,6 +10,7 @@ import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 from datetime import datetime, timezone
 from urllib.parse import urljoin, urlsplit
 
@@ -266,7 +267,7 @@ def read_html(html: str, url: str) -> tuple[str, str, str | None, str | None, st
 
     from ..ingest.extract import parse_date
 
-    result = trafilatura.bare_extraction(html, url=url, include_comments=False, include_tables=False,
+    result: Any = trafilatura.bare_extraction(html, url=url, include_comments=False, include_tables=False,
                                          favor_precision=True, with_metadata=True)
     if result is None or not (result.text or "").strip():
         return None

@@ -89,7 +89,7 @@ class HttpProvider:
         if not isinstance(rows, list):
             raise BadResponse(f"{self.name}: the answer for {query!r} has no result list", backend=self.name)
         url_key, title_key, snippet_key, date_key = fields
-        results = []
+        results: list[SearchResult] = []
         for row in rows:
             if not isinstance(row, dict) or not isinstance(row.get(url_key), str):
                 raise BadResponse(f"{self.name}: a result for {query!r} has no {url_key!r}", backend=self.name)

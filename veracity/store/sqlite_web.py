@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from typing import Any
 
@@ -28,8 +28,8 @@ class SqliteWebArchive:
     db: sqlite3.Connection
     dimension: int
 
-    def _transaction(self) -> AbstractContextManager[None]: ...  # provided by SqliteStore
-    def _writable(self) -> None: ...
+    _transaction: Callable[[], AbstractContextManager[None]]  # provided by SqliteStore
+    _writable: Callable[[], None]
 
     def save_search(self, provider: str, query: str, max_results: int, response: dict[str, Any],
                     fetched_at: str) -> int:
