@@ -237,6 +237,21 @@ def handler_for(web_ref: list[LocalWeb], slow_s: float, huge_bytes: int) -> type
                 items = "".join(DDG_ITEM.format(url=escape(u), title=escape(t), snippet=escape(s))
                                 for u, t, s in self.results())
                 return self.send(200, f"<html><body><div class='serp'>{items}</div></body></html>".encode())
+            # -- benchmark pages: /bench/<set>/search lists ten distinct articles /bench/<set>/<n>.html --
+            bench = re.fullmatch(r"/bench/(\w+)/(search|(\d+)\.html)", path)
+            if bench:
+                name = bench[1]
+                if bench[2] == "search":
+                    pages = [(web.url(f"/bench/{name}/{n}.html"), f"Bench page {name} {n}", "") for n in range(10)]
+                    return self.json({"query": query.get("q", [""])[0], "results": [
+                        {"url": u, "title": t, "content": c} for u, t, c in pages]})
+                n = int(bench[3])
+                html = article_html(ARTICLES[n % 3])[1].replace(
+                    "<article>", f"<article><p>Dispatch {name}-{n}: this copy was filed as report number {n} of "
+                                 f"set {name}, and it differs from every other copy in this line.</p>", 1)
+                return self.send(200, html.encode())
+            if path == "/big.pdf":
+                return self.send(200, big_pdf(), "application/pdf")
             if path == "/broken/search":
                 return self.send(200, b"<html>not json</html>", "text/html")
             if path == "/down/search":
@@ -308,6 +323,17 @@ def handler_for(web_ref: list[LocalWeb], slow_s: float, huge_bytes: int) -> type
     return Handler
 
 
+_BIG: list[bytes] = []
+
+
+def big_pdf(size: int = 20_000_000) -> bytes:
+    """A 20 MB PDF: 300 pages of text and a large binary stream (as a scanned image would be)."""
+    if not _BIG:
+        pages = [f"{PDF_PAGES[i % 3]} This is page {i + 1} of the long report." for i in range(300)]
+        _BIG.append(make_pdf(pages, pad_to=size - len(make_pdf(pages))))
+    return _BIG[0]
+
+
 def start(*, slow_s: float = 4.0, huge_bytes: int = 2_000_000) -> LocalWeb:
     ref: list[LocalWeb] = []
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler_for(ref, slow_s, huge_bytes))
@@ -318,3 +344,12 @@ def start(*, slow_s: float = 4.0, huge_bytes: int = 2_000_000) -> LocalWeb:
     ref.append(web)
     thread.start()
     return web
+
+
+if __name__ == "__main__":  # for benchmarks: serve until stdin closes; the first line printed is the port
+    import sys
+
+    served = start()
+    print(served.port, flush=True)
+    sys.stdin.read()
+    served.stop()

@@ -217,8 +217,12 @@ class DuckDuckGoSearch:
         self.timeout_s = timeout_s
 
     def search(self, query: str, *, max_results: int) -> SearchResponse:
-        from ddgs.engines.duckduckgo import Duckduckgo
-        from ddgs.exceptions import DDGSException, TimeoutException
+        try:
+            from ddgs.engines.duckduckgo import Duckduckgo
+            from ddgs.exceptions import DDGSException, TimeoutException
+        except ImportError as exc:
+            raise ConfigError("search provider duckduckgo needs the ddgs package: pip install 'veracity[duckduckgo]'"
+                              ) from exc
 
         engine = Duckduckgo(proxy=None, timeout=max(1, round(self.timeout_s)), verify=True)
         engine.search_url = self.url
