@@ -127,6 +127,8 @@ class LocalWeb:
     results: list[str] = field(default_factory=list)  # paths the search endpoints answer with
     lock: threading.Lock = field(default_factory=threading.Lock)
     stopping: threading.Event = field(default_factory=threading.Event)
+    in_flight: int = 0
+    most_in_flight: int = 0
 
     @property
     def port(self) -> int:
@@ -281,6 +283,14 @@ def handler_for(web_ref: list[LocalWeb], slow_s: float, huge_bytes: int) -> type
             if path.startswith("/loop/"):
                 n = int(path.rsplit("/", 1)[1])
                 return self.send(302, b"", headers={"Location": f"/loop/{n + 1}"})
+            if path.startswith("/busy/"):  # counts how many requests are in flight at once
+                with web.lock:
+                    web.in_flight += 1
+                    web.most_in_flight = max(web.most_in_flight, web.in_flight)
+                self.wait(0.3)
+                with web.lock:
+                    web.in_flight -= 1
+                return self.send(200, article_html(ARTICLES[0])[1].encode())
             if path == "/claimreview":
                 return self.send(200, CLAIMREVIEW_HTML.encode())
             if path == "/forbidden":

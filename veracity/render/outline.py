@@ -80,6 +80,8 @@ def web_line(report: Report) -> str:
         return ""
     where = "the web only" if w.only else "the web and the local collection"
     replayed = f"; replayed from check {w.replay_of} with no network" if w.replay_of else ""
+    if w.queries != report.queries:  # LLM mode may search the collection with refined queries
+        where += " for " + "; ".join(f"“{q}”" for q in w.queries)
     return (f"Searched {where} ({', '.join(w.providers) or 'no provider'}): {plural(w.results, 'result')}, "
             f"{plural(w.pages_read, 'page')} read, {w.pages_failed} could not be used{replayed}")
 

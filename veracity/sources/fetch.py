@@ -89,7 +89,7 @@ class _Run:
         except RefusedURL as exc:
             return Refused(url, str(exc))
         limit = self.hosts.setdefault(host, asyncio.Semaphore(PER_HOST))
-        async with self.slots, limit:
+        async with limit, self.slots:  # the host's turn first, so a waiting page holds no global slot
             try:
                 got = await asyncio.wait_for(self.download(url, known), self.f.timeout_s)
             except (asyncio.TimeoutError, httpx.TimeoutException):
