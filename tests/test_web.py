@@ -102,7 +102,8 @@ class Recorder(httpx.AsyncBaseTransport):
 
 DNS = {"news.example": ["93.184.216.34"], "intranet.example": ["10.1.2.3"],
        "metadata.example": ["169.254.169.254"], "rebind.example": ["93.184.216.34", "10.0.0.1"],
-       "mapped.example": ["::ffff:192.168.0.1"], "cgnat.example": ["100.64.3.4"], "v6.example": ["fd00::5"]}
+       "mapped.example": ["::ffff:192.168.0.1"], "cgnat.example": ["100.64.3.4"], "v6.example": ["fd00::5"],
+       "v6news.example": ["2606:4700:4700::1111"]}
 
 
 async def fake_resolver(host: str, port: int) -> list[str]:
@@ -115,7 +116,8 @@ def test_guard_connects_to_exactly_the_checked_address_and_refuses_the_rest():
     urls = ["https://news.example/story", "http://intranet.example/", "http://metadata.example/latest/meta-data/",
             "https://rebind.example/", "http://mapped.example/", "http://cgnat.example/", "http://v6.example/",
             "https://news.example/moved"]
-    outcomes = fetcher.fetch(urls)
+    outcomes = fetcher.fetch(urls + ["https://v6news.example/story"])
+    assert isinstance(outcomes.pop(), Page)
     assert isinstance(outcomes[0], Page)
     assert [type(o) for o in outcomes[1:]] == [Refused] * 7
     assert "169.254.169.254 is a link-local address" in outcomes[2].reason
@@ -123,9 +125,10 @@ def test_guard_connects_to_exactly_the_checked_address_and_refuses_the_rest():
     assert "inside the IPv6 address" in outcomes[4].reason
     assert "redirect 1 to http://intranet.example/" in outcomes[7].reason
     # every request that left went to the checked public address, named by Host header and TLS server name
-    assert {str(r.url.host) for r in recorder.seen} == {"93.184.216.34"}
-    assert {r.headers["host"] for r in recorder.seen} == {"news.example"}
-    assert all(r.extensions.get("sni_hostname") == "news.example" for r in recorder.seen if r.url.scheme == "https")
+    assert {str(r.url.host) for r in recorder.seen} == {"93.184.216.34", "2606:4700:4700::1111"}
+    assert {(str(r.url.host), r.headers["host"]) for r in recorder.seen} == {
+        ("93.184.216.34", "news.example"), ("2606:4700:4700::1111", "v6news.example")}
+    assert all(r.extensions.get("sni_hostname") == r.headers["host"] for r in recorder.seen if r.url.scheme == "https")
     assert all(r.headers["user-agent"] == USER_AGENT and "veracity" in USER_AGENT for r in recorder.seen)
     assert any(r.url.path == "/robots.txt" for r in recorder.seen)  # robots.txt went through the guard too
 

@@ -68,7 +68,8 @@ class HttpxFetcher:
     async def fetch_async(self, urls: list[str], known: dict[str, Known]) -> list[PageOutcome]:
         transport = GuardedTransport(self.policy, inner=self._inner, resolver=self._resolver)
         async with httpx.AsyncClient(transport=transport, headers={"User-Agent": USER_AGENT},
-                                     timeout=httpx.Timeout(self.timeout_s), follow_redirects=False) as client:
+                                     timeout=httpx.Timeout(self.timeout_s), follow_redirects=False,
+                                     trust_env=False) as client:  # no proxy from the environment: the guard decides
             run = _Run(self, client)
             return list(await asyncio.gather(*(run.page(url, known.get(url)) for url in urls)))
 

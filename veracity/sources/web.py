@@ -137,8 +137,7 @@ def review_document(record: ClaimReviewRecord) -> RawDocument:
     """A ClaimReview as a document whose text states the rating (it is quoted like any source sentence)."""
     who = f" by {record.claimant}" if record.claimant else ""
     when = f" on {record.review_date}" if record.review_date else ""
-    text = (f"{record.publisher} rated the claim “{record.claim}”{who} as “{record.rating}”{when}. "
-            f"The fact check is titled “{record.title or record.claim}”.")
+    text = f"{record.publisher} rated the claim “{record.claim}”{who} as “{record.rating}”{when}."
     return RawDocument(title=f"{record.publisher} fact check: {record.claim}"[:300], location=record.url, text=text,
                        publisher=record.publisher, published=record.review_date)
 
