@@ -352,3 +352,18 @@ def test_fetch_from_a_running_event_loop(web):
         return fetcher.fetch([web.url("/report.pdf")])
 
     assert isinstance(asyncio.run(inside())[0], Page)
+
+
+def test_web_settings_are_parsed_by_type(tmp_path, monkeypatch):
+    config = tmp_path / "config.toml"
+    config.write_text('web_allow_hosts = ["127.0.0.1:8080", "intranet.lan:8443"]\nweb_timeout_s = 3\n')
+    monkeypatch.setenv("VERACITY_CONFIG", str(config))
+    monkeypatch.setenv("VERACITY_WEB_DENY_DOMAINS", "tracker.test, ads.example")
+    s = Settings.load(db=tmp_path / "s.db")
+    assert s.web_allow_hosts == ("127.0.0.1:8080", "intranet.lan:8443")
+    assert s.web_deny_domains == ("tracker.test", "ads.example") and s.web_timeout_s == 3.0
+    assert Policy.from_settings(s.web_allow_hosts, s.web_deny_domains).allows("intranet.lan", 8443)
+    from veracity.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="not host:port"):
+        Policy.from_settings(("intranet.lan",), ())
