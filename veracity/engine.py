@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import time
+from dataclasses import replace
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -102,11 +104,14 @@ class Engine:
         from .pipeline import run_check
         from .render.json import to_json
 
-        store, gathering = self.store, replay
+        store, gathering, started = self.store, replay, time.perf_counter()
         if web and gathering is None:
             from .sources.web import gather
 
             gathering = gather(self, question, only=web == "only", refresh=refresh)
+        web_ms = round((time.perf_counter() - started) * 1000, 1)
+        if gathering is not None and on_stage is not None:
+            on_stage("web", web_ms)
         if gathering is not None and gathering.only:
             from .sources.scope import ScopedStore
 
@@ -115,7 +120,7 @@ class Engine:
                            settings=self.settings, as_of=check_date(as_of, "--as-of"), llm=self.llm, on_stage=on_stage,
                            today=gathering.checked_on if gathering is not None else None)
         if gathering is not None:
-            report = gathering.apply(report)
+            report = replace(gathering.apply(report), timings_ms={"web": web_ms, **report.timings_ms})
         if save:
             from .sources.web import archive_of
             from .store.base import CheckRecord
