@@ -27,6 +27,7 @@ USER_AGENT = f"veracity/{__version__} (fact-checking engine; +https://github.com
 MAX_REDIRECTS = 5
 PER_HOST = 2
 MIN_WORDS = 20
+ROBOTS_MAX_BYTES = 512_000
 CAPTCHA = re.compile(r"captcha|are you a robot|are you human|verify you are (a )?human|access denied|"
                      r"unusual traffic|cf-challenge|checking your browser", re.IGNORECASE)
 PAYWALL = re.compile(r"subscribe to (continue|read)|subscribers only|for subscribers|to continue reading,? "
@@ -123,10 +124,15 @@ class _Run:
         url = origin + "/robots.txt"
         try:
             for _ in range(MAX_REDIRECTS + 1):
-                response = await self.client.get(url)
-                if response.is_redirect and "location" in response.headers:
-                    url = urljoin(url, response.headers["location"])
-                    continue
+                async with self.client.stream("GET", url) as response:
+                    if response.is_redirect and "location" in response.headers:
+                        url = urljoin(url, response.headers["location"])
+                        continue
+                    body = b""
+                    async for chunk in response.aiter_bytes():
+                        body += chunk
+                        if len(body) >= ROBOTS_MAX_BYTES:  # Google reads the first 500 KiB; so do we
+                            break
                 break
         except httpx.HTTPError:
             return False  # (a RefusedURL goes up: the page itself is refused)
@@ -134,7 +140,7 @@ class _Run:
             return None
         if response.status_code >= 500 or response.is_redirect:
             return False
-        return Protego.parse(response.text[:500_000])
+        return Protego.parse(body[:ROBOTS_MAX_BYTES].decode("utf-8", errors="replace"))
 
     async def download(self, url: str, known: Known | None) -> Download | PageOutcome:
         trail = [url]  # the URLs requested, redirects included
