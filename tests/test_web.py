@@ -277,6 +277,10 @@ def test_check_web_cites_the_pages_lists_every_problem_and_replays_offline(tmp_p
     assert again.web.replay_of == report.id
     shown = CliRunner().invoke(app, ["show", again.id, "--db", str(db), "-f", "json"])
     assert shown.exit_code == 0 and json.loads(shown.output)["web"]["replay_of"] == report.id
+    by_cli = CliRunner().invoke(app, ["check", "--replay", report.id, "--db", str(db), "-f", "markdown"])
+    assert by_cli.exit_code == 0, by_cli.output
+    assert f"replayed from check {report.id} with no network" in by_cli.output
+    assert render(again, "markdown").split("<sub>")[0] == by_cli.output.split("<sub>")[0]
     engine.close()
 
 
