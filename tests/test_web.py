@@ -371,3 +371,20 @@ def test_web_settings_are_parsed_by_type(tmp_path, monkeypatch):
 
     with pytest.raises(ConfigError, match="not host:port"):
         Policy.from_settings(("intranet.lan",), ())
+
+
+class BrokenProvider:
+    """A third-party provider with a bug of its own (the KeyError users of other tools meet on a rate limit)."""
+
+    name = "broken"
+
+    def search(self, query: str, *, max_results: int):
+        return {}["results"]
+
+
+def test_a_provider_that_crashes_is_a_problem_line_and_the_chain_goes_on(web):
+    chain = Chain([BrokenProvider(), SearxngSearch(url=web.url("/searxng"))], Breaker())
+    failures: list = []
+    [answer] = chain.search("chicago", max_results=2, failures=failures)
+    assert answer.provider == "searxng" and len(answer.results) == 2
+    assert failures[0].message.startswith("BadResponse: broken: failed for 'chicago' (KeyError")

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from ..errors import ConfigError, SearchError
 from ..types import Failure
-from .base import AuthFailed, QuotaExhausted, SearchProvider, SearchResponse
+from .base import AuthFailed, BadResponse, QuotaExhausted, SearchProvider, SearchResponse
 
 ALWAYS_ASKED = ("google_factcheck",)
 
@@ -82,6 +82,12 @@ class Chain:
             except SearchError as exc:
                 self.breaker.failed(provider.name, exc)
                 failures.append(Failure("search", f"{type(exc).__name__}: {exc}"))
+                continue
+            except Exception as exc:  # a plugin's (or a library's) own error: a line under Problems, not a crash
+                error = BadResponse(f"{provider.name}: failed for {query!r} ({type(exc).__name__}: {exc})",
+                                    backend=provider.name)
+                self.breaker.failed(provider.name, error)
+                failures.append(Failure("search", f"BadResponse: {error}"))
                 continue
             self.breaker.succeeded(provider.name)
             answers.append(response)

@@ -100,6 +100,8 @@ class _Run:
                 return Refused(url, str(exc))
             except httpx.HTTPError as exc:
                 return Timeout(url, f"could not be reached ({type(exc).__name__}: {exc})")
+            except Exception as exc:  # a server can break HTTP in ways no library names: one page, one line
+                return Unextractable(url, f"the answer could not be read ({type(exc).__name__}: {exc})")
         if isinstance(got, (Unusable, Page)):
             return got
         return await asyncio.to_thread(read, got)
@@ -184,7 +186,8 @@ class _Run:
                 if kind is None:
                     return Unextractable(url, f"content type {response.headers.get('content-type')!r} is not read "
                                               "(HTML, PDF and plain text only)", response.status_code)
-                size = int(response.headers.get("content-length") or 0)
+                declared = response.headers.get("content-length", "")
+                size = int(declared) if declared.isdigit() else 0
                 if size > self.f.max_bytes:
                     return TooLarge(url, f"{size} bytes is over web_max_bytes ({self.f.max_bytes})",
                                     response.status_code)
