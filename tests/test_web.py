@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 import web_server
 from veracity.cli import app
 from veracity.engine import Engine
+from veracity.factcheck import rating_verdict
 from veracity.render import render
 from veracity.render.json import to_dict
 from veracity.settings import Settings
@@ -152,7 +153,9 @@ def test_every_page_outcome_against_the_local_server(web):
     assert all(page.split(".")[0] in pdf.text for page in web_server.PDF_PAGES)  # text from every page
     hop = outcomes["/hop/1"]
     assert isinstance(hop, Page) and hop.final_url == web.url(f"/articles/{web_server.ARTICLES[0]}.html")
-    assert isinstance(outcomes["/claimreview"], Page)
+    [markup] = outcomes["/claimreview"].claim_reviews  # the page's schema.org ClaimReview JSON-LD
+    assert (markup.rating, markup.rating_value, markup.publisher, markup.url, markup.origin) == (
+        "False", 1.0, "Local Fact Desk", web.url("/claimreview"), "json-ld")
     expected = {"/forbidden": Blocked, "/captcha": Blocked, "/slow": Timeout, "/huge": TooLarge,
                 "/to-other-host": Refused, "/to-other-port": Refused, "/private/page": NotAllowed,
                 "/paywall": Paywalled, "/loop/0": Unextractable, "/missing": Unextractable}
@@ -198,8 +201,9 @@ def test_each_provider_reads_its_documented_format(web):
     fact = GoogleFactCheckSearch(api_key="factcheck-key", url=web.url("/factcheck/claims:search")).search(
         "chicago police ice", max_results=5)
     review = fact.claim_reviews[0]
-    assert (review.publisher, review.rating, review.review_date, review.url) == (
-        "Local Fact Desk", "False", "2025-02-10", web.url("/claimreview"))
+    assert (review.publisher, review.rating, review.published, review.url, review.origin) == (
+        "Local Fact Desk", "False", "2025-02-10", web.url("/claimreview"), "claims:search")
+    assert rating_verdict(review) == "refuted"
     assert fact.results[0].url == web.url("/claimreview")
 
 
@@ -265,6 +269,10 @@ def test_check_web_cites_the_pages_lists_every_problem_and_replays_offline(tmp_p
     markdown = render(report, "markdown")
     assert "## Problems during this check" in markdown and "6 pages read, 9 could not be used" in markdown
     assert "Found" in markdown and "independent)" in markdown
+    # the fact check was found twice (the page's markup, then google_factcheck) and is listed once
+    [review] = web.claim_reviews
+    assert (review.rating, review.origin, rating_verdict(review)) == ("False", "json-ld", "refuted")
+    assert "1 fact check found: Local Fact Desk rated “Chicago police helped ICE" in markdown
     # the ClaimReview record became a document that states the rating
     hits = engine.search("Local Fact Desk rated the claim", limit=3, mode="lexical")
     assert any("as “False”" in h.document.text for h in hits)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from .factcheck import ClaimReview
 from typing import Any
 
 import numpy as np
@@ -218,6 +220,7 @@ class WebUse:
     pages_failed: int
     only: bool = False  # --web-only: the local collection was not searched
     replay_of: str | None = None  # check --replay: the check whose snapshots and search results were used
+    claim_reviews: tuple[ClaimReview, ...] = ()  # fact checks found: from google_factcheck, or pages' markup
 
 
 @dataclass(frozen=True)

@@ -82,8 +82,11 @@ def web_line(report: Report) -> str:
     replayed = f"; replayed from check {w.replay_of} with no network" if w.replay_of else ""
     if w.queries != report.queries:  # LLM mode may search the collection with refined queries
         where += " for " + "; ".join(f"“{q}”" for q in w.queries)
+    checks = "; ".join(f"{r.publisher or 'a fact-checker'} rated “{r.claim}” {r.rating or 'unrated'}"
+                       for r in w.claim_reviews)
     return (f"Searched {where} ({', '.join(w.providers) or 'no provider'}): {plural(w.results, 'result')}, "
-            f"{plural(w.pages_read, 'page')} read, {w.pages_failed} could not be used{replayed}")
+            f"{plural(w.pages_read, 'page')} read, {w.pages_failed} could not be used"
+            + (f"; {plural(len(w.claim_reviews), 'fact check')} found: {checks}" if checks else "") + replayed)
 
 
 def mode_line(report: Report) -> str:

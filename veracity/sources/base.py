@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from ..errors import SearchError
+from ..factcheck import ClaimReview
 
 # -- search ------------------------------------------------------------------------------------------------
 
@@ -29,26 +30,11 @@ class SearchResult:
 
 
 @dataclass(frozen=True)
-class ClaimReviewRecord:
-    """One ClaimReview from Google Fact Check Tools claims:search: a fact-checker's rating of a claim."""
-
-    claim: str
-    claimant: str | None
-    claim_date: str | None
-    publisher: str
-    url: str
-    title: str
-    rating: str  # the publisher's textual rating, e.g. "False", "Mostly true"
-    review_date: str | None
-    language: str | None = None
-
-
-@dataclass(frozen=True)
 class SearchResponse:
     provider: str
     query: str
     results: tuple[SearchResult, ...]
-    claim_reviews: tuple[ClaimReviewRecord, ...] = ()
+    claim_reviews: tuple[ClaimReview, ...] = ()  # fact checks the provider returned (google_factcheck)
     fetched_at: str = ""
     cached: bool = False  # read from the store (web_cache_hours, or a replay), not asked anew
 
@@ -107,6 +93,7 @@ class Page:
     etag: str | None = None
     last_modified: str | None = None
     revalidated: bool = False  # the server answered 304 to a conditional request: the stored snapshot stands
+    claim_reviews: tuple[ClaimReview, ...] = ()  # schema.org ClaimReview markup found in the page
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from .. import __version__
+from ..factcheck import ClaimReview, parse_claim_reviews
 from .base import (Blocked, Known, NotAllowed, Page, PageOutcome, Paywalled, Refused, Timeout, TooLarge,
                    Unextractable, Unusable)
 from .guard import GuardedTransport, Policy, RefusedURL, Resolver, check_url, system_resolver
@@ -227,6 +228,7 @@ def read(got: Download) -> PageOutcome:
                 content_type=got.content_type, content_hash=hashlib.sha256(got.body).hexdigest(), fetched_at=now(),
                 etag=got.headers.get("etag"), last_modified=got.headers.get("last-modified"))
     host = urlsplit(got.final_url).hostname or None
+    reviews: tuple[ClaimReview, ...] = ()
     try:
         if got.content_type == "pdf" or got.body[:5] == b"%PDF-":
             title, text, published = read_pdf(got.body)
@@ -245,6 +247,8 @@ def read(got: Download) -> PageOutcome:
                     return Blocked(got.url, "a captcha or access-denied page", got.status)
                 return Unextractable(got.url, "no article text found in the HTML", got.status)
             title, text, author, publisher, published = extracted
+            reviews = tuple(replace(r, url=r.url or got.final_url, publisher=r.publisher or publisher or host,
+                                    published=r.published or published) for r in parse_claim_reviews(html))
             words = len(text.split())
             if words < 150 and CAPTCHA.search(head):
                 return Blocked(got.url, "a captcha or access-denied page", got.status)
@@ -255,7 +259,7 @@ def read(got: Download) -> PageOutcome:
     if len(text.split()) < MIN_WORDS:
         return Unextractable(got.url, f"too little text ({len(text.split())} words)", got.status)
     return Page(text=text, title=(title or got.final_url)[:300], author=author, publisher=publisher or host,
-                published=published, **base)  # type: ignore[arg-type]
+                published=published, claim_reviews=reviews, **base)  # type: ignore[arg-type]
 
 
 def charset(headers: dict[str, str]) -> str | None:

@@ -13,7 +13,8 @@ import httpx
 
 from ..errors import ConfigError
 from ..ingest.extract import parse_date
-from .base import (AuthFailed, BadResponse, ClaimReviewRecord, QuotaExhausted, RateLimited, SearchResponse,
+from ..factcheck import ClaimReview
+from .base import (AuthFailed, BadResponse, QuotaExhausted, RateLimited, SearchResponse,
                    SearchResult, SearchTimeout)
 from .fetch import USER_AGENT
 
@@ -182,7 +183,8 @@ class GoogleFactCheckSearch(HttpProvider):
         claims = data.get("claims", [])  # the API answers {} when no claim matched
         if not isinstance(claims, list):
             raise BadResponse(f"google_factcheck: 'claims' for {query!r} is not a list", backend=self.name)
-        records: list[ClaimReviewRecord] = []
+        records: list[ClaimReview] = []
+        titles: dict[str, str] = {}
         for claim in claims:
             reviews = claim.get("claimReview") if isinstance(claim, dict) else None
             if not isinstance(reviews, list):
@@ -191,17 +193,15 @@ class GoogleFactCheckSearch(HttpProvider):
                 if not isinstance(review, dict) or not isinstance(review.get("url"), str):
                     raise BadResponse(f"google_factcheck: a review for {query!r} has no url", backend=self.name)
                 publisher = review.get("publisher") or {}
-                records.append(ClaimReviewRecord(
-                    claim=str(claim.get("text") or ""), claimant=claim.get("claimant"),
-                    claim_date=parse_date(claim.get("claimDate")),
-                    publisher=str(publisher.get("name") or publisher.get("site") or "unknown"),
-                    url=review["url"], title=str(review.get("title") or ""),
-                    rating=str(review.get("textualRating") or "unrated"),
-                    review_date=parse_date(review.get("reviewDate")), language=review.get("languageCode")))
+                records.append(ClaimReview(
+                    claim=str(claim.get("text") or ""), rating=str(review.get("textualRating") or "") or None,
+                    publisher=str(publisher.get("name") or publisher.get("site") or "") or None,
+                    published=parse_date(review.get("reviewDate")), url=review["url"], origin="claims:search"))
+                titles[review["url"]] = str(review.get("title") or claim.get("text") or "")
         records = records[:max_results]
-        results = tuple(SearchResult(url=r.url, title=r.title or r.claim, snippet=f"{r.publisher}: {r.rating}",
-                                     provider=self.name, rank=i, published=r.review_date)
-                        for i, r in enumerate(records, 1))
+        results = tuple(SearchResult(url=str(r.url), title=titles.get(str(r.url)) or r.claim,
+                                     snippet=f"{r.publisher}: {r.rating}", provider=self.name, rank=i,
+                                     published=r.published) for i, r in enumerate(records, 1))
         return SearchResponse(provider=self.name, query=query, results=results, claim_reviews=tuple(records),
                               fetched_at=now())
 

@@ -6,6 +6,7 @@ reruns the same check with no network.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -16,7 +17,8 @@ from ..plugins import registry
 from ..settings import Settings
 from ..store.base import Snapshot, WebArchive
 from ..types import CitedText, Failure, Report, WebUse
-from .base import ClaimReviewRecord, Known, Page, SearchResponse, SearchResult, Unusable
+from ..factcheck import ClaimReview, normal_rating
+from .base import Known, Page, SearchResponse, SearchResult, Unusable
 from .chain import ALWAYS_ASKED, Chain
 
 
@@ -35,19 +37,21 @@ class Gathering:
     pages_read: int = 0
     pages_failed: int = 0
     failures: list[Failure] = field(default_factory=list)
+    claim_reviews: list[ClaimReview] = field(default_factory=list)
     checked_on: str | None = None
     replay_of: str | None = None
 
     def use(self) -> WebUse:
         return WebUse(providers=self.providers, queries=self.queries, results=self.results,
                       pages_read=self.pages_read, pages_failed=self.pages_failed, only=self.only,
-                      replay_of=self.replay_of)
+                      replay_of=self.replay_of, claim_reviews=tuple(self.claim_reviews))
 
     def record(self, report: Report) -> dict[str, Any]:
         return {"question": self.question, "only": self.only, "providers": list(self.providers),
                 "queries": list(self.queries), "search_ids": self.search_ids, "fetch_ids": self.fetch_ids,
                 "results": self.results, "pages_read": self.pages_read, "pages_failed": self.pages_failed,
                 "failures": [asdict(f) for f in self.failures], "checked_on": report.checked_on,
+                "claim_reviews": [asdict(r) for r in self.claim_reviews],
                 "as_of": report.as_of}
 
     def apply(self, report: Report) -> Report:
@@ -89,7 +93,7 @@ def response_json(response: SearchResponse) -> dict[str, Any]:
 def response_from(data: dict[str, Any]) -> SearchResponse:
     return SearchResponse(provider=data["provider"], query=data["query"],
                           results=tuple(SearchResult(**r) for r in data["results"]),
-                          claim_reviews=tuple(ClaimReviewRecord(**c) for c in data.get("claim_reviews", ())),
+                          claim_reviews=tuple(ClaimReview(**c) for c in data.get("claim_reviews", ())),
                           fetched_at=data.get("fetched_at", ""), cached=True)
 
 
@@ -133,13 +137,14 @@ def pick(responses: list[SearchResponse], limit: int) -> list[str]:
     return urls[:limit]
 
 
-def review_document(record: ClaimReviewRecord) -> RawDocument:
-    """A ClaimReview as a document whose text states the rating (it is quoted like any source sentence)."""
-    who = f" by {record.claimant}" if record.claimant else ""
-    when = f" on {record.review_date}" if record.review_date else ""
-    text = f"{record.publisher} rated the claim “{record.claim}”{who} as “{record.rating}”{when}."
-    return RawDocument(title=f"{record.publisher} fact check: {record.claim}"[:300], location=record.url, text=text,
-                       publisher=record.publisher, published=record.review_date)
+def review_document(review: ClaimReview) -> RawDocument:
+    """A ClaimReview from a search provider as a document whose text states the rating (it is quoted like any
+    source sentence)."""
+    publisher = review.publisher or "A fact-checker"
+    when = f" on {review.published}" if review.published else ""
+    text = f"{publisher} rated the claim “{review.claim}” as “{review.rating or 'unrated'}”{when}."
+    return RawDocument(title=f"{publisher} fact check: {review.claim}"[:300], location=review.url or "",
+                       text=text, publisher=review.publisher, published=review.published)
 
 
 def page_document(page: Page | Snapshot) -> RawDocument:
@@ -187,6 +192,7 @@ def read_pages(engine: Any, urls: list[str], refresh: bool, gathering: Gathering
             continue
         gathering.fetch_ids.append(archive.save_snapshot(snapshot_of(page, doc_id)))
         gathering.document_ids.append(doc_id)
+        merge_reviews(gathering.claim_reviews, page.claim_reviews)
     gathering.pages_read = len(gathering.fetch_ids)
     gathering.pages_failed = len(urls) - gathering.pages_read
 
@@ -205,11 +211,24 @@ def page_of(snap: Snapshot) -> Page:
                 etag=snap.etag, last_modified=snap.last_modified)
 
 
+def merge_reviews(found: list[ClaimReview], more: Sequence[ClaimReview]) -> None:
+    """Add reviews to `found`, once each: the same claim rated the same way at the same URL is one review,
+    whether a provider returned it or the page's markup carried it (the first one found is kept)."""
+    seen = {(r.url, r.claim.lower(), normal_rating(r.rating or "")) for r in found}
+    for review in more:
+        key = (review.url, review.claim.lower(), normal_rating(review.rating or ""))
+        if key not in seen:
+            seen.add(key)
+            found.append(review)
+
+
 def add_reviews(engine: Any, responses: list[SearchResponse], gathering: Gathering) -> None:
-    reviews = [c for r in responses for c in r.claim_reviews]
+    """The fact checks a provider returned: each a document stating its rating, and listed in the report."""
+    reviews = list(dict.fromkeys(c for r in responses for c in r.claim_reviews if c.url))
     if reviews:
         gathering.document_ids += [i for i in add_documents(engine, [review_document(c) for c in reviews])
                                    if i is not None]
+        merge_reviews(gathering.claim_reviews, reviews)
 
 
 def gather(engine: Any, question: str, *, only: bool = False, refresh: bool = False) -> Gathering:
@@ -241,10 +260,12 @@ def replay(engine: Any, check_id: str, record: dict[str, Any]) -> Gathering:
                           pages_read=record["pages_read"], pages_failed=record["pages_failed"],
                           failures=[Failure(**f) for f in record["failures"]], checked_on=record.get("checked_on"),
                           replay_of=check_id)
+    recorded = [ClaimReview(**r) for r in record.get("claim_reviews", ())]
     snapshots = archive.snapshots(gathering.fetch_ids)
     gathering.document_ids = [i for i in add_documents(engine, [page_document(s) for s in snapshots]) if i is not None]
     responses = [response_from(s.response) for s in archive.searches(gathering.search_ids)]
     add_reviews(engine, responses, gathering)
+    gathering.claim_reviews = recorded  # as the check found them (pages' markup included), in its order
     return gathering
 
 
