@@ -38,12 +38,14 @@ def web():
     server.stop()
 
 
-def settings_for(web, db, **extra) -> Settings:
-    values = dict(db=db, search_provider="searxng", searxng_url=web.url("/searxng"),
-                  web_allow_hosts=(f"127.0.0.1:{web.port}",), web_timeout_s=TIMEOUT_S, web_max_bytes=400_000,
-                  web_max_results=20)
-    values.update(extra)
-    return Settings.load(**values)
+def base_settings(server) -> dict:
+    return dict(search_provider="searxng", searxng_url=server.url("/searxng"),
+                web_allow_hosts=(f"127.0.0.1:{server.port}",), web_timeout_s=TIMEOUT_S, web_max_bytes=400_000,
+                web_max_results=20)
+
+
+def settings_for(server, db, **extra) -> Settings:
+    return Settings.load(**{**base_settings(server), "db": db, **extra})
 
 
 # -- the guard: address checks without contacting anything ------------------------------------------------
@@ -396,3 +398,27 @@ def test_a_provider_that_crashes_is_a_problem_line_and_the_chain_goes_on(web):
     [answer] = chain.search("chicago", max_results=2, failures=failures)
     assert answer.provider == "searxng" and len(answer.results) == 2
     assert failures[0].message.startswith("BadResponse: broken: failed for 'chicago' (KeyError")
+
+
+def test_the_web_setting_makes_every_check_search_the_web_and_a_worker_saved_check_replays(web, tmp_path):
+    """The service's workers set `web` and save the check themselves (save=False): the web run is kept anyway."""
+    from veracity.render.json import to_json
+    from veracity.store.base import CheckRecord
+
+    web.results = [f"/articles/{s}.html" for s in web_server.ARTICLES]
+    try:
+        engine = Engine(settings_for(web, tmp_path / "worker.db", web=True))
+        stages: list[str] = []
+        report = engine.check(QUESTION, save=False, on_stage=lambda stage, ms: stages.append(stage))
+    finally:
+        web.results = list(web_server.DEFAULT_RESULTS)
+    assert stages[0] == "web" and list(report.timings_ms)[0] == "web"
+    assert report.web is not None and report.web.pages_read == 3 and not report.web.only
+    engine.store.save_check(CheckRecord(id=report.id, question=report.question, created_at="2026-01-01T00:00:00",
+                                        verdict=None, report_json=to_json(report)))
+    asked = len(web.requests)
+    again = engine.replay(report.id)
+    assert len(web.requests) == asked  # nothing was asked of the server
+    assert again.web is not None and again.web.replay_of == report.id
+    assert [s.location for s in again.sources] == [s.location for s in report.sources]
+    engine.close()

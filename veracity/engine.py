@@ -95,16 +95,19 @@ class Engine:
         return hybrid(self.store, self.embedder, normalise(query), limit or self.settings.search_limit, mode=mode)
 
     def check(self, question: str, *, as_of: str | None = None, verdict: bool = True, save: bool = True,
-              on_stage: Callable[[str, float], None] | None = None, web: str = "", refresh: bool = False,
+              on_stage: Callable[[str, float], None] | None = None, web: str | None = None, refresh: bool = False,
               replay: Gathering | None = None) -> Report:
         """Run a check. verdict=False skips the stance model (the report's verdict is then null).
         on_stage(stage, ms) is called as each pipeline stage ends (progress for the service's event stream).
         web="web" first adds web pages for the question to the store (veracity.sources.web), web="only" checks
-        against those pages alone; refresh=True asks the providers and servers again instead of the cache."""
+        against those pages alone, web="" not at all, None as the `web` setting says; refresh=True asks the
+        providers and servers again instead of the cache."""
         from .pipeline import run_check
         from .render.json import to_json
 
         store, gathering, started = self.store, replay, time.perf_counter()
+        if web is None:
+            web = "web" if self.settings.web else ""
         if web and gathering is None:
             from .sources.web import gather
 
@@ -119,17 +122,17 @@ class Engine:
         report = run_check(question, store=store, embedder=self.embedder, stance_model=self.stance if verdict else None,
                            settings=self.settings, as_of=check_date(as_of, "--as-of"), llm=self.llm, on_stage=on_stage,
                            today=gathering.checked_on if gathering is not None else None)
-        if gathering is not None:
-            report = replace(gathering.apply(report), timings_ms={"web": web_ms, **report.timings_ms})
-        if save:
+        if gathering is not None:  # the web run is kept whoever saves the check (the service's workers do it)
             from .sources.web import archive_of
+
+            report = replace(gathering.apply(report), timings_ms={"web": web_ms, **report.timings_ms})
+            archive_of(self.store).save_web_run(report.id, gathering.record(report))
+        if save:
             from .store.base import CheckRecord
 
             self.store.save_check(CheckRecord(id=report.id, question=report.question, created_at=_now(),
                                               verdict=report.verdict.label if report.verdict else None,
                                               report_json=to_json(report)))
-            if gathering is not None:
-                archive_of(self.store).save_web_run(report.id, gathering.record(report))
         return report
 
     def replay(self, check_id: str, *, verdict: bool = True, save: bool = True) -> Report:
@@ -140,7 +143,7 @@ class Engine:
 
         record = archive_of(self.store).web_run(past.id) if hasattr(self.store, "web_run") else None
         if record is None:
-            return self.check(past.question, as_of=past.as_of, verdict=verdict, save=save)
+            return self.check(past.question, as_of=past.as_of, verdict=verdict, save=save, web="")
         gathering = replay(self, past.id, record)
         return self.check(past.question, as_of=record.get("as_of"), verdict=verdict, save=save, replay=gathering)
 

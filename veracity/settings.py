@@ -69,6 +69,7 @@ class Settings:
                                       "the stance model's verdict) or judge (the LLM's stance decides the verdict)")
     support_threshold: float = _setting(0.5, "LLM mode: least p(supports) from the stance model for a written "
                                              "sentence to be printed")
+    web: bool = _setting(False, "every check also searches the web, as check --web (the service's web option)")
     search_provider: str = _setting("", "web search provider, or a fallback chain of them separated by commas "
                                         "(searxng, brave, tavily, duckduckgo, google_factcheck); empty: --web "
                                         "asks you to choose one")
@@ -94,6 +95,17 @@ class Settings:
     web_deny_domains: tuple[str, ...] = _setting((), "web: domains never fetched (subdomains included)")
     web_cache_hours: float = _setting(24.0, "web: search results are reused for this long (0: never); "
                                             "--refresh bypasses the cache")
+
+    service_workers: int = _setting(2, "service: checks and ingests run at once by `veracity serve` (the rest wait "
+                                       "in the queue)")
+    api_token: str = _setting("", "service: bearer token required for every write (POST, DELETE) when set; "
+                                  "required to serve on a non-loopback host")
+    max_question_chars: int = _setting(2000, "service: longest question or claim accepted")
+    max_upload_bytes: int = _setting(10_000_000, "service: largest file accepted by POST /api/documents")
+    requests_per_minute: int = _setting(600, "service: requests per minute per client address (0: no limit)")
+    job_lease_s: float = _setting(30.0, "jobs: seconds a worker holds a job without renewing it; a job whose "
+                                        "worker stopped is taken again after this")
+    upload_dir: str = _setting("", "service: folder for uploaded files (default: uploads/ beside a SQLite db)")
 
     def __post_init__(self) -> None:
         if not self.db:

@@ -19,6 +19,7 @@ from ..text import content_words
 from ..types import Document, Passage, Span
 from . import sqlite_migrations
 from .base import CheckRecord, NewDocument
+from .sqlite_jobs import SqliteJobs
 from .sqlite_web import SqliteWebArchive
 
 def fts_query(text: str) -> str:
@@ -34,7 +35,7 @@ def fts_query(text: str) -> str:
     return " OR ".join(dict.fromkeys(terms))
 
 
-class SqliteStore(SqliteWebArchive):
+class SqliteStore(SqliteJobs, SqliteWebArchive):
     def __init__(self, path: str | os.PathLike[str], *, create: bool = True, dimension: int = 384) -> None:
         self.path = str(path)
         self.dimension = dimension
@@ -171,6 +172,13 @@ class SqliteStore(SqliteWebArchive):
             f" WHERE id IN ({marks})", list(ids)).fetchall()
         return {r[0]: Document(id=r[0], title=r[1], location=r[2], publisher=r[3], published=r[4],
                                content_hash=r[5], group=r[6], text=r[7]) for r in rows}
+
+    def list_documents(self, limit: int, after: int = 0) -> list[Document]:
+        """Documents with id > after, in id order, without their text (for listings)."""
+        rows = self.db.execute("SELECT id, title, location, publisher, published, content_hash, grp FROM documents"
+                               " WHERE id > ? ORDER BY id LIMIT ?", (after, limit)).fetchall()
+        return [Document(id=r[0], title=r[1], location=r[2], publisher=r[3], published=r[4], content_hash=r[5],
+                         group=r[6]) for r in rows]
 
     def passages(self, ids: list[int]) -> dict[int, Passage]:
         if not ids:

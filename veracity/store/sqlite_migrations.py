@@ -54,7 +54,20 @@ def m002_titles_and_minhash(db: sqlite3.Connection) -> None:
                        [(k, doc_id) for k in band_keys(np.frombuffer(blob, dtype=np.uint64))])
 
 
-def m003_web_snapshots(db: sqlite3.Connection) -> None:
+def m003_jobs(db: sqlite3.Connection) -> None:
+    """The job queue (checks and ingests run by workers under a lease) and each job's stored events."""
+    db.execute("CREATE TABLE IF NOT EXISTS jobs (n INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, "
+               "kind TEXT NOT NULL, payload TEXT NOT NULL, state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, "
+               "created_at TEXT NOT NULL, updated_at TEXT NOT NULL, lease_owner TEXT, lease_expires_at TEXT, "
+               "result TEXT, error TEXT)")
+    db.execute("CREATE INDEX IF NOT EXISTS jobs_state ON jobs(state, n)")
+    db.execute("CREATE INDEX IF NOT EXISTS jobs_kind ON jobs(kind, n)")
+    db.execute("CREATE TABLE IF NOT EXISTS job_events (job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE, "
+               "seq INTEGER NOT NULL, kind TEXT NOT NULL, data TEXT NOT NULL, created_at TEXT NOT NULL, "
+               "PRIMARY KEY (job_id, seq))")
+
+
+def m004_web_snapshots(db: sqlite3.Connection) -> None:
     """Web sources: search responses (cache and replay), page snapshots stored once per content hash, each
     fetch of a URL, and what each web check used (for `check --replay`)."""
     for statement in (
@@ -74,7 +87,7 @@ def m003_web_snapshots(db: sqlite3.Connection) -> None:
         db.execute(statement)
 
 
-MIGRATIONS: list[Migration] = [m001_initial, m002_titles_and_minhash, m003_web_snapshots]
+MIGRATIONS: list[Migration] = [m001_initial, m002_titles_and_minhash, m003_jobs, m004_web_snapshots]
 
 
 def number(migration: Migration) -> int:
