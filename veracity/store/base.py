@@ -131,3 +131,56 @@ class Store(JobQueue, Protocol):
     def check(self, check_id: str) -> CheckRecord: ...
     def counts(self) -> dict[str, int]: ...
     def close(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A web page as it was read: one fetch (URL, final URL, status, headers, when) and its content, which is
+    stored once per SHA-256 of the raw bytes however often it is fetched."""
+
+    url: str
+    final_url: str
+    status: int
+    headers: dict[str, str]
+    content_type: str
+    content_hash: str  # SHA-256 of the raw bytes
+    text: str  # extracted
+    title: str
+    author: str | None
+    publisher: str | None
+    published: str | None
+    fetched_at: str
+    etag: str | None = None
+    last_modified: str | None = None
+    document_id: int | None = None  # the document made from it
+    id: int = 0  # the fetch's id (0 until stored)
+
+
+@dataclass(frozen=True)
+class SavedSearch:
+    id: int
+    provider: str
+    query: str
+    max_results: int
+    response: dict[str, Any]  # the SearchResponse as JSON
+    fetched_at: str
+
+
+class WebArchive(Protocol):
+    """What a store keeps of the web for caching and replay (the SQLite store has it; migration m003)."""
+
+    def save_search(self, provider: str, query: str, max_results: int, response: dict[str, Any],
+                    fetched_at: str) -> int: ...
+    def cached_search(self, provider: str, query: str, max_results: int, since: str) -> SavedSearch | None: ...
+    def searches(self, ids: list[int]) -> list[SavedSearch]: ...
+    def save_snapshot(self, snapshot: Snapshot) -> int:
+        """Record a fetch (its content once per content hash); returns the fetch id."""
+
+    def snapshots(self, ids: list[int]) -> list[Snapshot]: ...
+    def latest_snapshot(self, url: str) -> Snapshot | None: ...
+    def document_ids(self, content_hashes: list[str]) -> dict[str, int]: ...
+    def save_web_run(self, check_id: str, record: dict[str, Any]) -> None: ...
+    def web_run(self, check_id: str) -> dict[str, Any] | None: ...
+    def scope_lexical(self, query: str, limit: int, document_ids: list[int]) -> list[tuple[int, float]]: ...
+    def scope_vectors(self, document_ids: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """(passage ids, their vectors) of these documents."""

@@ -20,6 +20,7 @@ from ..types import Document, Passage, Span
 from . import sqlite_migrations
 from .base import CheckRecord, NewDocument
 from .sqlite_jobs import SqliteJobs
+from .sqlite_web import SqliteWebArchive
 
 def fts_query(text: str) -> str:
     """An OR query of the content words; long words also match by prefix to forgive typos."""
@@ -34,7 +35,7 @@ def fts_query(text: str) -> str:
     return " OR ".join(dict.fromkeys(terms))
 
 
-class SqliteStore(SqliteJobs):
+class SqliteStore(SqliteJobs, SqliteWebArchive):
     def __init__(self, path: str | os.PathLike[str], *, create: bool = True, dimension: int = 384) -> None:
         self.path = str(path)
         self.dimension = dimension

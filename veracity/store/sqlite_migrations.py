@@ -67,7 +67,27 @@ def m003_jobs(db: sqlite3.Connection) -> None:
                "PRIMARY KEY (job_id, seq))")
 
 
-MIGRATIONS: list[Migration] = [m001_initial, m002_titles_and_minhash, m003_jobs]
+def m004_web_snapshots(db: sqlite3.Connection) -> None:
+    """Web sources: search responses (cache and replay), page snapshots stored once per content hash, each
+    fetch of a URL, and what each web check used (for `check --replay`)."""
+    for statement in (
+        "CREATE TABLE IF NOT EXISTS web_searches (id INTEGER PRIMARY KEY, provider TEXT NOT NULL, query TEXT NOT NULL, "
+        "max_results INTEGER NOT NULL, response TEXT NOT NULL, fetched_at TEXT NOT NULL)",
+        "CREATE INDEX IF NOT EXISTS web_searches_key ON web_searches(provider, query, max_results, fetched_at)",
+        "CREATE TABLE IF NOT EXISTS web_snapshots (id INTEGER PRIMARY KEY, content_hash TEXT NOT NULL UNIQUE, "
+        "content_type TEXT NOT NULL, text TEXT NOT NULL, title TEXT NOT NULL, author TEXT, publisher TEXT, "
+        "published TEXT, document_id INTEGER REFERENCES documents(id) ON DELETE SET NULL)",
+        "CREATE TABLE IF NOT EXISTS web_fetches (id INTEGER PRIMARY KEY, url TEXT NOT NULL, final_url TEXT NOT NULL, "
+        "status INTEGER NOT NULL, headers TEXT NOT NULL, etag TEXT, last_modified TEXT, fetched_at TEXT NOT NULL, "
+        "snapshot_id INTEGER NOT NULL REFERENCES web_snapshots(id))",
+        "CREATE INDEX IF NOT EXISTS web_fetches_url ON web_fetches(url, fetched_at)",
+        "CREATE TABLE IF NOT EXISTS web_runs (check_id TEXT PRIMARY KEY, record TEXT NOT NULL, "
+        "created_at TEXT NOT NULL DEFAULT (datetime('now')))",
+    ):
+        db.execute(statement)
+
+
+MIGRATIONS: list[Migration] = [m001_initial, m002_titles_and_minhash, m003_jobs, m004_web_snapshots]
 
 
 def number(migration: Migration) -> int:
