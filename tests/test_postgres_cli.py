@@ -59,7 +59,7 @@ def test_migrations_are_numbered_and_an_old_schema_upgrades(pg_server):
     with pytest.raises(StoreError, match="lacks the schema migrations m002_search_indexes, m003_jobs"):
         PostgresStore(uri, create=False)
     store = PostgresStore(uri)
-    assert store.db.execute("SELECT count(*) FROM migrations").fetchone()[0] == 3
+    assert store.db.execute("SELECT count(*) FROM migrations").fetchone()[0] == len(postgres_migrations.MIGRATIONS)
     assert store.add_job("check", {}).state == "queued"
     indexes = {r[0] for r in store.db.execute("SELECT indexname FROM pg_indexes WHERE tablename='passages'")}
     assert {"passages_tsv", "passages_vector"} <= indexes
@@ -70,9 +70,9 @@ def test_db_migrate_both_backends(pg_server, tmp_path):
     uri = with_password(pg_server.create_database())
     first = run("db", "migrate", "--db", uri)
     assert first.returncode == 0, first.stderr
-    assert "applied m001_initial, m002_search_indexes, m003_jobs" in first.stdout
+    assert "applied m001_initial, m002_search_indexes, m003_jobs, m004_web_snapshots" in first.stdout
     again = run("db", "migrate", "--db", uri)
-    assert "up to date (3 migrations)" in again.stdout
+    assert f"up to date ({len(postgres_migrations.MIGRATIONS)} migrations)" in again.stdout
     assert SECRET not in first.stdout + first.stderr + again.stdout + again.stderr and ":***@" in first.stdout
     lite = run("db", "migrate", "--db", str(tmp_path / "new.db"))
     assert lite.returncode == 0 and "applied m001_initial" in lite.stdout and (tmp_path / "new.db").exists()

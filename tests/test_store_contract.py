@@ -8,6 +8,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from veracity.errors import InputError, StoreError
@@ -239,3 +240,42 @@ def test_jobs_fail_requeues_then_fails_and_cancel(store):
     assert store.cancel_job(running.id) and not store.cancel_job(running.id)
     assert not store.renew_lease(running.id, "w", 30) and not store.finish_job(running.id, "w", {})
     assert store.job(running.id).state == "cancelled" and store.events(running.id)[-1].kind == "cancelled"
+
+
+# -- the web archive (search responses, page snapshots, web runs, scoped search) --------------------------------
+def test_web_archive(filled):
+    from veracity.store.base import Snapshot
+
+    store, ids = filled
+    first = store.save_search("searxng", "library sundays", 5, {"results": [{"url": "https://a.example/"}]},
+                              "2026-01-01T00:00:00+00:00")
+    second = store.save_search("searxng", "library sundays", 5, {"results": []}, "2026-01-02T00:00:00+00:00")
+    cached = store.cached_search("searxng", "library sundays", 5, since="2026-01-01T12:00:00+00:00")
+    assert cached is not None and cached.id == second and cached.response == {"results": []}
+    assert store.cached_search("searxng", "library sundays", 5, since="2026-02-01T00:00:00+00:00") is None
+    assert [s.id for s in store.searches([second, first, 999])] == [second, first]
+    docs = store.documents(ids)
+    library = docs[ids[-3]]
+    page = Snapshot(url="https://a.example/", final_url="https://a.example/x", status=200,
+                    headers={"content-type": "text/html"}, content_type="text/html", content_hash="ab" * 32,
+                    text=library.text, title="Library", author=None, publisher="A", published="2024-05-01",
+                    fetched_at="2026-01-01T00:00:00+00:00", etag='"e1"')
+    one = store.save_snapshot(page)
+    two = store.save_snapshot(replace(page, fetched_at="2026-01-03T00:00:00+00:00", document_id=library.id))
+    got = store.snapshots([two, one])
+    assert [s.id for s in got] == [two, one] and got[0].headers == {"content-type": "text/html"}
+    assert got[0].document_id == library.id and got[1].document_id == library.id  # one snapshot, two fetches
+    latest = store.latest_snapshot("https://a.example/")
+    assert latest is not None and latest.id == two and latest.etag == '"e1"'
+    assert store.latest_snapshot("https://b.example/") is None
+    assert store.document_ids([library.content_hash, "x"]) == {library.content_hash: library.id}
+    store.save_web_run("c1", {"searches": [first], "fetches": [one]})
+    store.save_web_run("c1", {"searches": [second], "fetches": [two]})
+    assert store.web_run("c1") == {"searches": [second], "fetches": [two]} and store.web_run("c2") is None
+    # searches restricted to some documents
+    scoped = store.scope_lexical("library Sundays Chicago", 10, [library.id])
+    assert scoped and all(store.passages([pid])[pid].document_id == library.id for pid, _ in scoped)
+    assert store.scope_lexical("library", 10, []) == []
+    pids, matrix = store.scope_vectors([library.id])
+    assert len(pids) == matrix.shape[0] >= 1 and matrix.shape[1] == 384
+    assert np.allclose(np.linalg.norm(matrix, axis=1), 1.0, atol=1e-2)

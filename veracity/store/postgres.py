@@ -40,6 +40,7 @@ from ..errors import InputError, StoreError
 from ..text import content_words
 from ..types import Document, Passage, Span
 from .base import JOB_STATES, CheckRecord, Job, JobEvent, NewDocument
+from .postgres_web import PostgresWebArchive
 
 WRITE_LOCK = 0x7665726163697480  # advisory lock key held while documents are written
 K1, B = 1.2, 0.75  # BM25
@@ -78,7 +79,7 @@ def _iso(value: datetime | None) -> str | None:
     return value.astimezone(timezone.utc).isoformat() if value is not None else None
 
 
-class PostgresStore:
+class PostgresStore(PostgresWebArchive):
     def __init__(self, path: str, *, create: bool = True, dimension: int = 384, ef_search: int = EF_SEARCH,
                  candidate_budget: int = CANDIDATE_BUDGET) -> None:
         from . import postgres_migrations
@@ -295,9 +296,11 @@ class PostgresStore:
                               sentences=tuple(Span(a, b) for a, b in json.loads(r[5]))) for r in rows}
 
     # -- search -------------------------------------------------------------------------------
-    def lexical(self, query: str, limit: int, *, exhaustive: bool = False) -> list[tuple[int, float]]:
+    def lexical(self, query: str, limit: int, *, exhaustive: bool = False,
+                document_ids: list[int] | None = None) -> list[tuple[int, float]]:
         """BM25 top-k of an OR query of the content words (and prefixes of long words). exhaustive=True scores
-        every passage that matches any term (for measuring the pruning, not for serving)."""
+        every passage that matches any term (for measuring the pruning, not for serving); document_ids keeps
+        the passages of those documents only (`check --web-only`)."""
         budget = None if exhaustive else self.candidate_budget
         words, prefixes = query_terms(query)
         if not words:
@@ -328,11 +331,14 @@ class PostgresStore:
                     summed += df
                 candidates, cap = " | ".join(chosen), (CANDIDATE_CAP if summed > budget else None)
             score = " + ".join(f"CASE WHEN tsv @@ %s::tsquery THEN {w!r} ELSE 0 END" for w in weights)
-            sql = (f"WITH c AS MATERIALIZED (SELECT id, tsv FROM passages WHERE tsv @@ %s::tsquery"
+            scope = " AND document_id = ANY(%s)" if document_ids is not None else ""
+            sql = (f"WITH c AS MATERIALIZED (SELECT id, tsv FROM passages WHERE tsv @@ %s::tsquery{scope}"
                    f"{' LIMIT ' + str(cap) if cap else ''}) "
                    f"SELECT id, ({score}) * {K1 + 1!r} / (1 + {K1!r} * (1 - {B!r} + {B!r} * length(tsv) / "
                    f"{total / n!r})) AS score FROM c ORDER BY score DESC, id LIMIT %s")
-            rows = db.execute(sql, [candidates, *queries, limit]).fetchall()
+            params: list[Any] = [candidates, *([list(document_ids)] if document_ids is not None else []), *queries,
+                                 limit]
+            rows = db.execute(sql, params).fetchall()
         return [(int(r[0]), float(r[1])) for r in rows]
 
     def dense(self, vector: np.ndarray, limit: int, *, exact: bool = False) -> list[tuple[int, float]]:
