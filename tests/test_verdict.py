@@ -31,6 +31,21 @@ def test_clear_pairs_get_the_right_stance(stance, claim, evidence, label):
     assert abs(sum(result.scores.values()) - 1) < 1e-3
 
 
+SENATOR = ("The senator voted against the bill.", "Records show the senator voted for the bill.")
+
+
+def test_a_pair_scores_the_same_alone_and_in_any_batch(stance):
+    company = [(c, e) for c, e, _ in CLEAR_PAIRS] + [("Water boils at 100 C.", "word " * 90),
+                                                   ("The bridge opened in 1937.", "The bridge opened in 1957.")]
+    alone = stance.probabilities([SENATOR])[0]
+    for at in (0, 3, 5):
+        batch = company[:at] + [SENATOR] + company[at:]
+        assert len(batch) == 7 + 1
+        assert abs(stance.probabilities(batch)[at] - alone).max() <= 1e-5
+    reordered = stance.probabilities(list(reversed(company)) + [SENATOR])
+    assert abs(reordered[-1] - alone).max() <= 1e-5
+
+
 def test_model_file_hash_is_checked(tmp_path):
     corrupt = tmp_path / "stance-int8.onnx"
     corrupt.write_bytes(MODEL_PATH.read_bytes()[:-10] + b"0123456789")
