@@ -10,6 +10,10 @@ Aggregation:
     else the stronger side            -> supported / refuted
 Confidence is a raw score mapped through a Platt scaling fitted on held-out licence-clean dev data
 (benchmarks/calibrate.py writes veracity/models/calibration.json).
+
+When an aggregator was fitted for the stance model that ships (veracity/models/aggregator.json, see
+pipeline/aggregate.py), it decides the claim's label and confidence instead, and abstains when unsure; the
+tally above still gives the rationale's weights, and open questions (agreement) keep the tally's rule.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from functools import lru_cache
 from ..onnx_model import MODELS
 from ..text import plural
 from ..types import Evidence, Verdict
+from . import aggregate
 
 FULL_RELEVANCE = 0.5
 COUNTS = 0.5  # a group's best sentence counts toward a side only from this weighted score up
@@ -109,8 +114,12 @@ def verdict(claim: str, evidence: list[Evidence], *, searched: str) -> Verdict:
     groups = len({e.document.group for e in evidence})
     t = tally(evidence)
     label, raw = decide(t)
+    confidence = calibrated(raw, label)
+    assessed = aggregate.assess(claim, evidence) if evidence else None
+    if assessed is not None:
+        label, confidence = assessed.label, assessed.confidence
     if not evidence:
-        return Verdict(label, calibrated(raw, label), f"Nothing in the sources searched ({searched}) addresses the claim. "
+        return Verdict(label, confidence, f"Nothing in the sources searched ({searched}) addresses the claim. "
                        "That is not evidence that it is false.", counts)
     weights = f"support {t.supports:.2f}, refute {t.refutes:.2f}"
     independent = plural(groups, "independent source")
@@ -125,7 +134,11 @@ def verdict(claim: str, evidence: list[Evidence], *, searched: str) -> Verdict:
         "not_enough_evidence": f"The passages found ({searched}) are on the topic but neither confirm nor "
                                f"contradict the claim ({weights}). That is not evidence that it is false.",
     }[label]
-    return Verdict(label, calibrated(raw, label), rationale, counts)
+    if assessed is not None and assessed.leaning:
+        side = "support" if assessed.leaning == "supported" else "contradict"
+        rationale = (f"The evidence leans to {side} the claim (p {assessed.probabilities[assessed.leaning]:.2f}) "
+                     f"but does not decide it ({weights}; {independent}).")
+    return Verdict(label, confidence, rationale, counts)
 
 
 def agreement(evidence: list[Evidence], stance_model, *, searched: str) -> tuple[list[Evidence], Verdict]:

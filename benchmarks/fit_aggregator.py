@@ -1,0 +1,171 @@
+"""Fit the claim-level aggregator (veracity/pipeline/aggregate.py) on licence-clean dev claims only.
+
+Dev claims:
+- LIAR2 valid (Apache-2.0): PolitiFact claims, the justification's sentences as evidence;
+  true/mostly-true -> supported, half-true -> mixed, barely-true/false/pants-fire -> refuted.
+- CREAK dev (MIT; not used to train the stance model): claim + written explanation; true -> supported,
+  false -> refuted.
+- not_enough_evidence: every fourth LIAR2 valid and CREAK dev claim paired with the evidence of another
+  claim of the same set (evidence about something else).
+Never a test split, never an evaluation-only set.
+
+A multinomial logistic regression (L2, standardised features) is fitted by gradient descent. Five-fold
+out-of-fold predictions choose the decisive threshold: the lowest P(label) at which supported/refuted
+answers reach a precision of aggregate.DECISIVE_PRECISION, and report the dev metrics.
+
+Usage: python benchmarks/fit_aggregator.py --data ../shared/data [--work DIR]
+Writes veracity/models/aggregator.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from veracity.embed import MiniLMEmbedder
+from veracity.eval import files_sha256
+from veracity.eval.verdict import Case, ScoreCache, ece, evidence_lists, liar2, macro_f1
+from veracity.pipeline import aggregate
+from veracity.stance import MODEL_SHA256, MiniLMStance
+
+L2 = float(os.environ.get("FIT_L2", "1e-3"))  # on the standardised features
+CUE_L2 = float(os.environ.get("FIT_CUE_L2", "1e-3"))  # on the hashed word weights
+FOLDS = 5
+
+
+def creak(path: Path) -> list[Case]:
+    gold = {"true": "supported", "false": "refuted"}
+    rows = [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
+    return [Case(r["sentence"], (("explanation", r["explanation"]),), gold[r["label"]]) for r in rows]
+
+
+def elsewhere(cases: list[Case], seed: int) -> list[Case]:
+    """Every fourth claim with another claim's evidence: not_enough_evidence."""
+    rng = random.Random(seed)
+    picked = cases[::4]
+    others = list(range(len(cases)))
+    out = []
+    for case in picked:
+        other = cases[rng.choice(others)]
+        while other.claim == case.claim:
+            other = cases[rng.choice(others)]
+        out.append(Case(case.claim, other.passages, "not_enough_evidence"))
+    return out
+
+
+def fit(x: np.ndarray, c: np.ndarray, y: np.ndarray, steps: int = 1500,
+        lr: float = 0.05) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Weights, cue weights and bias of a softmax regression on standardised x and cue rows c (Adam on the
+    mean log-loss + L2)."""
+    n, f = x.shape
+    k = len(aggregate.LABELS)
+    w, h, b = np.zeros((f, k)), np.zeros((c.shape[1], k), dtype=np.float32), np.zeros(k)
+    onehot = np.eye(k)[y]
+    m = [np.zeros_like(w), np.zeros_like(h), np.zeros_like(b)]
+    v = [np.zeros_like(w), np.zeros_like(h), np.zeros_like(b)]
+    for t in range(1, steps + 1):
+        logits = x @ w + c @ h + b
+        logits -= logits.max(axis=1, keepdims=True)
+        p = np.exp(logits)
+        p /= p.sum(axis=1, keepdims=True)
+        err = p - onehot
+        grads = [x.T @ err / n + L2 * w, (c.T @ err.astype(np.float32)) / n + CUE_L2 * h, err.mean(axis=0)]
+        for i, (param, g) in enumerate(zip((w, h, b), grads)):
+            m[i] = 0.9 * m[i] + 0.1 * g
+            v[i] = 0.999 * v[i] + 0.001 * g * g
+            param -= lr * (m[i] / (1 - 0.9 ** t)) / (np.sqrt(v[i] / (1 - 0.999 ** t)) + 1e-8)
+    return w, h, b
+
+
+def standardise(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale < 1e-6] = 1.0
+    return mean, scale
+
+
+def model_of(x: np.ndarray, c: np.ndarray, y: np.ndarray) -> dict:
+    mean, scale = standardise(x)
+    w, h, b = fit((x - mean) / scale, c, y)
+    return {"mean": mean.tolist(), "scale": scale.tolist(), "weights": w.tolist(),
+            "cue_weights": np.round(h, 5).tolist(), "bias": b.tolist()}
+
+
+def decisive_threshold(p: np.ndarray, y: np.ndarray) -> float:
+    """The lowest floor at which decisive answers (supported/refuted argmax at or above it) reach the target
+    precision on the out-of-fold predictions."""
+    best = p.argmax(axis=1)
+    decisive_rows = np.isin(best, (0, 1))
+    for floor in np.arange(0.30, 0.99, 0.01):
+        kept = decisive_rows & (p.max(axis=1) >= floor)
+        if kept.sum() >= 20 and (best[kept] == y[kept]).mean() >= aggregate.DECISIVE_PRECISION:
+            return round(float(floor), 2)
+    return 0.99
+
+
+def scores(p: np.ndarray, y: np.ndarray, decisive: float) -> dict:
+    chosen = [aggregate.choose(row, decisive) for row in p]
+    labels = [aggregate.LABELS.index(label) for label, _ in chosen]
+    conf = [c for _, c in chosen]
+    correct = [int(a == b) for a, b in zip(labels, y)]
+    gold = [aggregate.LABELS[i] for i in y]
+    pred = [aggregate.LABELS[i] for i in labels]
+    present = tuple(label for label in aggregate.LABELS if label in gold)
+    dec = [ok for ok, lab in zip(correct, labels) if lab in (0, 1)]
+    confusion = {g: {p: sum(1 for a, b in zip(gold, pred) if a == g and b == p) for p in aggregate.LABELS}
+                 for g in present}
+    return {"confusion_gold_to_predicted": confusion, "accuracy": round(float(np.mean(correct)), 4), "macro_f1": round(macro_f1(gold, pred, present), 4),
+            "ece": round(ece(conf, [bool(c) for c in correct]), 4),
+            "decisive_precision": round(float(np.mean(dec)), 4) if dec else 0.0,
+            "decisive_coverage": round(len(dec) / len(y), 4)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, required=True, help="the shared data folder (holds bench/ and nli/)")
+    parser.add_argument("--work", type=Path, default=Path("/tmp/veracity-fit"), help="score cache folder")
+    args = parser.parse_args()
+    files = [args.data / "bench/liar2/valid.csv", args.data / "nli/extra/creak/dev.json"]
+    for f in files:
+        if not f.exists():
+            sys.exit(f"missing {f}: point --data at the shared data folder")
+    liar = liar2(files[0])
+    creak_dev = creak(files[1])
+    cases = liar + creak_dev + elsewhere(liar, 1) + elsewhere(creak_dev, 2)
+    args.work.mkdir(parents=True, exist_ok=True)
+    cache = ScoreCache(args.work, MiniLMStance(), MiniLMEmbedder())
+    evidence = evidence_lists(cases, cache)
+    x = np.stack([aggregate.features(c.claim, e) for c, e in zip(cases, evidence)])
+    cue_rows = np.stack([aggregate.cues(e) for e in evidence])
+    y = np.array([aggregate.LABELS.index(c.gold) for c in cases])
+    order = np.random.default_rng(7).permutation(len(cases))
+    oof = np.zeros((len(cases), len(aggregate.LABELS)))
+    for fold in range(FOLDS):
+        test = order[fold::FOLDS]
+        train = np.setdiff1d(order, test)
+        oof[test] = aggregate.probabilities(x[test], cue_rows[test], model_of(x[train], cue_rows[train], y[train]))
+    decisive = decisive_threshold(oof, y)
+    model = model_of(x, cue_rows, y)
+    liar_rows = np.arange(len(liar))
+    out = {
+        "features": list(aggregate.FEATURES), "cue_buckets": aggregate.CUE_BUCKETS, "labels": list(aggregate.LABELS),
+        **model, "decisive": decisive,
+        "stance_model_sha256": MODEL_SHA256,
+        "fitted_on": f"{len(cases)} licence-clean dev claims: LIAR2 valid {len(liar)}, CREAK dev {len(creak_dev)}, "
+                     f"{len(cases) - len(liar) - len(creak_dev)} of them paired with another claim's evidence "
+                     f"(not_enough_evidence); data sha256 {files_sha256(files)[:16]}",
+        "dev_out_of_fold": scores(oof, y, decisive),
+        "dev_out_of_fold_liar2_valid": scores(oof[liar_rows], y[liar_rows], decisive),
+    }
+    aggregate.AGGREGATOR_PATH.write_text(json.dumps(out, indent=1) + "\n")
+    print(json.dumps({k: v for k, v in out.items() if k not in ("mean", "scale", "weights", "cue_weights", "bias",
+                                                                 "features")}, indent=2))
+
+
+if __name__ == "__main__":
+    main()
