@@ -6,7 +6,7 @@ Dev claims:
 - CREAK dev (MIT; not used to train the stance model): claim + written explanation; true -> supported,
   false -> refuted.
 - not_enough_evidence: every fourth LIAR2 valid and CREAK dev claim paired with the evidence of another
-  claim of the same set (evidence about something else).
+  claim of the same set (for LIAR2, a claim by the same speaker where there is one).
 Never a test split, never an evaluation-only set.
 
 A multinomial logistic regression (L2, standardised features) is fitted by gradient descent. Five-fold
@@ -20,6 +20,7 @@ Writes veracity/models/aggregator.json.
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import os
 import random
@@ -37,6 +38,7 @@ from veracity.stance import MODEL_SHA256, MiniLMStance
 L2 = float(os.environ.get("FIT_L2", "1e-3"))  # on the standardised features
 CUE_L2 = float(os.environ.get("FIT_CUE_L2", "1e-3"))  # on the hashed word weights
 FOLDS = 5
+BALANCED = os.environ.get("FIT_BALANCED", "1") == "1"  # each label weighs the same in the fit
 
 
 def creak(path: Path) -> list[Case]:
@@ -45,17 +47,21 @@ def creak(path: Path) -> list[Case]:
     return [Case(r["sentence"], (("explanation", r["explanation"]),), gold[r["label"]]) for r in rows]
 
 
-def elsewhere(cases: list[Case], seed: int) -> list[Case]:
-    """Every fourth claim with another claim's evidence: not_enough_evidence."""
+def elsewhere(cases: list[Case], seed: int, topics: list[str] | None = None) -> list[Case]:
+    """Every fourth claim with another claim's evidence: not_enough_evidence. With topics (LIAR2's speaker),
+    the other claim is one on the same topic where there is one, so the evidence is near the claim's subject
+    without settling it."""
     rng = random.Random(seed)
-    picked = cases[::4]
-    others = list(range(len(cases)))
+    by_topic: dict[str, list[int]] = {}
+    for i, topic in enumerate(topics or []):
+        by_topic.setdefault(topic, []).append(i)
     out = []
-    for case in picked:
-        other = cases[rng.choice(others)]
-        while other.claim == case.claim:
-            other = cases[rng.choice(others)]
-        out.append(Case(case.claim, other.passages, "not_enough_evidence"))
+    for i in range(0, len(cases), 4):
+        pool = [j for j in by_topic.get(topics[i], []) if j != i] if topics else []
+        pool = pool or [j for j in range(len(cases)) if j != i]
+        other = cases[rng.choice(pool)]
+        if other.claim != cases[i].claim:
+            out.append(Case(cases[i].claim, other.passages, "not_enough_evidence"))
     return out
 
 
@@ -67,6 +73,8 @@ def fit(x: np.ndarray, c: np.ndarray, y: np.ndarray, steps: int = 1500,
     k = len(aggregate.LABELS)
     w, h, b = np.zeros((f, k)), np.zeros((c.shape[1], k), dtype=np.float32), np.zeros(k)
     onehot = np.eye(k)[y]
+    counts = np.bincount(y, minlength=k).astype(float)
+    row_weight = (n / (k * np.maximum(counts, 1)))[y][:, None] if BALANCED else np.ones((n, 1))
     m = [np.zeros_like(w), np.zeros_like(h), np.zeros_like(b)]
     v = [np.zeros_like(w), np.zeros_like(h), np.zeros_like(b)]
     for t in range(1, steps + 1):
@@ -74,7 +82,7 @@ def fit(x: np.ndarray, c: np.ndarray, y: np.ndarray, steps: int = 1500,
         logits -= logits.max(axis=1, keepdims=True)
         p = np.exp(logits)
         p /= p.sum(axis=1, keepdims=True)
-        err = p - onehot
+        err = (p - onehot) * row_weight
         grads = [x.T @ err / n + L2 * w, (c.T @ err.astype(np.float32)) / n + CUE_L2 * h, err.mean(axis=0)]
         for i, (param, g) in enumerate(zip((w, h, b), grads)):
             m[i] = 0.9 * m[i] + 0.1 * g
@@ -136,7 +144,9 @@ def main() -> None:
             sys.exit(f"missing {f}: point --data at the shared data folder")
     liar = liar2(files[0])
     creak_dev = creak(files[1])
-    cases = liar + creak_dev + elsewhere(liar, 1) + elsewhere(creak_dev, 2)
+    with files[0].open(encoding="utf-8", newline="") as fh:
+        speakers = [row["speaker"] for row in csv.DictReader(fh)]
+    cases = liar + creak_dev + elsewhere(liar, 1, speakers) + elsewhere(creak_dev, 2)
     args.work.mkdir(parents=True, exist_ok=True)
     cache = ScoreCache(args.work, MiniLMStance(), MiniLMEmbedder())
     evidence = evidence_lists(cases, cache)

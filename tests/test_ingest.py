@@ -7,7 +7,7 @@ from tests.conftest import EXAMPLES
 from veracity.engine import Engine
 from veracity.errors import InputError, StoreError
 from veracity.ingest.chunk import chunk
-from veracity.ingest.dedupe import signature, similarity
+from veracity.dedupe import signature, similarity
 from veracity.settings import Settings
 from veracity.text import clean_text, sentence_spans
 
@@ -165,23 +165,6 @@ def test_title_words_find_every_passage_of_a_document(tmp_path):
     assert len(hits) == engine.store.counts()["passages"] > 1
 
 
-def test_a_schema_1_store_is_upgraded_on_open(demo_db_copy):
-    import sqlite3
-
-    db = sqlite3.connect(demo_db_copy)
-    db.executescript("DROP TABLE passages_fts; CREATE VIRTUAL TABLE passages_fts USING fts5(text, content='passages', "
-                     "content_rowid='id', tokenize='porter unicode61 remove_diacritics 2'); "
-                     "INSERT INTO passages_fts(passages_fts) VALUES ('rebuild'); "
-                     "UPDATE meta SET value='1' WHERE key='schema_version';")
-    db.commit()
-    db.close()
-    engine = Engine(Settings.load(db=demo_db_copy))
-    assert engine.store.db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == "2"
-    assert engine.store.lexical("Drubi", 5)
-    columns = [r[1] for r in engine.store.db.execute("PRAGMA table_info(passages_fts)")]
-    assert columns == ["title", "text"]
-
-
 def test_ingest_lookups_use_indexes_so_they_do_not_grow_with_the_collection(demo_engine):
     """Each insert asks for the next group number and for near-duplicate candidates: both must be index
     lookups, not scans of every stored document (which made ingest quadratic)."""
@@ -231,20 +214,27 @@ def test_progress_moves_within_a_large_file_and_ends_at_the_total(tmp_path, monk
 def test_a_store_refuses_vectors_from_another_embedder_and_stays_untouched(demo_db_copy):
     import numpy as np
 
-    from veracity.plugins import registry
+    from veracity.hookspecs import hookimpl
+    from veracity.plugins import plugin, registry
 
     class OtherEmbedder:
-        name, dimension = "other-embedder", 384
+        name, dimension, version = "other-embedder", 384, "other-embedder 1"
 
         def embed(self, texts):
             return np.ones((len(texts), 384), dtype=np.float32) / 384 ** 0.5
 
-    registry().add("embedder", "other-embedder-for-test", OtherEmbedder)
+    class OtherPlugin:
+        @hookimpl
+        def register_embedders(self, register):
+            register("other-embedder-for-test", OtherEmbedder)
+
     before = demo_db_copy.read_bytes()
-    engine = Engine(Settings.load(db=demo_db_copy, embedder="other-embedder-for-test"))
-    with pytest.raises(StoreError, match="made by the embedder 'all-MiniLM-L6-v2-int8', not 'other-embedder'"):
-        engine.search("Chicago police", mode="dense")
-    with pytest.raises(StoreError, match="VERACITY_EMBEDDER"):
-        engine.ingest([EXAMPLES])
+    with plugin(OtherPlugin(), name="test-other-embedder"):
+        engine = Engine(Settings.load(db=demo_db_copy, embedder="other-embedder-for-test"))
+        with pytest.raises(StoreError, match="made by the embedder 'all-MiniLM-L6-v2-int8', not 'other-embedder'"):
+            engine.search("Chicago police", mode="dense")
+        with pytest.raises(StoreError, match="VERACITY_EMBEDDER"):
+            engine.ingest([EXAMPLES])
+    assert "other-embedder-for-test" not in registry().names("embedder")  # the plugin left with its block
     assert demo_db_copy.read_bytes() == before
     assert Engine(Settings.load(db=demo_db_copy)).search("Chicago police", mode="dense")  # its own embedder works

@@ -44,7 +44,7 @@ def test_faithful_model_writes_a_verified_report(demo_engine):
     llm = ScriptedLLM(answer(PLAN), answer(faithful))
     report = check(demo_engine, llm)
     assert report.mode == "llm" and report.llm.calls == 2
-    assert report.llm.stages["write"]["tokens_in"] > 0 and "plan" in report.timings_ms
+    assert report.llm.stages["write"].tokens_in > 0 and "plan" in report.timings_ms
     assert "Chicago police ICE cooperation" in report.queries  # the model's query was searched
     written = [s for f in report.findings for s in f.sentences]
     assert written and all(s.support is not None and s.support >= 0.5 for s in written)
@@ -64,7 +64,7 @@ def test_unsupported_sentence_is_rewritten_once_then_dropped(demo_engine):
     text = json.dumps([f.heading + " ".join(s.text for s in f.sentences) for f in report.findings])
     assert "1999" not in text and "Emanuel" not in report.summary.text
     assert any("dropped a written sentence" in f.message and "1999" in f.message for f in report.failures)
-    assert report.llm.calls == 3 and report.llm.stages["rewrite"]["calls"] == 1
+    assert report.llm.calls == 3 and report.llm.stages["rewrite"].calls == 1
     quotes_match(demo_engine, report)
 
 
@@ -272,13 +272,27 @@ def test_config_file_sets_the_llm(tmp_path, monkeypatch):
         Settings.load()
 
 
-def test_third_party_llm_backend_registers_through_the_plugin_door(monkeypatch):
+def test_third_party_llm_backend_registers_through_the_plugin_door():
     from veracity.engine import llm_for
-    from veracity.plugins import registry
+    from veracity.errors import ConfigError
+    from veracity.hookspecs import hookimpl
+    from veracity.plugins import plugin, registry
 
-    registry().add("llm", "scripted", lambda **options: ScriptedLLM())
-    model = llm_for(Settings.load(llm="http://x/v1", llm_model="m", llm_backend="scripted"))
-    assert isinstance(model, ScriptedLLM)
+    made: list[dict] = []
+
+    class ScriptedPlugin:
+        @hookimpl
+        def register_llms(self, register):
+            register("scripted", lambda **options: made.append(options) or ScriptedLLM())
+
+    settings = Settings.load(llm="http://127.0.0.1:9/v1", llm_model="m", llm_backend="scripted")
+    with plugin(ScriptedPlugin(), name="test-scripted-llm") as table:
+        assert [b.plugin for b in table.backends() if b.name == "scripted"] == ["test-scripted-llm"]
+        assert isinstance(llm_for(settings), ScriptedLLM)
+    assert made == [{"url": "http://127.0.0.1:9/v1", "model": "m", "api_key": None, "timeout_s": 60.0}]
+    assert "scripted" not in registry().names("llm")  # unregistered when the block ends
+    with pytest.raises(ConfigError, match="no llm backend named 'scripted'.*installed: gguf, openai"):
+        llm_for(settings)
 
 
 
@@ -311,7 +325,7 @@ def test_second_opinion_is_shown_but_does_not_decide(demo_engine):
     assert report.verdict.label == alone.verdict.label  # the stance model stays the judge of record
     second = report.verdict.second_opinion
     assert second["label"] == "refuted" and set(second["stances"]) == {"refutes"} and 0 <= second["agreement"] <= 1
-    assert report.llm.stages["stance"]["calls"] == 1 and report.llm.calls <= 4
+    assert report.llm.stages["stance"].calls == 1 and report.llm.calls <= 4
 
 
 def test_llm_judges_only_when_opted_in(demo_engine):

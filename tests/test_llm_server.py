@@ -140,4 +140,4 @@ def test_second_opinion_from_a_real_server(llama_server, demo_db_copy):
     second = report.verdict.second_opinion
     assert second is not None, [f.message for f in report.failures]
     assert len(second["stances"]) == sum(report.verdict.stance_counts.values()) > 0
-    assert set(second["stances"]) <= {"supports", "refutes", "neutral"} and report.llm.stages["stance"]["calls"] >= 1
+    assert set(second["stances"]) <= {"supports", "refutes", "neutral"} and report.llm.stages["stance"].calls >= 1

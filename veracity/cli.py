@@ -5,22 +5,29 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from .errors import VeracityError
 from .text import plural
 
+if TYPE_CHECKING:
+    from .engine import Engine
+    from .types import Report
+
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Check a question or claim against your sources; every sentence of the report is cited.")
-DB = typer.Option(None, "--db", help="store file (env VERACITY_DB; default: per-user data directory)")
+DB = typer.Option(None, "--db", help="the store: a SQLite file or a postgresql:// URI (env VERACITY_DB; default: "
+                                     "per-user data directory)")
 FORMAT = typer.Option("terminal", "--format", "-f", help="terminal, markdown, json or html")
 
 
 @contextmanager
-def errors():
+def errors() -> Iterator[None]:
     try:
         yield
     except VeracityError as exc:
@@ -36,15 +43,15 @@ def errors():
 LLM = typer.Option(None, "--llm", help="LLM mode: OpenAI-compatible base URL, e.g. http://127.0.0.1:11434/v1 "
                                        "(env VERACITY_LLM, or llm in the config file)")
 MODEL = typer.Option(None, "--model", help="LLM mode: model name, e.g. qwen2.5:7b (env VERACITY_LLM_MODEL)")
-GGUF = typer.Option(None, "--gguf", help="LLM mode without a server: a .gguf file run in-process (needs veracity[gguf])")
+GGUF = typer.Option(None, "--gguf", help="LLM mode without a server: a .gguf file run in-process (needs the gguf extra: pip install 'veracity\\[gguf]')")
 
 
-def engine(db: Path | None, *, create: bool, **overrides):
+def engine(db: str | None, *, create: bool, **overrides: Any) -> Engine:
     from .engine import Engine
     from .settings import Settings
 
     settings = Settings.load(db=db, **overrides)
-    if create and db is None and not Path(settings.db).parent.exists():
+    if create and db is None and settings.store == "sqlite" and not Path(settings.db).parent.exists():
         Path(settings.db).parent.mkdir(parents=True, exist_ok=True)
     return Engine(settings, create=create)
 
@@ -63,7 +70,7 @@ def emit(text: str, output: Path | None) -> None:
 
 
 @app.command()
-def ingest(paths: list[Path] = typer.Argument(..., help="files and folders to add"), db: Path | None = DB):
+def ingest(paths: list[Path] = typer.Argument(..., help="files and folders to add"), db: str | None = DB) -> None:
     """Add .txt, .md, .html, .pdf and .jsonl files (folders are walked) to the collection."""
     from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 
@@ -90,9 +97,9 @@ def ingest(paths: list[Path] = typer.Argument(..., help="files and folders to ad
 
 
 @app.command()
-def search(query: str, db: Path | None = DB, limit: int = typer.Option(10, help="passages to show"),
+def search(query: str, db: str | None = DB, limit: int = typer.Option(10, help="passages to show"),
            mode: str = typer.Option("hybrid", help="hybrid, lexical or dense"),
-           format: str = typer.Option("terminal", "--format", "-f", help="terminal or json")):
+           format: str = typer.Option("terminal", "--format", "-f", help="terminal or json")) -> None:
     """Hybrid (BM25 + dense) search of the collection."""
     with errors():
         if mode not in ("hybrid", "lexical", "dense") or format not in ("terminal", "json"):
@@ -117,7 +124,7 @@ def search(query: str, db: Path | None = DB, limit: int = typer.Option(10, help=
 
 
 @app.command()
-def check(question: str, db: Path | None = DB, format: str = FORMAT,
+def check(question: str, db: str | None = DB, format: str = FORMAT,
           output: Path | None = typer.Option(None, "--output", "-o", help="write the report to this file"),
           as_of: str | None = typer.Option(None, "--as-of", help="ignore evidence published after YYYY-MM-DD"),
           verdict: bool = typer.Option(True, "--verdict/--no-verdict",
@@ -126,7 +133,7 @@ def check(question: str, db: Path | None = DB, format: str = FORMAT,
           extractive: bool = typer.Option(False, "--extractive", help="write without the configured LLM"),
           llm_stance: str | None = typer.Option(None, "--llm-stance", help="off, second (the LLM's stance as a "
                                                    "second opinion) or judge (the LLM's stance decides the verdict)"),
-          verbose: bool = typer.Option(False, "--verbose", "-v", help="print timings per stage (and LLM usage)")):
+          verbose: bool = typer.Option(False, "--verbose", "-v", help="print timings per stage (and LLM usage)")) -> None:
     """Check a question or claim; prints the report and saves it in the store."""
     from .pipeline.plan import normalise
     from .render import FORMATS
@@ -150,12 +157,12 @@ def check(question: str, db: Path | None = DB, format: str = FORMAT,
             if report.llm is not None:
                 u = report.llm
                 typer.echo(f"llm {u.model}: {u.calls} calls, {u.tokens_in} tokens in, {u.tokens_out} out, "
-                           f"{u.seconds} s; " + ", ".join(f"{k} {v['calls']}x {v['tokens_in']}+{v['tokens_out']} "
-                                                           f"tok {v['seconds']} s" for k, v in u.stages.items()),
+                           f"{u.seconds} s; " + ", ".join(f"{k} {v.calls}x {v.tokens_in}+{v.tokens_out} "
+                                                           f"tok {v.seconds} s" for k, v in (u.stages or {}).items()),
                            err=True)
 
 
-def show_report(report, format: str, output: Path | None) -> None:
+def show_report(report: Report, format: str, output: Path | None) -> None:
     from .render import render
 
     if format == "terminal" and output is None:
@@ -167,7 +174,7 @@ def show_report(report, format: str, output: Path | None) -> None:
 
 
 @app.command()
-def models(llm: str | None = LLM, model: str | None = MODEL, gguf: str | None = GGUF):
+def models(llm: str | None = LLM, model: str | None = MODEL, gguf: str | None = GGUF) -> None:
     """Show the models veracity uses, and whether the configured LLM answers."""
     from . import onnx_model
     from .embed import MODEL_SHA256 as EMBED_SHA
@@ -190,7 +197,22 @@ def models(llm: str | None = LLM, model: str | None = MODEL, gguf: str | None = 
 
 
 @app.command()
-def history(db: Path | None = DB, limit: int = typer.Option(20, help="how many checks to list")):
+def plugins() -> None:
+    """The installed backends of every kind, the plugin that registered each, and the ones selected."""
+    from .plugins import KINDS, registry, selected
+    from .settings import Settings
+
+    with errors():
+        chosen = selected(Settings.load())
+        table = registry().backends()
+    for kind in KINDS:
+        rows = [b for b in table if b.kind == kind]
+        names = ", ".join(f"{b.name}{' (selected)' if b.name == chosen[kind] else ''} [{b.plugin}]" for b in rows)
+        typer.echo(f"{kind}: {names or 'none installed'}")
+
+
+@app.command()
+def history(db: str | None = DB, limit: int = typer.Option(20, help="how many checks to list")) -> None:
     """List past checks, newest first."""
     with errors():
         rows = engine(db, create=False).history(limit)
@@ -201,8 +223,8 @@ def history(db: Path | None = DB, limit: int = typer.Option(20, help="how many c
 
 
 @app.command()
-def show(check_id: str, db: Path | None = DB, format: str = FORMAT,
-         output: Path | None = typer.Option(None, "--output", "-o")):
+def show(check_id: str, db: str | None = DB, format: str = FORMAT,
+         output: Path | None = typer.Option(None, "--output", "-o")) -> None:
     """Re-render a saved check without recomputing it."""
     with errors():
         show_report(engine(db, create=False).show(check_id), format, output)
@@ -214,7 +236,7 @@ def evaluate(suite: str = typer.Argument(..., help="verdict, retrieval, endtoend
              quick: bool = typer.Option(False, "--quick", help="a fixed sample that runs in minutes"),
              only: list[str] | None = typer.Option(None, "--only", help="keep this dataset (repeatable)"),
              out: Path = typer.Option(Path("eval-results"), "--out", help="folder for results.md, results.json and (verdict) predictions.jsonl"),
-             work: Path | None = typer.Option(None, "--work", help="folder for the benchmark stores (reused)")):
+             work: Path | None = typer.Option(None, "--work", help="folder for the benchmark stores and cached scores (reused)")) -> None:
     """Score veracity on public benchmarks, beside published numbers; never downloads."""
     from rich.console import Console
     from rich.table import Table

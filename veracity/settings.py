@@ -1,29 +1,48 @@
-"""Every setting once, as data: name, default, help. Precedence: defaults < environment < explicit."""
+"""Every setting once, as data: name, type, default, help.
+
+Precedence: defaults < config file < VERACITY_<NAME> environment variables < explicit values (CLI flags or
+keyword arguments). Each value is parsed by the type the field declares (str, int, float, bool, Path, or a
+tuple of strings), and a bad value is blamed on where it came from: the file and key, the environment
+variable, or the flag.
+"""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, fields, replace
+import sys
+from dataclasses import Field, dataclass, field, fields, replace
 from pathlib import Path
+from typing import Any, get_type_hints
 
 from platformdirs import user_config_dir, user_data_dir
 
 from .errors import ConfigError
 
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # Python 3.10
+    import tomli as tomllib
 
-def default_db() -> Path:
-    return Path(user_data_dir("veracity", appauthor=False)) / "veracity.db"
+
+def default_db() -> str:
+    return str(Path(user_data_dir("veracity", appauthor=False)) / "veracity.db")
 
 
-def _setting(default, help: str):
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+
+
+def _setting(default: Any, help: str) -> Any:
     return field(default=default, metadata={"help": help})
 
 
 @dataclass(frozen=True)
 class Settings:
-    db: Path = _setting(None, "SQLite store file (default: per-user data directory)")
-    store: str = _setting("sqlite", "store backend name, from the plugin registry")
+    db: str = _setting("", "the store: a SQLite file, or a postgresql:// URI (default: veracity.db in the per-user "
+                           "data directory)")
+    store: str = _setting("", "store backend name, from the plugin registry (default: postgres for a "
+                              "postgresql:// db, else sqlite)")
     embedder: str = _setting("minilm", "embedder backend name, from the plugin registry")
+    stance: str = _setting("minilm", "stance model backend name, from the plugin registry")
     max_file_bytes: int = _setting(20_000_000, "files larger than this are skipped at ingest")
     passage_chars: int = _setting(420, "target passage length in characters (whole sentences)")
     search_limit: int = _setting(10, "passages shown by `veracity search`")
@@ -52,21 +71,33 @@ class Settings:
                                              "sentence to be printed")
 
     def __post_init__(self) -> None:
-        if self.db is None:
+        if not self.db:
             object.__setattr__(self, "db", default_db())
+        elif not self.db.startswith(POSTGRES_SCHEMES):
+            object.__setattr__(self, "db", str(Path(self.db).expanduser()))
+        if not self.store:
+            object.__setattr__(self, "store", "postgres" if self.db.startswith(POSTGRES_SCHEMES) else "sqlite")
 
     @classmethod
-    def load(cls, **overrides) -> Settings:
+    def load(cls, **overrides: Any) -> Settings:
         """Defaults, then the config file, then VERACITY_<NAME> environment variables, then non-None overrides."""
+        known = {f.name: f for f in fields(cls)}
         values = read_config(config_path())
-        for f in fields(cls):
-            raw = os.environ.get(f"VERACITY_{f.name.upper()}")
+        for name, f in known.items():
+            raw = os.environ.get(env_name(name))
             if raw is not None and raw != "":
-                values[f.name] = _convert(f.name, f.type, raw)
-        values.update({k: v for k, v in overrides.items() if v is not None})
-        if "db" in values:
-            values["db"] = Path(values["db"]).expanduser()
+                values[name] = parse(f, raw, source=f"environment variable {env_name(name)}")
+        for name, value in overrides.items():
+            if value is None:
+                continue
+            if name not in known:
+                raise ConfigError(f"unknown setting {name!r}; known: {', '.join(known)}")
+            values[name] = parse(known[name], value, source=f"--{name.replace('_', '-')}")
         return replace(cls(), **values)
+
+
+def env_name(name: str) -> str:
+    return f"VERACITY_{name.upper()}"
 
 
 def config_path() -> Path:
@@ -74,37 +105,61 @@ def config_path() -> Path:
     return Path(os.environ.get("VERACITY_CONFIG") or Path(user_config_dir("veracity", appauthor=False)) / "config.toml")
 
 
-def read_config(path: Path) -> dict:
-    """Settings from a TOML file of `name = value` lines (names as in `veracity settings`); {} when absent."""
+def read_config(path: Path) -> dict[str, Any]:
+    """Settings from a TOML file of `name = value` lines (names as in the README's table); {} when absent."""
     if not path.is_file():
         return {}
-    import tomllib
-
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"config file {path} is not valid TOML ({exc}); fix or remove it") from exc
     known = {f.name: f for f in fields(Settings)}
-    values = {}
+    values: dict[str, Any] = {}
     for name, value in data.items():
         if name not in known:
             raise ConfigError(f"config file {path}: unknown setting {name!r}; known: {', '.join(known)}")
-        values[name] = _convert(name, known[name].type, str(value))
+        values[name] = parse(known[name], value, source=f"config file {path}, key {name!r}")
     return values
 
 
-def _convert(name: str, kind, raw: str):
-    kind = str(kind)
+def declared_type(f: Field[Any]) -> Any:
+    return get_type_hints(Settings)[f.name]
+
+
+def parse(f: Field[Any], raw: object, *, source: str) -> Any:
+    """raw (a string from the environment or a flag, or a TOML value) as the field's declared type."""
+    kind = declared_type(f)
     try:
-        if "int" in kind:
-            return int(raw)
-        if "float" in kind:
-            return float(raw)
-    except ValueError as exc:
-        raise ConfigError(f"VERACITY_{name.upper()}={raw!r} is not a number; unset it or give a number") from exc
-    return raw
+        if kind is bool:
+            if isinstance(raw, bool):
+                return raw
+            text = str(raw).strip().lower()
+            if text in ("1", "true", "yes", "on"):
+                return True
+            if text in ("0", "false", "no", "off"):
+                return False
+            raise ValueError("not a boolean")
+        if kind is int:
+            if isinstance(raw, (bool, float)):
+                raise ValueError("not a whole number")
+            return int(raw)  # type: ignore[call-overload]
+        if kind is float:
+            if isinstance(raw, bool):
+                raise ValueError("not a number")
+            return float(raw)  # type: ignore[arg-type]
+        if kind is Path:
+            return Path(str(raw)).expanduser()
+        if kind == tuple[str, ...]:
+            items = raw if isinstance(raw, (list, tuple)) else str(raw).split(",")
+            return tuple(str(item).strip() for item in items if str(item).strip())
+        if isinstance(raw, (dict, list)):
+            raise ValueError("not a string")
+        return str(raw)
+    except (TypeError, ValueError) as exc:
+        wanted = {bool: "true or false", int: "a whole number", float: "a number"}.get(kind, "a string")
+        raise ConfigError(f"{source}: {raw!r} is not valid for {f.name} ({exc}); give {wanted}") from exc
 
 
 def describe() -> list[tuple[str, str, str]]:
     """(name, environment variable, help) for every setting, for docs and tests."""
-    return [(f.name, f"VERACITY_{f.name.upper()}", f.metadata["help"]) for f in fields(Settings)]
+    return [(f.name, env_name(f.name), f.metadata["help"]) for f in fields(Settings)]

@@ -16,6 +16,7 @@ MODEL_SHA256 = "127ced96a7ea5aef04f0fab1593fe3bb3831cbf41fdcda3521f8fd64da0e33e8
 
 class StanceModel(Protocol):
     name: str
+    version: str  # name and model hash, recorded with every check
 
     def score(self, claim: str, evidence: list[str]) -> list[Stance]:
         """One Stance per evidence text, toward the claim."""
@@ -32,6 +33,7 @@ class MiniLMStance:
         self.max_length = max_length
         self.model_path = str(model_path or MODEL_PATH)
         self.sha256 = sha256 if model_path else MODEL_SHA256
+        self.version = f"{self.name} sha256:{self.sha256[:16]}"
 
     def probabilities(self, pairs: list[tuple[str, str]]) -> np.ndarray:
         """Softmax scores (rows: pairs of (claim, evidence); columns: STANCE_LABELS).

@@ -16,6 +16,9 @@ import re
 import statistics
 import time
 from pathlib import Path
+from typing import Any
+
+from ..types import Report
 
 from . import Metric, SuiteResult, files_sha256, jsonl, need, suite
 from .retrieval import Collection, build_store, default_work
@@ -29,7 +32,7 @@ def normalised(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().lower()
 
 
-def check_covid(data: Path) -> tuple[Collection, list[dict]]:
+def check_covid(data: Path) -> tuple[Collection, list[dict[str, Any]]]:
     base = data / "check-covid"
     files = (base / "corpus.json", base / "covidCheck_dev_composed+extracted.json")
     need(files, "Check-COVID")
@@ -38,7 +41,7 @@ def check_covid(data: Path) -> tuple[Collection, list[dict]]:
     return Collection("checkcovid", docs, {}, {}, files), claims
 
 
-def citation_precision(report, docs: dict[str, tuple[str, str]], prefix: str) -> tuple[int, int]:
+def citation_precision(report: Report, docs: dict[str, tuple[str, str]], prefix: str) -> tuple[int, int]:
     """(supported sentences, sentences) of the report's findings, by lexical containment in the cited text."""
     by_number = {s.id: s.location[len(prefix):] for s in report.sources}
     supported = total = 0

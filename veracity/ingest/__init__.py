@@ -11,7 +11,7 @@ import numpy as np
 from ..errors import InputError
 from ..text import clean_text
 from .chunk import chunk
-from .dedupe import content_hash, signature
+from ..dedupe import content_hash, signature
 from .extract import SUFFIXES, RawDocument, read_file
 
 

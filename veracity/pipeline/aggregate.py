@@ -15,8 +15,10 @@ model it was fitted for.
 
 The verdict abstains when unsure: supported or refuted only when that label's probability reaches the fitted
 `decisive` threshold (chosen on the dev claims for a decisive precision of at least DECISIVE_PRECISION);
-otherwise the more probable of mixed and not_enough_evidence. The confidence is the probability of the
-label given, so a stated 0.8 means about 8 in 10 right on claims like the dev claims.
+mixed when that is the likeliest label, and otherwise not_enough_evidence. The confidence is the probability of
+the label given, so a stated 0.8 means about 8 in 10 right on claims like the dev claims. The classes are
+weighted equally in the fit, so the base rate of a dev set (most claims PolitiFact checks are false) does not
+become a lean toward refuted.
 """
 
 from __future__ import annotations
@@ -31,11 +33,11 @@ import numpy as np
 
 from ..onnx_model import MODELS
 from ..text import words
-from ..types import Evidence
+from ..types import VERDICT_LABELS, Evidence
 from .align import align
 
 AGGREGATOR_PATH = MODELS / "aggregator.json"
-LABELS = ("supported", "refuted", "mixed", "not_enough_evidence")
+LABELS = VERDICT_LABELS  # supported, refuted, mixed, not_enough_evidence: the order of the fitted columns
 DECISIVE_PRECISION = 0.85
 FULL_RELEVANCE = 0.5
 COUNTS = 0.5
@@ -132,11 +134,12 @@ def probabilities(x: np.ndarray, c: np.ndarray, model: dict) -> np.ndarray:
 
 
 def choose(p: np.ndarray, decisive: float) -> tuple[str, float]:
-    """(label, confidence) from P(label): decisive only from `decisive` up, else the likelier of the rest."""
+    """(label, confidence) from P(label): supported or refuted only from `decisive` up; mixed when it is the
+    likeliest label; otherwise not_enough_evidence (the sources do not settle it)."""
     best = int(p.argmax())
     if LABELS[best] in ("supported", "refuted") and p[best] >= decisive:
         return LABELS[best], float(p[best])
-    rest = 2 if p[2] >= p[3] else 3
+    rest = 2 if best == 2 else 3
     return LABELS[rest], float(p[rest])
 
 

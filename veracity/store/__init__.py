@@ -1,5 +1,5 @@
 """Where documents, passages, vectors and past checks live."""
 
-from .base import CheckRecord, NewDocument, Store
+from .base import CheckRecord, Job, JobEvent, JobQueue, NewDocument, Store
 
-__all__ = ["CheckRecord", "NewDocument", "Store"]
+__all__ = ["CheckRecord", "Job", "JobEvent", "JobQueue", "NewDocument", "Store"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -31,6 +31,77 @@ class CheckRecord:
     created_at: str
     verdict: str | None
     report_json: str
+
+
+JOB_STATES = ("queued", "running", "done", "failed", "cancelled")
+
+
+@dataclass(frozen=True)
+class Job:
+    """A unit of work in the shared queue (a check or an ingest batch), taken by one worker at a time under a
+    lease. `payload` and `result` are JSON-able: they cross processes and machines."""
+
+    id: str
+    kind: str  # "check" | "ingest"
+    payload: dict[str, Any]
+    state: str  # one of JOB_STATES
+    attempts: int  # how many times a worker has taken it
+    created_at: str  # ISO 8601, UTC
+    updated_at: str
+    lease_owner: str | None = None  # the worker holding it while running
+    lease_expires_at: str | None = None  # a running job whose lease passed is taken again
+    result: dict[str, Any] | None = None
+    error: str | None = None  # why it failed (the last attempt's reason)
+
+
+@dataclass(frozen=True)
+class JobEvent:
+    """One step of a job (a pipeline stage, queued, done, failed), stored so a client that reconnects
+    misses nothing. `seq` counts from 1 within its job and is the SSE event id."""
+
+    job_id: str
+    seq: int
+    kind: str
+    data: dict[str, Any]
+    created_at: str
+
+
+class JobQueue(Protocol):
+    """The job seam every store offers. On SQLite one machine's workers share it; on PostgreSQL it is taken
+    with SELECT ... FOR UPDATE SKIP LOCKED, so workers on any machine share it. No job is lost or done twice:
+    a finished job is only recorded by the worker that holds its lease."""
+
+    def add_job(self, kind: str, payload: dict[str, Any]) -> Job: ...
+    def claim_job(self, worker: str, *, lease_s: float, kinds: tuple[str, ...] = ("check", "ingest"),
+                  max_attempts: int = 3) -> Job | None:
+        """The oldest queued job of these kinds, or a running one whose lease expired, now running under
+        `worker`'s lease (attempts + 1); an expired job that already had max_attempts is marked failed."""
+
+    def renew_lease(self, job_id: str, worker: str, lease_s: float) -> bool:
+        """Extend a lease; False if the worker no longer holds it (expired and taken, or cancelled)."""
+
+    def finish_job(self, job_id: str, worker: str, result: dict[str, Any]) -> bool:
+        """Mark done with its result; False (and nothing written) if the worker no longer holds the lease."""
+
+    def fail_job(self, job_id: str, worker: str, error: str, *, max_attempts: int = 3) -> Job:
+        """Queue it again, or mark it failed once it has had max_attempts."""
+
+    def cancel_job(self, job_id: str) -> bool:
+        """Cancel a queued or running job; False if it had already ended."""
+
+    def job(self, job_id: str) -> Job:
+        """Raises InputError when there is no such job."""
+
+    def jobs(self, *, kind: str | None = None, states: tuple[str, ...] | None = None, limit: int = 50,
+             before: str | None = None) -> list[Job]:
+        """Newest first; `before` is a job id cursor (jobs created before it)."""
+
+    def queue_position(self, job_id: str) -> int | None:
+        """1 for the next queued job to be taken; None when the job is not queued."""
+
+    def add_event(self, job_id: str, kind: str, data: dict[str, Any]) -> JobEvent: ...
+    def events(self, job_id: str, after: int = 0) -> list[JobEvent]:
+        """The job's events with seq > after, in order."""
 
 
 class Store(Protocol):

@@ -2,47 +2,23 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
 import sqlite3
 import stat
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 
 from ..errors import InputError, StoreError
-from ..ingest.dedupe import similarity
+from ..dedupe import band_keys, similarity
 from ..text import content_words
 from ..types import Document, Passage, Span
+from . import sqlite_migrations
 from .base import CheckRecord, NewDocument
-
-SCHEMA_VERSION = 2  # 2: the full-text index holds each passage's title; MinHash band index for near-duplicates
-BANDS = 16  # MinHash bands of 4 rows: a pair at Jaccard 0.5 / 0.6 / 0.8 becomes a candidate with p 0.64 / 0.89 / 1.0
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS documents (
-    id INTEGER PRIMARY KEY, content_hash TEXT NOT NULL UNIQUE, title TEXT NOT NULL, location TEXT NOT NULL,
-    publisher TEXT, published TEXT, grp INTEGER NOT NULL, text TEXT NOT NULL, signature BLOB NOT NULL,
-    ingested_at TEXT NOT NULL DEFAULT (datetime('now')));
-CREATE TABLE IF NOT EXISTS passages (
-    id INTEGER PRIMARY KEY, document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
-    start INTEGER NOT NULL, "end" INTEGER NOT NULL, text TEXT NOT NULL, sentences TEXT NOT NULL,
-    vector BLOB NOT NULL, sentence_vectors BLOB NOT NULL);
-CREATE INDEX IF NOT EXISTS passages_document ON passages(document_id);
-CREATE INDEX IF NOT EXISTS documents_grp ON documents(grp);
-CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
-    title, text, content='', tokenize='porter unicode61 remove_diacritics 2');
-CREATE TABLE IF NOT EXISTS minhash_bands (
-    key INTEGER NOT NULL, document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE);
-CREATE INDEX IF NOT EXISTS minhash_bands_key ON minhash_bands(key);
-CREATE TABLE IF NOT EXISTS checks (
-    id TEXT PRIMARY KEY, question TEXT NOT NULL, created_at TEXT NOT NULL, verdict TEXT,
-    report TEXT NOT NULL);
-"""
-
 
 def fts_query(text: str) -> str:
     """An OR query of the content words; long words also match by prefix to forgive typos."""
@@ -57,16 +33,8 @@ def fts_query(text: str) -> str:
     return " OR ".join(dict.fromkeys(terms))
 
 
-def band_keys(signature: np.ndarray) -> list[int]:
-    """One signed 64-bit key per MinHash band (the band's number and its rows, hashed)."""
-    rows = len(signature) // BANDS
-    data = signature.astype(np.uint64)
-    return [int.from_bytes(hashlib.blake2b(bytes([b]) + data[b * rows:(b + 1) * rows].tobytes(), digest_size=8).digest(),
-                           "little", signed=True) for b in range(BANDS)]
-
-
 class SqliteStore:
-    def __init__(self, path: str | os.PathLike, *, create: bool = True, dimension: int = 384) -> None:
+    def __init__(self, path: str | os.PathLike[str], *, create: bool = True, dimension: int = 384) -> None:
         self.path = str(path)
         self.dimension = dimension
         target = Path(path)
@@ -92,21 +60,9 @@ class SqliteStore:
 
     # -- schema -------------------------------------------------------------------------------
     def _migrate(self) -> None:
-        with self._transaction():
-            for statement in SCHEMA.split(";"):
-                if statement.strip():
-                    self.db.execute(statement)
-            self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
-            if self.db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == "1":
-                # 1 -> 2: rebuild the full-text index with the document title of every passage
-                self.db.execute("DROP TABLE passages_fts")
-                self.db.execute(SCHEMA[SCHEMA.index("CREATE VIRTUAL TABLE"):SCHEMA.index(";", SCHEMA.index("CREATE VIRTUAL TABLE"))])
-                self.db.execute("INSERT INTO passages_fts (rowid, title, text) SELECT p.id, d.title, p.text "
-                                "FROM passages p JOIN documents d ON d.id = p.document_id")
-                for doc_id, blob in self.db.execute("SELECT id, signature FROM documents").fetchall():
-                    self.db.executemany("INSERT INTO minhash_bands (key, document_id) VALUES (?, ?)",
-                                        [(k, doc_id) for k in band_keys(np.frombuffer(blob, dtype=np.uint64))])
-                self.db.execute("UPDATE meta SET value=? WHERE key='schema_version'", (str(SCHEMA_VERSION),))
+        if sqlite_migrations.pending(self.db):
+            with self._transaction():
+                sqlite_migrations.migrate(self.db)
         self._check_schema()
 
     def vector_space(self, embedder: str) -> None:
@@ -122,14 +78,17 @@ class SqliteStore:
                 self.db.execute("INSERT OR IGNORE INTO meta VALUES ('embedder', ?)", (embedder,))
 
     def _check_schema(self) -> None:
+        missing = [m.__name__ for m in sqlite_migrations.pending(self.db)]
+        if missing:
+            raise StoreError(f"store {self.path} lacks the schema migrations {', '.join(missing)}; open it once "
+                             "writable (any veracity command) to upgrade it", backend="sqlite")
         row = self.db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
-        if row is None or int(row[0]) != SCHEMA_VERSION:
-            raise StoreError(f"store {self.path} has schema {row and row[0]}, this veracity reads {SCHEMA_VERSION}"
-                             + ("; open it once writable (any veracity command) to upgrade it"
-                                if row and int(row[0]) < SCHEMA_VERSION else ""), backend="sqlite")
+        if row is not None and int(row[0]) > sqlite_migrations.LATEST:
+            raise StoreError(f"store {self.path} has schema {row[0]}, newer than this veracity reads "
+                             f"({sqlite_migrations.LATEST}); upgrade veracity", backend="sqlite")
 
     @contextmanager
-    def _transaction(self):
+    def _transaction(self) -> Iterator[None]:
         """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK when the block raises."""
         self.db.execute("BEGIN IMMEDIATE")
         try:
@@ -188,7 +147,7 @@ class SqliteStore:
             " VALUES (?, ?, ?, ?, ?, COALESCE(?, (SELECT COALESCE(MAX(grp), 0) + 1 FROM documents)), ?, ?)",
             (doc.content_hash, doc.title, doc.location, doc.publisher, doc.published, group, doc.text,
              doc.signature.astype(np.uint64).tobytes()))
-        doc_id = int(cur.lastrowid)
+        doc_id = int(cur.lastrowid or 0)
         for (start, end, spans), vector, svecs in zip(doc.passages, doc.passage_vectors, doc.sentence_vectors):
             text = doc.text[start:end]
             cur = self.db.execute(
@@ -257,7 +216,7 @@ class SqliteStore:
     def dense(self, vector: np.ndarray, limit: int) -> list[tuple[int, float]]:
         """Brute-force inner product over all passage vectors (exact)."""
         self._load_matrix()
-        if self._matrix is None or len(self._matrix) == 0:
+        if self._matrix is None or self._matrix_ids is None or len(self._matrix) == 0:
             return []
         scores = self._matrix @ vector.astype(np.float32)
         k = min(limit, len(scores))

@@ -1,0 +1,38 @@
+"""The backends that ship with veracity, registered through the same hooks as any third-party plugin.
+
+Imports stay inside the hooks: listing the installed backends loads no model and no driver.
+"""
+
+from __future__ import annotations
+
+from .hookspecs import Register, hookimpl
+
+
+@hookimpl
+def register_stores(register: Register) -> None:
+    from .store.sqlite import SqliteStore
+
+    register("sqlite", SqliteStore)
+
+
+@hookimpl
+def register_embedders(register: Register) -> None:
+    from .embed import MiniLMEmbedder
+
+    register("minilm", MiniLMEmbedder)
+
+
+@hookimpl
+def register_stance_models(register: Register) -> None:
+    from .stance import MiniLMStance
+
+    register("minilm", MiniLMStance)
+
+
+@hookimpl
+def register_llms(register: Register) -> None:
+    from .llm.gguf import LlamaCppInProcess
+    from .llm.openai import OpenAICompatible
+
+    register("openai", OpenAICompatible)
+    register("gguf", LlamaCppInProcess)

@@ -1,0 +1,100 @@
+"""The SQLite store's schema, as numbered migrations applied in order and recorded in the store.
+
+Each migration is a small function named m<NNN>_<what>; `MIGRATIONS` lists them in order. A store records the
+name of every migration applied to it (table `migrations`), so a new one is applied exactly once, and the
+highest number is kept in `meta.schema_version` for older readers. A migration runs inside the caller's
+transaction: it is applied whole or not at all. Never edit a released migration; add the next one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+import numpy as np
+
+from ..dedupe import band_keys
+
+Migration = Callable[[sqlite3.Connection], None]
+
+
+def m001_initial(db: sqlite3.Connection) -> None:
+    """The schema of veracity 0.1.0 (schema_version 1)."""
+    for statement in (
+        "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS documents (id INTEGER PRIMARY KEY, content_hash TEXT NOT NULL UNIQUE, "
+        "title TEXT NOT NULL, location TEXT NOT NULL, publisher TEXT, published TEXT, grp INTEGER NOT NULL, "
+        "text TEXT NOT NULL, signature BLOB NOT NULL, ingested_at TEXT NOT NULL DEFAULT (datetime('now')))",
+        "CREATE TABLE IF NOT EXISTS passages (id INTEGER PRIMARY KEY, document_id INTEGER NOT NULL "
+        'REFERENCES documents(id) ON DELETE CASCADE, start INTEGER NOT NULL, "end" INTEGER NOT NULL, '
+        "text TEXT NOT NULL, sentences TEXT NOT NULL, vector BLOB NOT NULL, sentence_vectors BLOB NOT NULL)",
+        "CREATE INDEX IF NOT EXISTS passages_document ON passages(document_id)",
+        "CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(text, content='passages', content_rowid='id', "
+        "tokenize='porter unicode61 remove_diacritics 2')",
+        "CREATE TABLE IF NOT EXISTS checks (id TEXT PRIMARY KEY, question TEXT NOT NULL, created_at TEXT NOT NULL, "
+        "verdict TEXT, report TEXT NOT NULL)",
+    ):
+        db.execute(statement)
+
+
+def m002_titles_and_minhash(db: sqlite3.Connection) -> None:
+    """The full-text index holds each passage with its document title (contentless); a MinHash band index
+    finds near-duplicate candidates without comparing every document."""
+    db.execute("DROP TABLE IF EXISTS passages_fts")
+    db.execute("CREATE VIRTUAL TABLE passages_fts USING fts5(title, text, content='', "
+               "tokenize='porter unicode61 remove_diacritics 2')")
+    db.execute("INSERT INTO passages_fts (rowid, title, text) SELECT p.id, d.title, p.text "
+               "FROM passages p JOIN documents d ON d.id = p.document_id")
+    db.execute("CREATE INDEX IF NOT EXISTS documents_grp ON documents(grp)")
+    db.execute("CREATE TABLE IF NOT EXISTS minhash_bands (key INTEGER NOT NULL, document_id INTEGER NOT NULL "
+               "REFERENCES documents(id) ON DELETE CASCADE)")
+    db.execute("CREATE INDEX IF NOT EXISTS minhash_bands_key ON minhash_bands(key)")
+    for doc_id, blob in db.execute("SELECT id, signature FROM documents").fetchall():
+        db.executemany("INSERT INTO minhash_bands (key, document_id) VALUES (?, ?)",
+                       [(k, doc_id) for k in band_keys(np.frombuffer(blob, dtype=np.uint64))])
+
+
+MIGRATIONS: list[Migration] = [m001_initial, m002_titles_and_minhash]
+
+
+def number(migration: Migration) -> int:
+    return int(migration.__name__[1:4])
+
+
+LATEST = max(number(m) for m in MIGRATIONS)
+
+
+def applied(db: sqlite3.Connection) -> set[str]:
+    """Names of the migrations a store has had. A store from before the migrations table (0.1.0 and 0.1.x)
+    recorded only meta.schema_version: its migrations up to that number count as applied."""
+    tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    if "migrations" in tables:
+        return {r[0] for r in db.execute("SELECT name FROM migrations")}
+    if "meta" not in tables:
+        return set()
+    row = db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+    version = int(row[0]) if row else 0
+    return {m.__name__ for m in MIGRATIONS if number(m) <= version}
+
+
+def pending(db: sqlite3.Connection) -> list[Migration]:
+    done = applied(db)
+    return [m for m in MIGRATIONS if m.__name__ not in done]
+
+
+def migrate(db: sqlite3.Connection) -> list[str]:
+    """Apply every pending migration in order, inside the caller's transaction; returns their names."""
+    done = applied(db)
+    db.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, "
+               "applied_at TEXT NOT NULL DEFAULT (datetime('now')))")
+    db.executemany("INSERT OR IGNORE INTO migrations (name) VALUES (?)", [(name,) for name in sorted(done)])
+    names = []
+    for migration in MIGRATIONS:
+        if migration.__name__ in done:
+            continue
+        migration(db)
+        db.execute("INSERT INTO migrations (name) VALUES (?)", (migration.__name__,))
+        names.append(migration.__name__)
+    db.execute("INSERT INTO meta (key, value) VALUES ('schema_version', ?) "
+               "ON CONFLICT(key) DO UPDATE SET value=excluded.value", (str(LATEST),))
+    return names
