@@ -84,3 +84,58 @@ def test_ruling_sentences_are_read():
     assert all(r.origin == "ruling sentence" and r.claim == "The bill passed" for r in reviews)
     assert [rating_verdict(r) for r in reviews] == ["refuted", "refuted"]
     assert ruling_reviews("We will rate the candidates later.", "x") == []
+
+
+# --- a fact-check article through ingest and check (real SQLite store, real models) ----------------------------
+
+ARTICLE = """<html><head><title>Did the Harbor Bridge open in 1937?</title>
+<script type="application/ld+json">{json}</script></head>
+<body><article><h1>Did the Harbor Bridge open in 1937?</h1>
+<p>A viral post says the Harbor Bridge in Port Alder opened to traffic in 1937, the same year as a famous bridge
+elsewhere. City records and newspaper archives tell another story about when the crossing was finished.</p>
+<p>The Port Alder council minutes record the ribbon cutting for the Harbor Bridge on 14 May 1957, after eight
+years of construction. Newspapers of the week describe crowds walking across the new span for the first time.</p>
+<p>We rate this claim False. The bridge opened two decades later than the post says.</p>
+</article></body></html>"""
+REVIEW = {"@context": "https://schema.org", "@type": "ClaimReview",
+          "claimReviewed": "The Harbor Bridge in Port Alder opened in 1937.", "datePublished": "2024-03-05",
+          "author": {"@type": "Organization", "name": "Alder Fact Check"},
+          "reviewRating": {"@type": "Rating", "ratingValue": 1, "bestRating": 5, "worstRating": 1,
+                           "alternateName": "False"}}
+
+
+@pytest.fixture(scope="module")
+def reviewed_engine(tmp_path_factory):
+    from veracity.engine import Engine
+    from veracity.settings import Settings
+
+    folder = tmp_path_factory.mktemp("factcheck")
+    (folder / "harbor-bridge-fact-check.html").write_text(ARTICLE.replace("{json}", json.dumps(REVIEW)))
+    engine = Engine(Settings.load(db=folder / "store.db"))
+    summary = engine.ingest([folder / "harbor-bridge-fact-check.html"])
+    assert summary.added == 1 and not summary.skipped
+    return engine
+
+
+def test_a_stored_review_is_read_at_ingest(reviewed_engine):
+    [stored] = reviewed_engine.store.claim_reviews()
+    assert stored.review.claim == "The Harbor Bridge in Port Alder opened in 1937."
+    assert (stored.review.rating, stored.review.publisher, stored.review.published) == (
+        "False", "Alder Fact Check", "2024-03-05")
+
+
+def test_a_matching_review_drives_the_verdict_with_its_own_finding(reviewed_engine):
+    report = reviewed_engine.check("The Harbor Bridge in Port Alder opened in 1937", verdict=True, save=False)
+    assert report.verdict.label == "refuted"
+    assert "Rated False by Alder Fact Check on 2024-03-05" in report.verdict.rationale
+    first = report.findings[0]
+    assert first.heading == "Rated False by Alder Fact Check on 2024-03-05" and first.role == "refuting"
+    [source] = [s for s in report.sources if s.id in first.sentences[0].citations]
+    assert source.location.endswith("harbor-bridge-fact-check.html")
+    assert "We rate this claim False." in first.sentences[0].text
+
+
+def test_a_review_of_another_claim_does_not_decide(reviewed_engine):
+    report = reviewed_engine.check("Port Alder council minutes were kept on paper", verdict=True, save=False)
+    assert not any(f.heading.startswith("Rated ") for f in report.findings)
+    assert "fact-check of this claim" not in (report.verdict.rationale if report.verdict else "")

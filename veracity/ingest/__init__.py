@@ -69,7 +69,8 @@ def prepare(raws: list[RawDocument], embedder, passage_chars: int, texts: list[s
             title=raw.title.strip() or "untitled", location=raw.location, publisher=raw.publisher,
             published=raw.published, content_hash=content_hash(text), text=text, signature=signature(text),
             passages=[(c.start, c.end, c.sentences) for c in chunks],
-            passage_vectors=np.array(passage_vectors, dtype=np.float32), sentence_vectors=sentence_vectors))
+            passage_vectors=np.array(passage_vectors, dtype=np.float32), sentence_vectors=sentence_vectors,
+            reviews=raw.reviews))
     return out
 
 

@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from ..errors import InputError
+from ..factcheck import ClaimReview, parse_claim_reviews, ruling_reviews
 
 SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".jsonl"}
 
@@ -20,6 +21,7 @@ class RawDocument:
     text: str
     publisher: str | None = None
     published: str | None = None
+    reviews: tuple[ClaimReview, ...] = ()  # a fact-check article's rulings
 
 
 def parse_date(value) -> str | None:
@@ -77,8 +79,13 @@ def read_html(path: Path, data: bytes) -> list[RawDocument]:
         raise InputError(f"{path}: malformed HTML ({exc})") from exc
     if result is None or not (result.text or "").strip():
         raise InputError(f"{path}: no article text found in the HTML")
-    return [RawDocument(title=(result.title or path.stem)[:300], location=result.url or str(path),
-                        text=result.text, publisher=result.sitename or None, published=parse_date(result.date))]
+    title, location = (result.title or path.stem)[:300], result.url or str(path)
+    publisher, published = result.sitename or None, parse_date(result.date)
+    # a fact-check article: its ClaimReview markup, or else the rulings its prose states about its title's claim
+    reviews = parse_claim_reviews(html) or ruling_reviews(result.text, title, publisher=publisher,
+                                                         published=published, url=result.url)
+    return [RawDocument(title=title, location=location, text=result.text, publisher=publisher, published=published,
+                        reviews=tuple(reviews))]
 
 
 def read_pdf(path: Path, data: bytes) -> list[RawDocument]:

@@ -80,6 +80,12 @@ def calibration() -> dict:
     return {"a": 1.0, "b": {}, "fitted_on": "identity (no calibration fitted for this stance model)"}
 
 
+def confidence_source() -> str:
+    """What the verdict's confidence was fitted on: the aggregator's dev claims, else the Platt scaling's pairs."""
+    fitted = aggregate.fitted()
+    return f"aggregator: {fitted['fitted_on']}" if fitted else str(calibration()["fitted_on"])
+
+
 def calibrated(raw: float, label: str) -> float:
     """P(the verdict is right) from the raw confidence: sigmoid(a * logit(raw) + b[label])."""
     c = calibration()
