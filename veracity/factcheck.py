@@ -32,7 +32,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 RATINGS: dict[str, str] = {
     # PolitiFact's six
@@ -101,7 +103,7 @@ def _number(value: object) -> float | None:
         return None
 
 
-def _nodes(data: object):
+def _nodes(data: object) -> Iterator[dict[str, Any]]:
     """Every JSON object in a JSON-LD block, @graph and nested lists included."""
     if isinstance(data, list):
         for item in data:
@@ -113,7 +115,7 @@ def _nodes(data: object):
                 yield from _nodes(data[key])
 
 
-def _is_claim_review(node: dict) -> bool:
+def _is_claim_review(node: dict[str, Any]) -> bool:
     kind = node.get("@type")
     kinds = kind if isinstance(kind, list) else [kind]
     return "ClaimReview" in [str(k).rsplit("/", 1)[-1] for k in kinds]

@@ -32,7 +32,7 @@ class MiniLMStance:
             raise ValueError("a candidate stance model needs its sha256 (it is checked at load)")
         self.max_length = max_length
         self.model_path = str(model_path or MODEL_PATH)
-        self.sha256 = sha256 if model_path else MODEL_SHA256
+        self.sha256: str = sha256 if model_path and sha256 else MODEL_SHA256
         self.version = f"{self.name} sha256:{self.sha256[:16]}"
 
     def probabilities(self, pairs: list[tuple[str, str]]) -> np.ndarray:

@@ -12,14 +12,20 @@ import csv
 import json
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..pipeline import judge
 from ..types import STANCE_LABELS, Document, Evidence, Stance
 from . import Metric, SuiteResult, files_sha256, jsonl, need, suite
+
+if TYPE_CHECKING:
+    from ..embed import Embedder
+    from ..stance import MiniLMStance
 
 QUICK_CASES = 150
 SUPPORTED, REFUTED, NEE, MIXED = "supported", "refuted", "not_enough_evidence", "mixed"
@@ -110,7 +116,7 @@ def _scifact(data: Path) -> list[Case]:
     return cases
 
 
-SETS = {
+SETS: dict[str, tuple[VerdictSet, Callable[[Path], list[Case]]]] = {
     "fever-symmetric": (VerdictSet("FEVER-symmetric test", ("fever-symmetric/fever_symmetric_test.jsonl",),
                                    (SUPPORTED, REFUTED), (("accuracy", 0.616, "re-weighted BERT, Schuster et al. 2019"),),
                                    (("accuracy", 0.75),)), _fever_symmetric),
@@ -162,7 +168,7 @@ class ScoreCache:
     model's sha256 and the text, so a second run of a large set costs seconds. Scores do not depend on the
     batch (each pair is scored on its own), so a cached score is the score."""
 
-    def __init__(self, work: Path | None, stance_model, embedder) -> None:
+    def __init__(self, work: Path | None, stance_model: MiniLMStance, embedder: Embedder) -> None:
         import sqlite3
 
         self.stance_model, self.embedder = stance_model, embedder
@@ -170,7 +176,8 @@ class ScoreCache:
         if self.db:
             self.db.execute("CREATE TABLE IF NOT EXISTS score (key TEXT PRIMARY KEY, value BLOB)")
 
-    def _cached(self, kind: str, items: list[str], compute, width: int) -> np.ndarray:
+    def _cached(self, kind: str, items: list[str], compute: Callable[[list[str]], np.ndarray],
+                width: int) -> np.ndarray:
         import hashlib
 
         tag = f"{kind}:{getattr(self.stance_model, 'sha256', '') if kind == 'stance' else self.embedder.name}:"
@@ -198,7 +205,7 @@ class ScoreCache:
     def stance(self, pairs: list[tuple[str, str]]) -> np.ndarray:
         joined = [f"{c}\x00{e}" for c, e in pairs]
         return self._cached("stance", joined, lambda items: self.stance_model.probabilities(
-            [tuple(item.split("\x00", 1)) for item in items]), len(STANCE_LABELS))
+            [(item.split("\x00", 1)[0], item.split("\x00", 1)[1]) for item in items]), len(STANCE_LABELS))
 
     def vectors(self, texts: list[str]) -> np.ndarray:
         return self._cached("vector", texts, self.embedder.embed, self.embedder.dimension)
@@ -268,9 +275,9 @@ def score_set(key: str, data: Path, *, quick: bool, cache: ScoreCache) -> SuiteR
     started = time.perf_counter()
     predictions = predict(cases, cache)
     seconds = time.perf_counter() - started
-    fold = (lambda label: NEE if label == MIXED else label) if MIXED not in spec.labels else (lambda label: label)
+    folded = MIXED not in spec.labels  # three-label sets count mixed as not_enough_evidence
     gold = [c.gold for c in cases]
-    pred = [fold(label) for label, _ in predictions]
+    pred = [NEE if folded and label == MIXED else label for label, _ in predictions]
     confidence = [c for _, c in predictions]
     correct = [g == p for g, p in zip(gold, pred)]
     refs = {name: (value, source) for name, value, source in spec.references}
@@ -296,13 +303,16 @@ def score_set(key: str, data: Path, *, quick: bool, cache: ScoreCache) -> SuiteR
                                           else None)))
     metrics.append(Metric("ece", round(ece(confidence, correct), 4), target=0.10, lower_is_better=True))
     pairs = sum(len(c.passages) for c in cases)
-    predicted = {label: pred.count(label) for label in spec.labels}
+    predicted = {label: pred.count(label) for label in sorted(set(pred))}
+    curve = risk_coverage(confidence, correct)
     return SuiteResult(
         suite="verdict", dataset=key, rows=len(cases), quick=quick, seconds=round(seconds, 1),
         metrics=tuple(metrics), data_sha256=files_sha256([data / f for f in spec.files]),
-        notes=f"{spec.name}; {pairs} claim/evidence pairs; majority label {majority}",
+        notes=f"{spec.name}; {pairs} claim/evidence pairs; majority label {majority}; risk-coverage "
+              f"(confidence floor: coverage, precision) "
+              + ", ".join(f"{p['floor']:g}: {p['coverage']:.2f}, {p['precision']:.2f}" for p in curve),
         details={"gold": {label: gold.count(label) for label in spec.labels}, "predicted": predicted,
-                 "risk_coverage": risk_coverage(confidence, correct)},
+                 "risk_coverage": curve},
         predictions=tuple(Prediction(key, c.claim, g, p, round(conf, 3))
                           for c, g, p, conf in zip(cases, gold, pred, confidence)))
 

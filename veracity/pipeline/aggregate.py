@@ -28,6 +28,7 @@ import math
 import zlib
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
@@ -111,7 +112,7 @@ def cues(evidence: list[Evidence]) -> np.ndarray:
 
 
 @lru_cache(maxsize=1)
-def fitted() -> dict | None:
+def fitted() -> dict[str, Any] | None:
     """The fitted aggregator for the stance model that ships, or None when none was fitted for it."""
     from ..stance import MODEL_SHA256
 
@@ -121,16 +122,17 @@ def fitted() -> dict | None:
     if (model.get("stance_model_sha256") != MODEL_SHA256 or tuple(model.get("features", ())) != FEATURES
             or model.get("cue_buckets") != CUE_BUCKETS):
         return None
-    return model
+    return dict(model)
 
 
-def probabilities(x: np.ndarray, c: np.ndarray, model: dict) -> np.ndarray:
+def probabilities(x: np.ndarray, c: np.ndarray, model: dict[str, Any]) -> np.ndarray:
     """P(label) for feature rows x and cue rows c (one row each, or matrices), columns in LABELS order."""
     z = (np.atleast_2d(x) - np.array(model["mean"])) / np.array(model["scale"])
     logits = z @ np.array(model["weights"]) + np.atleast_2d(c) @ np.array(model["cue_weights"]) + np.array(model["bias"])
     logits -= logits.max(axis=1, keepdims=True)
-    p = np.exp(logits)
-    return p / p.sum(axis=1, keepdims=True)
+    p: np.ndarray = np.exp(logits)
+    out: np.ndarray = p / p.sum(axis=1, keepdims=True)
+    return out
 
 
 def choose(p: np.ndarray, decisive: float) -> tuple[str, float]:

@@ -22,6 +22,7 @@ import json
 import math
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import Any
 
 from ..errors import LLMError
 from ..llm import LLM, Ledger
@@ -44,7 +45,7 @@ class Tally:
     neutral: float
 
 
-def score(claim: str, evidence: list[Evidence], stance_model) -> list[Evidence]:
+def score(claim: str, evidence: list[Evidence], stance_model: StanceModel) -> list[Evidence]:
     stances = stance_model.score(claim, [e.quote for e in evidence])
     return [replace(e, stance=s) for e, s in zip(evidence, stances)]
 
@@ -68,7 +69,7 @@ def tally(evidence: list[Evidence]) -> Tally:
 
 
 @lru_cache(maxsize=1)
-def calibration() -> dict:
+def calibration() -> dict[str, Any]:
     """The fitted Platt scaling, if one was fitted for the stance model that ships; identity otherwise."""
     from ..stance import MODEL_SHA256
 
@@ -76,7 +77,7 @@ def calibration() -> dict:
     if path.exists():
         fitted = json.loads(path.read_text())
         if fitted.get("stance_model_sha256") == MODEL_SHA256:
-            return fitted
+            return dict(fitted)
     return {"a": 1.0, "b": {}, "fitted_on": "identity (no calibration fitted for this stance model)"}
 
 
@@ -144,7 +145,8 @@ def verdict(claim: str, evidence: list[Evidence], *, searched: str) -> Verdict:
     return Verdict(label, confidence, rationale, counts)
 
 
-def agreement(evidence: list[Evidence], stance_model, *, searched: str) -> tuple[list[Evidence], Verdict]:
+def agreement(evidence: list[Evidence], stance_model: StanceModel, *,
+              searched: str) -> tuple[list[Evidence], Verdict]:
     """For an open question: do the sources agree? The most relevant evidence sentence is the leading answer;
     every sentence is scored for stance toward it, and the other independent sources are tallied as for a
     claim: they agree (supported), some contradict it (mixed), or none confirms it (not_enough_evidence)."""

@@ -79,8 +79,8 @@ def rulings(plan: Plan, judged: Judgement, store: object, embedder: Embedder) ->
             continue
         start, end = _quote(document.text)
         quote = document.text[start:end]
-        verdict = rating_verdict(stored.review)
-        role = {SUPPORTED: SUPPORTING, REFUTED: REFUTING}.get(verdict or "", CONTEXT)
+        rated = rating_verdict(stored.review)
+        role = {SUPPORTED: SUPPORTING, REFUTED: REFUTING}.get(rated or "", CONTEXT)
         evidence = Evidence(document=document, start=start, end=end, quote=quote, relevance=round(similarity, 4))
         drafts.append(FindingDraft(heading=describe(stored.review), role=role,
                                    members=(Candidate(evidence=evidence, vector=embedder.embed([quote])[0]),)))
