@@ -37,7 +37,7 @@ from veracity.pipeline import aggregate, align
 from veracity.stance import MODEL_SHA256, MiniLMStance
 
 L2 = float(os.environ.get("FIT_L2", "1e-3"))  # on the standardised features
-CUE_L2 = float(os.environ.get("FIT_CUE_L2", "1e-3"))  # on the hashed word weights
+CUE_L2 = float(os.environ.get("FIT_CUE_L2", "1e-4"))  # on the hashed word weights
 FOLDS = 3
 BALANCED = os.environ.get("FIT_BALANCED", "1") == "1"  # each label weighs the same in the fit
 

@@ -190,13 +190,13 @@ class ScoreCache:
                 rows = self.db.execute(f"SELECT key, value FROM score WHERE key IN ({','.join('?' * len(chunk))})", chunk)
                 found.update((k, np.frombuffer(v, dtype=np.float32)) for k, v in rows)
         todo = [i for i, k in enumerate(keys) if k not in found]
-        if todo:
-            computed = compute([items[i] for i in todo])
-            for i, row in zip(todo, computed):
+        for start in range(0, len(todo), 512):  # kept as it goes: an interrupted run resumes where it stopped
+            part = todo[start:start + 512]
+            for i, row in zip(part, compute([items[i] for i in part])):
                 found[keys[i]] = np.asarray(row, dtype=np.float32)
             if self.db:
                 self.db.executemany("INSERT OR REPLACE INTO score VALUES (?, ?)",
-                                    [(keys[i], found[keys[i]].tobytes()) for i in todo])
+                                    [(keys[i], found[keys[i]].tobytes()) for i in part])
                 self.db.commit()
         for i, k in enumerate(keys):
             out[i] = found[k]

@@ -154,4 +154,5 @@ def assess(claim: str, evidence: list[Evidence]) -> Assessment | None:
     label, confidence = choose(p, model["decisive"])
     likeliest = LABELS[int(p.argmax())]
     return Assessment(label, round(confidence, 3), {k: round(float(v), 4) for k, v in zip(LABELS, p)},
-                      leaning=likeliest if likeliest != label and likeliest in ("supported", "refuted") else None)
+                      leaning=likeliest if likeliest != label and likeliest in ("supported", "refuted")
+                      and p.max() >= 0.5 else None)

@@ -141,7 +141,8 @@ def verdict(claim: str, evidence: list[Evidence], *, searched: str) -> Verdict:
     if assessed is not None and assessed.leaning:
         side = "support" if assessed.leaning == "supported" else "contradict"
         rationale = (f"The evidence leans to {side} the claim (p {assessed.probabilities[assessed.leaning]:.2f}) "
-                     f"but does not decide it ({weights}; {independent}).")
+                     f"but does not decide it ({weights}; {independent})."
+                     + (" That is not evidence that it is false." if label == "not_enough_evidence" else ""))
     return Verdict(label, confidence, rationale, counts)
 
 
