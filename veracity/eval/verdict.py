@@ -245,6 +245,12 @@ def predict(cases: list[Case], cache: ScoreCache) -> list[tuple[str, float]]:
     return out
 
 
+def tally_decisions(cases: list[Case], cache: ScoreCache) -> list[tuple[str, float]]:
+    """(label, raw confidence) per case from the tally rule alone (judge.decide), which
+    benchmarks/calibrate.py fits its Platt scaling on."""
+    return [judge.decide(judge.tally(evidence)) for evidence in evidence_lists(cases, cache)]
+
+
 @dataclass(frozen=True)
 class Prediction:
     """One claim of a verdict set, as predictions.jsonl writes it."""
