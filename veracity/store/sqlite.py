@@ -20,6 +20,7 @@ from ..types import Document, Passage, Span
 from . import sqlite_migrations
 from ..factcheck import ClaimReview
 from .base import CheckRecord, NewDocument, StoredReview
+from .sqlite_jobs import SqliteJobs
 
 def fts_query(text: str) -> str:
     """An OR query of the content words; long words also match by prefix to forgive typos."""
@@ -34,7 +35,7 @@ def fts_query(text: str) -> str:
     return " OR ".join(dict.fromkeys(terms))
 
 
-class SqliteStore:
+class SqliteStore(SqliteJobs):
     def __init__(self, path: str | os.PathLike[str], *, create: bool = True, dimension: int = 384) -> None:
         self.path = str(path)
         self.dimension = dimension
@@ -184,6 +185,13 @@ class SqliteStore:
             f" WHERE id IN ({marks})", list(ids)).fetchall()
         return {r[0]: Document(id=r[0], title=r[1], location=r[2], publisher=r[3], published=r[4],
                                content_hash=r[5], group=r[6], text=r[7]) for r in rows}
+
+    def list_documents(self, limit: int, after: int = 0) -> list[Document]:
+        """Documents with id > after, in id order, without their text (for listings)."""
+        rows = self.db.execute("SELECT id, title, location, publisher, published, content_hash, grp FROM documents"
+                               " WHERE id > ? ORDER BY id LIMIT ?", (after, limit)).fetchall()
+        return [Document(id=r[0], title=r[1], location=r[2], publisher=r[3], published=r[4], content_hash=r[5],
+                         group=r[6]) for r in rows]
 
     def passages(self, ids: list[int]) -> dict[int, Passage]:
         if not ids:

@@ -54,7 +54,20 @@ def m002_titles_and_minhash(db: sqlite3.Connection) -> None:
                        [(k, doc_id) for k in band_keys(np.frombuffer(blob, dtype=np.uint64))])
 
 
-def m003_claim_reviews(db: sqlite3.Connection) -> None:
+def m003_jobs(db: sqlite3.Connection) -> None:
+    """The job queue (checks and ingests run by workers under a lease) and each job's stored events."""
+    db.execute("CREATE TABLE IF NOT EXISTS jobs (n INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, "
+               "kind TEXT NOT NULL, payload TEXT NOT NULL, state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, "
+               "created_at TEXT NOT NULL, updated_at TEXT NOT NULL, lease_owner TEXT, lease_expires_at TEXT, "
+               "result TEXT, error TEXT)")
+    db.execute("CREATE INDEX IF NOT EXISTS jobs_state ON jobs(state, n)")
+    db.execute("CREATE INDEX IF NOT EXISTS jobs_kind ON jobs(kind, n)")
+    db.execute("CREATE TABLE IF NOT EXISTS job_events (job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE, "
+               "seq INTEGER NOT NULL, kind TEXT NOT NULL, data TEXT NOT NULL, created_at TEXT NOT NULL, "
+               "PRIMARY KEY (job_id, seq))")
+
+
+def m004_claim_reviews(db: sqlite3.Connection) -> None:
     """Fact-checkers' rulings read at ingest (veracity/factcheck.py): one row per ClaimReview of a document."""
     db.execute("CREATE TABLE IF NOT EXISTS claim_reviews (id INTEGER PRIMARY KEY, document_id INTEGER NOT NULL "
                "REFERENCES documents(id) ON DELETE CASCADE, claim TEXT NOT NULL, rating TEXT, rating_value REAL, "
@@ -62,7 +75,7 @@ def m003_claim_reviews(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS claim_reviews_document ON claim_reviews(document_id)")
 
 
-MIGRATIONS: list[Migration] = [m001_initial, m002_titles_and_minhash, m003_claim_reviews]
+MIGRATIONS: list[Migration] = [m001_initial, m002_titles_and_minhash, m003_jobs, m004_claim_reviews]
 
 
 def number(migration: Migration) -> int:
