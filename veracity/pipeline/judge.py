@@ -135,8 +135,11 @@ def verdict(claim: str, evidence: list[Evidence], *, searched: str) -> Verdict:
                    f"{'contradicts' if counts['refutes'] == 1 else 'contradict'} the claim and little supports it "
                    f"({weights}; {independent}).",
         "mixed": f"The sources disagree or support the claim only in part ({weights}; {independent}).",
-        "not_enough_evidence": f"The passages found ({searched}) are on the topic but neither confirm nor "
-                               f"contradict the claim ({weights}). That is not evidence that it is false.",
+        "not_enough_evidence": (f"The passages found ({searched}) are on the topic but neither confirm nor "
+                                f"contradict the claim ({weights}). That is not evidence that it is false."
+                                if max(t.supports, t.refutes) < COUNTS else
+                                f"The passages found ({searched}) bear on the claim ({weights}; {independent}), but "
+                                "not decisively enough to settle it. That is not evidence that it is false."),
     }[label]
     if assessed is not None and assessed.leaning:
         side = "support" if assessed.leaning == "supported" else "contradict"
