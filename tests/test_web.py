@@ -278,6 +278,9 @@ def test_check_web_cites_the_pages_lists_every_problem_and_replays_offline(tmp_p
     # the ClaimReview record became a document that states the rating
     hits = engine.search("Local Fact Desk rated the claim", limit=3, mode="lexical")
     assert any("as “False”" in h.document.text for h in hits)
+    # ... and the ruling is stored with it, for the verdict's fact-check finding in later checks
+    stored = [r.review for r in engine.store.claim_reviews()]
+    assert any(r.rating == "False" and r.claim.startswith("Chicago police helped ICE") for r in stored), stored
     # the server is gone: replay uses the snapshots and search results only
     again = engine.replay(report.id)
     first, second = to_dict(report), to_dict(again)

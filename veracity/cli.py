@@ -307,8 +307,8 @@ def evaluate(suite: str = typer.Argument(..., help="verdict, retrieval, endtoend
              data: Path | None = typer.Option(None, "--data", help="benchmark folder (default ../shared/data/bench)"),
              quick: bool = typer.Option(False, "--quick", help="a fixed sample that runs in minutes"),
              only: list[str] | None = typer.Option(None, "--only", help="keep this dataset (repeatable)"),
-             out: Path = typer.Option(Path("eval-results"), "--out", help="folder for results.md and results.json"),
-             work: Path | None = typer.Option(None, "--work", help="folder for the benchmark stores (reused)")) -> None:
+             out: Path = typer.Option(Path("eval-results"), "--out", help="folder for results.md, results.json and (verdict) predictions.jsonl"),
+             work: Path | None = typer.Option(None, "--work", help="folder for the benchmark stores and cached scores (reused)")) -> None:
     """Score veracity on public benchmarks, beside published numbers; never downloads."""
     from rich.console import Console
     from rich.table import Table
@@ -329,6 +329,8 @@ def evaluate(suite: str = typer.Argument(..., help="verdict, retrieval, endtoend
             out.mkdir(parents=True, exist_ok=True)
             (out / "results.md").write_text(evaluation.to_markdown(results), encoding="utf-8")
             (out / "results.json").write_text(evaluation.to_json(results), encoding="utf-8")
+            if any(r.predictions for r in results):
+                evaluation.write_predictions(results, out / "predictions.jsonl")
         except OSError as exc:
             from .errors import InputError
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,7 +13,13 @@ from ..errors import InputError
 from ..text import clean_text
 from .chunk import chunk
 from ..dedupe import content_hash, signature
+from ..store.base import NewDocument
 from .extract import SUFFIXES, RawDocument, read_file
+
+if TYPE_CHECKING:
+    from ..embed import Embedder
+    from ..settings import Settings
+    from ..store.base import Store
 
 
 @dataclass
@@ -42,18 +49,18 @@ def expand(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
 BATCH_SENTENCES = 2048  # documents embedded (and written) together: long runs sorted by length pad little
 
 
-def prepare(raws: list[RawDocument], embedder, passage_chars: int, texts: list[str] | None = None) -> list:
+def prepare(raws: list[RawDocument], embedder: Embedder, passage_chars: int,
+            texts: list[str] | None = None) -> list[NewDocument | None]:
     """RawDocuments -> the NewDocuments the store writes (None where nothing is left after cleaning).
     texts are the cleaned texts when the caller has them already. The sentences of all the documents go
     to the embedder in one call, so short documents share batches."""
-    from ..store.base import NewDocument
-
     texts = texts if texts is not None else [clean_text(raw.text) for raw in raws]
     chunked = [chunk(text, passage_chars) if len(text.split()) >= 3 else None for text in texts]
     sentences = [text[s.start:s.end] for text, chunks in zip(texts, chunked) if chunks
                  for c in chunks for s in c.sentences]
     vectors = embedder.embed(sentences) if sentences else np.zeros((0, 0), dtype=np.float32)
-    out, at = [], 0
+    out: list[NewDocument | None] = []
+    at = 0
     for raw, text, chunks in zip(raws, texts, chunked):
         if not chunks:
             out.append(None)
@@ -69,13 +76,15 @@ def prepare(raws: list[RawDocument], embedder, passage_chars: int, texts: list[s
             title=raw.title.strip() or "untitled", location=raw.location, publisher=raw.publisher,
             published=raw.published, content_hash=content_hash(text), text=text, signature=signature(text),
             passages=[(c.start, c.end, c.sentences) for c in chunks],
-            passage_vectors=np.array(passage_vectors, dtype=np.float32), sentence_vectors=sentence_vectors))
+            passage_vectors=np.array(passage_vectors, dtype=np.float32), sentence_vectors=sentence_vectors,
+            reviews=raw.reviews))
     return out
 
 
-def batches(raws: list[RawDocument]):
+def batches(raws: list[RawDocument]) -> Iterator[list[RawDocument]]:
     """Consecutive runs of documents holding about BATCH_SENTENCES sentences (a rough count by full stops)."""
-    batch, size = [], 0
+    batch: list[RawDocument] = []
+    size = 0
     for raw in raws:
         batch.append(raw)
         size += raw.text.count(". ") + 1
@@ -86,7 +95,7 @@ def batches(raws: list[RawDocument]):
         yield batch
 
 
-def ingest(paths: Iterable[Path], *, store, embedder, settings,
+def ingest(paths: Iterable[Path], *, store: Store, embedder: Embedder, settings: Settings,
            progress: Callable[[str, int, int], None] | None = None) -> IngestSummary:
     """Add documents; each batch is written in one transaction (all or none), so an interrupted run can simply
     be rerun: it skips what is stored and adds the rest. progress(path, done, total) is called as each file

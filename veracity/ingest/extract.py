@@ -7,8 +7,10 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from ..errors import InputError
+from ..factcheck import ClaimReview, parse_claim_reviews, ruling_reviews
 
 SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".jsonl"}
 
@@ -20,9 +22,10 @@ class RawDocument:
     text: str
     publisher: str | None = None
     published: str | None = None
+    reviews: tuple[ClaimReview, ...] = ()  # a fact-check article's rulings
 
 
-def parse_date(value) -> str | None:
+def parse_date(value: object) -> str | None:
     """YYYY-MM-DD from an ISO-like date string, or None."""
     if not value:
         return None
@@ -75,10 +78,18 @@ def read_html(path: Path, data: bytes) -> list[RawDocument]:
                                              favor_precision=True, with_metadata=True)
     except Exception as exc:  # trafilatura/lxml raise many kinds on broken markup
         raise InputError(f"{path}: malformed HTML ({exc})") from exc
-    if result is None or not (result.text or "").strip():
+    if result is None or isinstance(result, dict) or not (result.text or "").strip():
         raise InputError(f"{path}: no article text found in the HTML")
-    return [RawDocument(title=(result.title or path.stem)[:300], location=result.url or str(path),
-                        text=result.text, publisher=result.sitename or None, published=parse_date(result.date))]
+    text: str = result.text or ""
+    title: str = (result.title or path.stem)[:300]
+    url: str | None = result.url or None
+    publisher: str | None = result.sitename or None
+    published = parse_date(result.date)
+    # a fact-check article: its ClaimReview markup, or else the rulings its prose states about its title's claim
+    reviews = parse_claim_reviews(html) or ruling_reviews(text, title, publisher=publisher, published=published,
+                                                         url=url)
+    return [RawDocument(title=title, location=url or str(path), text=text, publisher=publisher,
+                        published=published, reviews=tuple(reviews))]
 
 
 def read_pdf(path: Path, data: bytes) -> list[RawDocument]:
@@ -91,7 +102,7 @@ def read_pdf(path: Path, data: bytes) -> list[RawDocument]:
     try:
         reader = PdfReader(io.BytesIO(data))
         text = "\n".join((page.extract_text() or "") for page in reader.pages)
-        info = reader.metadata or {}
+        info: Any = reader.metadata or {}
         title = (info.get("/Title") or "").strip() if info else ""
         created = info.get("/CreationDate") if info else None
     except Exception as exc:  # pypdf raises several unrelated types on broken files

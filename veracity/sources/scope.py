@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from ..store.base import Store, WebArchive
+from ..store.base import Store, StoredReview, WebArchive
 
 
 class ScopedStore:
@@ -27,6 +27,12 @@ class ScopedStore:
         scores = self._matrix @ vector.astype(np.float32)
         order = np.lexsort((self._ids, -scores))[:limit]
         return [(int(self._ids[i]), float(scores[i])) for i in order]
+
+    def claim_reviews(self) -> list[StoredReview]:
+        """Only the rulings read from the documents in scope (a --web-only check sees no local review)."""
+        wanted = set(self.document_ids)
+        reviews: list[StoredReview] = self.base.claim_reviews() if hasattr(self.base, "claim_reviews") else []
+        return [r for r in reviews if r.document_id in wanted]
 
     def counts(self) -> dict[str, int]:
         documents = self.base.documents(self.document_ids)

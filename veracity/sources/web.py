@@ -144,12 +144,12 @@ def review_document(review: ClaimReview) -> RawDocument:
     when = f" on {review.published}" if review.published else ""
     text = f"{publisher} rated the claim “{review.claim}” as “{review.rating or 'unrated'}”{when}."
     return RawDocument(title=f"{publisher} fact check: {review.claim}"[:300], location=review.url or "",
-                       text=text, publisher=review.publisher, published=review.published)
+                       text=text, publisher=review.publisher, published=review.published, reviews=(review,))
 
 
 def page_document(page: Page | Snapshot) -> RawDocument:
     return RawDocument(title=page.title, location=page.final_url, text=page.text, publisher=page.publisher,
-                       published=page.published)
+                       published=page.published, reviews=page.claim_reviews if isinstance(page, Page) else ())
 
 
 def add_documents(engine: Any, raws: list[RawDocument]) -> list[int | None]:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
+from ..factcheck import ClaimReview
 from ..types import Document, Passage, Span
 
 
@@ -22,6 +23,7 @@ class NewDocument:
     passages: list[tuple[int, int, tuple[Span, ...]]]
     passage_vectors: np.ndarray
     sentence_vectors: list[np.ndarray]
+    reviews: tuple[ClaimReview, ...] = ()  # a fact-check article's rulings (veracity/factcheck.py)
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,22 @@ class JobQueue(Protocol):
     def add_event(self, job_id: str, kind: str, data: dict[str, Any]) -> JobEvent: ...
     def events(self, job_id: str, after: int = 0) -> list[JobEvent]:
         """The job's events with seq > after, in order."""
+
+
+@dataclass(frozen=True)
+class StoredReview:
+    """A ClaimReview as the store keeps it: with the document it was read from."""
+
+    document_id: int
+    review: ClaimReview
+
+
+@runtime_checkable
+class ReviewStore(Protocol):
+    """A store that keeps the fact-checkers' rulings read at ingest (the SQLite store does)."""
+
+    def claim_reviews(self) -> list[StoredReview]: ...
+    def documents(self, ids: list[int]) -> dict[int, Document]: ...
 
 
 class Store(JobQueue, Protocol):

@@ -87,7 +87,16 @@ def m004_web_snapshots(db: sqlite3.Connection) -> None:
         db.execute(statement)
 
 
-MIGRATIONS: list[Migration] = [m001_initial, m002_titles_and_minhash, m003_jobs, m004_web_snapshots]
+def m005_claim_reviews(db: sqlite3.Connection) -> None:
+    """Fact-checkers' rulings read at ingest (veracity/factcheck.py): one row per ClaimReview of a document."""
+    db.execute("CREATE TABLE IF NOT EXISTS claim_reviews (id INTEGER PRIMARY KEY, document_id INTEGER NOT NULL "
+               "REFERENCES documents(id) ON DELETE CASCADE, claim TEXT NOT NULL, rating TEXT, rating_value REAL, "
+               "best_rating REAL, worst_rating REAL, publisher TEXT, published TEXT, url TEXT, origin TEXT NOT NULL)")
+    db.execute("CREATE INDEX IF NOT EXISTS claim_reviews_document ON claim_reviews(document_id)")
+
+
+MIGRATIONS: list[Migration] = [m001_initial, m002_titles_and_minhash, m003_jobs, m004_web_snapshots,
+                               m005_claim_reviews]
 
 
 def number(migration: Migration) -> int:
