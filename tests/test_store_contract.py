@@ -279,3 +279,15 @@ def test_web_archive(filled):
     pids, matrix = store.scope_vectors([library.id])
     assert len(pids) == matrix.shape[0] >= 1 and matrix.shape[1] == 384
     assert np.allclose(np.linalg.norm(matrix, axis=1), 1.0, atol=1e-2)
+
+
+def test_claim_reviews_are_kept_with_their_document(store, prepared):
+    from veracity.factcheck import ClaimReview
+    from veracity.store.base import StoredReview
+
+    review = ClaimReview(claim="The library opens on Sundays", rating="Mostly True", rating_value=4.0,
+                         best_rating=5.0, worst_rating=1.0, publisher="Desk", published="2024-05-02",
+                         url="https://desk.example/1")
+    store.vector_space("all-MiniLM-L6-v2-int8")
+    plain, reviewed = store.add_documents([prepared[0], replace(prepared[-3], reviews=(review,))], JACCARD)
+    assert store.claim_reviews() == [StoredReview(reviewed, review)]

@@ -3,7 +3,7 @@
 Documents go over in id order, `batch` at a time, each batch in one transaction of the target: an interrupted
 copy leaves whole batches behind, and a rerun skips every document the target already holds (by content hash)
 and adds the rest. Passages, their vectors and sentence vectors are copied as stored (no re-embedding);
-dedupe groups are assigned again by the target from the same MinHash signatures in the same order, so they
+fact-checkers' claim reviews go with their documents; dedupe groups are assigned again by the target from the same MinHash signatures in the same order, so they
 come out as the source's. Saved checks are copied too (a rerun overwrites them with the same values).
 """
 
@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..factcheck import ClaimReview
 from ..types import Span
 from .base import CheckRecord, NewDocument, Store
 from .sqlite import SqliteStore
@@ -52,6 +53,14 @@ def copy_store(source: SqliteStore, target: Store, *, near_duplicate_jaccard: fl
             for p in source.db.execute(f'SELECT document_id, start, "end", sentences, vector, sentence_vectors '
                                        f"FROM passages WHERE document_id IN ({marks}) ORDER BY id", ids):
                 passages[p[0]].append(p[1:])
+            reviews: dict[int, list[ClaimReview]] = {i: [] for i in ids}
+            if source.db.execute("SELECT 1 FROM sqlite_master WHERE name='claim_reviews'").fetchone():
+                for r in source.db.execute(f"SELECT document_id, claim, rating, rating_value, best_rating, "
+                                           f"worst_rating, publisher, published, url, origin FROM claim_reviews "
+                                           f"WHERE document_id IN ({marks}) ORDER BY id", ids):
+                    reviews[r[0]].append(ClaimReview(claim=r[1], rating=r[2], rating_value=r[3], best_rating=r[4],
+                                                     worst_rating=r[5], publisher=r[6], published=r[7], url=r[8],
+                                                     origin=r[9]))
             new = []
             for d in fresh:
                 rows = passages[d[0]]
@@ -62,7 +71,8 @@ def copy_store(source: SqliteStore, target: Store, *, near_duplicate_jaccard: fl
                     passage_vectors=np.array([np.frombuffer(r[3], dtype=np.float32) for r in rows],
                                              dtype=np.float32).reshape(len(rows), source.dimension),
                     sentence_vectors=[np.frombuffer(r[4], dtype=np.float16).reshape(-1, source.dimension)
-                                      .astype(np.float32) for r in rows]))
+                                      .astype(np.float32) for r in rows],
+                    reviews=tuple(reviews[d[0]])))
             target.add_documents(new, near_duplicate_jaccard)  # one transaction: the whole batch or nothing
             copied += len(new)
         done += len(docs)

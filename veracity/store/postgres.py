@@ -39,7 +39,7 @@ from ..dedupe import band_keys, similarity
 from ..errors import InputError, StoreError
 from ..text import content_words
 from ..types import Document, Passage, Span
-from .base import JOB_STATES, CheckRecord, Job, JobEvent, NewDocument
+from .base import JOB_STATES, CheckRecord, Job, JobEvent, NewDocument, StoredReview
 from .postgres_web import PostgresWebArchive
 
 WRITE_LOCK = 0x7665726163697480  # advisory lock key held while documents are written
@@ -267,7 +267,24 @@ class PostgresStore(PostgresWebArchive):
                             "sentence_vectors) VALUES (%s, %s, %s, %s, %s, to_tsvector('english', %s), %s, %s)", rows)
             cur.executemany("INSERT INTO minhash_bands (key, document_id) VALUES (%s, %s)",
                             [(k, doc_id) for k in band_keys(doc.signature)])
+            if doc.reviews:
+                cur.executemany(
+                    "INSERT INTO claim_reviews (document_id, claim, rating, rating_value, best_rating, worst_rating, "
+                    "publisher, published, url, origin) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                    [(doc_id, r.claim, r.rating, r.rating_value, r.best_rating, r.worst_rating, r.publisher,
+                      r.published, r.url, r.origin) for r in doc.reviews])
         return doc_id, True
+
+    def claim_reviews(self) -> list[StoredReview]:
+        """Every fact-checker's ruling read at ingest, oldest document first."""
+        from ..factcheck import ClaimReview
+
+        with self._db() as db:
+            rows = db.execute("SELECT document_id, claim, rating, rating_value, best_rating, worst_rating, publisher, "
+                              "published, url, origin FROM claim_reviews ORDER BY document_id, id").fetchall()
+        return [StoredReview(int(r[0]), ClaimReview(claim=r[1], rating=r[2], rating_value=r[3], best_rating=r[4],
+                                                    worst_rating=r[5], publisher=r[6], published=r[7], url=r[8],
+                                                    origin=r[9])) for r in rows]
 
     def documents(self, ids: list[int]) -> dict[int, Document]:
         if not ids:
