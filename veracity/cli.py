@@ -79,13 +79,22 @@ def ingest(paths: list[Path] = typer.Argument(..., help="files and folders to ad
                 bar.update(task, total=total, completed=done, description=Path(path).name[:40])
 
             summary = eng.ingest(paths, progress=progress)
+        from .render.escape import terminal as clean
+
+        for line in summary.ignored:
+            typer.echo(f"ignored: {clean(line)}", err=True)
+        for line in summary.warnings:
+            typer.echo(f"warning: {clean(line)}", err=True)
         for _, reason in summary.skipped:
-            typer.echo(f"skipped: {reason}", err=True)
+            typer.echo(f"skipped: {clean(reason)}", err=True)
         counts = eng.store.counts()
         typer.echo(f"added {plural(summary.added, 'document')} ({plural(summary.passages, 'passage')}), "
                    f"{summary.duplicates} already present, {len(summary.skipped)} skipped; the store now holds "
                    f"{plural(counts['documents'], 'document')} in {plural(counts['groups'], 'independent group')} "
                    f"({eng.settings.db})")
+        if not summary.files and not summary.skipped:
+            typer.echo("error: nothing to ingest: no file of a type veracity reads (see the lines above)", err=True)
+            raise typer.Exit(1)
         if summary.skipped:
             raise typer.Exit(1)
 
@@ -112,9 +121,11 @@ def search(query: str, db: str | None = DB, limit: int = typer.Option(10, help="
         if not hits:
             typer.echo("no passages matched")
         for i, h in enumerate(hits, 1):
+            from .render.escape import terminal as clean
+
             date = h.document.published or "undated"
-            typer.echo(f"{i}. [{h.score:.4f}] {h.document.title} ({date}) — {h.document.location}")
-            typer.echo(f"   {h.passage.text[:300]}")
+            typer.echo(f"{i}. [{h.score:.4f}] {clean(h.document.title)} ({date}) — {clean(h.document.location)}")
+            typer.echo(f"   {clean(h.passage.text[:300])}")
 
 
 @app.command()
@@ -213,7 +224,9 @@ def history(db: str | None = DB, limit: int = typer.Option(20, help="how many ch
         if not rows:
             typer.echo("no checks yet")
         for r in rows:
-            typer.echo(f"{r.id}  {r.created_at}  {r.verdict or '-':<20} {r.question}")
+            from .render.escape import terminal as clean
+
+            typer.echo(f"{r.id}  {r.created_at}  {r.verdict or '-':<20} {clean(r.question)}")
 
 
 @app.command()

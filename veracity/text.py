@@ -51,34 +51,76 @@ def boilerplate_lines(lines: list[str]) -> set[int]:
     return drop
 
 
+# Terminal escape sequences (CSI such as "ESC[2J", OSC such as "ESC]0;title BEL", and two-byte ESC codes), then
+# every other control character but tab and newline (C0, DEL and C1). None of them is text a reader sees.
+_ESCAPE_SEQUENCE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x9b[0-?]*[ -/]*[@-~]|[\x1b\x9d]\][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+                              r"|\x1b[@-Z\\-_]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def strip_controls(text: str) -> str:
+    """Text without terminal escape sequences and control characters (tab and newline are kept; a carriage
+    return becomes a newline)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub("", _ESCAPE_SEQUENCE.sub("", text))
+
+
 def clean_text(text: str) -> str:
-    """Drop boilerplate lines; every kept line stays exactly as the source has it."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+    """Drop control characters and boilerplate lines; every kept line stays as the source has it otherwise.
+    Offsets (passages, quotes) are into this cleaned text, which is what the store keeps."""
+    text = strip_controls(text)
     lines = text.split("\n")
     drop = boilerplate_lines(lines)
     kept = [line.rstrip() for i, line in enumerate(lines) if i not in drop]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip()
 
 
+MAX_SENTENCE_CHARS = 1000  # a longer "sentence" (a table, a line with no full stop) is cut at spaces
+
+
+def bounded(start: int, end: int, text: str, limit: int = MAX_SENTENCE_CHARS) -> list[Span]:
+    """The span start:end, cut into pieces of at most `limit` characters, at the last space before the limit
+    when there is one (else hard). Whatever the input, no sentence (and so no passage) grows without bound."""
+    spans: list[Span] = []
+    while end - start > limit:
+        cut = text.rfind(" ", start + limit // 2, start + limit)
+        cut = cut if cut > start else start + limit
+        piece = text[start:cut].rstrip()
+        if piece:
+            spans.append(Span(start, start + len(piece)))
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
+    if end > start:
+        spans.append(Span(start, end))
+    return spans
+
+
 def sentence_spans(text: str) -> list[Span]:
     """Sentences as character spans into text, line by line (a line break always ends a sentence), from
-    sentencex's rule-based boundaries (abbreviations, initials, decimals and ellipses do not end one)."""
+    sentencex's rule-based boundaries (abbreviations, initials, decimals and ellipses do not end one). A line is
+    split into pieces of MAX_SENTENCE_CHARS at most before sentencex sees it, and so is any sentence."""
     spans: list[Span] = []
     offset = 0
     for line in text.split("\n"):
         if line.strip():
-            for b in sentencex.get_sentence_boundaries("en", line):
-                start, end = b["start_index"], b["end_index"]
-                piece = line[start:end]
-                lead = len(piece) - len(piece.lstrip())
-                piece = piece.strip()
-                if piece:
-                    spans.append(Span(offset + start + lead, offset + start + lead + len(piece)))
+            for piece_span in bounded(0, len(line), line, 20 * MAX_SENTENCE_CHARS):
+                part = line[piece_span.start:piece_span.end]
+                for b in sentencex.get_sentence_boundaries("en", part):
+                    start, end = piece_span.start + b["start_index"], piece_span.start + b["end_index"]
+                    piece = line[start:end]
+                    lead = len(piece) - len(piece.lstrip())
+                    piece = piece.strip()
+                    if piece:
+                        spans += [Span(offset + s.start, offset + s.end)
+                                  for s in bounded(start + lead, start + lead + len(piece), line)]
         offset += len(line) + 1
     return spans
 
 
-_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.-]*[A-Za-z0-9]|[A-Za-z0-9]")
+# A word: letters and digits of any script (accents kept: "Einwanderungsbehörde", "policía"), with inner
+# apostrophes, hyphens and full stops ("O'Hare", "Sun-Times", "574.5"), and commas between digits ("20,000").
+_WORD = re.compile(r"[^\W_](?:[\w'’.-]*[^\W_]|(?<=\d),(?=\d))*|[^\W_]")
 
 
 def words(text: str) -> list[str]:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from html import escape
-
 from ..types import Report
+from .escape import html as escape
 from .text import VERDICT_TITLE, found_line, mode_line, role_tag
 
 CSS = """body{font:16px/1.55 system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;color:#222}

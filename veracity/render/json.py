@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 
+from .escape import json_text
 from ..types import CitedText, EvidenceRef, Failure, Finding, LLMUsage, Report, Sentence, Source, Stance, Verdict
 
 SCHEMA_VERSION = 1
@@ -41,7 +42,7 @@ def to_dict(report: Report) -> dict:
 
 
 def to_json(report: Report) -> str:
-    return json.dumps(to_dict(report), ensure_ascii=False, indent=2)
+    return json_text(json.dumps(to_dict(report), ensure_ascii=False, indent=2))
 
 
 def from_json(text: str) -> Report:

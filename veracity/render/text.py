@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ..text import plural
 from ..types import Report
 
@@ -33,10 +35,11 @@ def mode_line(report: Report) -> str:
     return "Every finding sentence is quoted from the source it cites"
 
 
-def source_line(s) -> str:
+def source_line(s, escape: Callable[[str], str]) -> str:
+    """ "[n] title · publisher · date — location", each field passed through the renderer's escape."""
     bits = [s.title]
     if s.publisher:
         bits.append(s.publisher)
     if s.published:
         bits.append(s.published)
-    return f"[{s.id}] " + " · ".join(bits) + f" — {s.location}"
+    return f"[{s.id}] " + " · ".join(escape(b) for b in bits) + f" — {escape(s.location)}"

@@ -7,6 +7,7 @@ import os
 import re
 import sqlite3
 import stat
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -18,6 +19,64 @@ from ..text import content_words
 from ..types import Document, Passage, Span
 from . import sqlite_migrations
 from .base import CheckRecord, NewDocument
+
+DAMAGE = ("malformed", "not a database", "disk image", "corrupt")
+INTEGRITY_BUDGET_S = 0.5  # the integrity check before the first write stops after this long (see integrity())
+
+
+def damaged(path: str, exc: BaseException) -> StoreError:
+    """The one-line error for a store whose file is damaged, saying how to recover."""
+    what = " ".join(str(exc).replace("*** in database main ***", "").split())
+    return StoreError(f"store {path} is damaged ({what}); veracity will not write to it. Recover what is readable "
+                      f"with the sqlite3 shell: `sqlite3 {path} .recover | sqlite3 recovered.db`, then use "
+                      "--db recovered.db (or ingest your files again into a new --db)", backend="sqlite")
+
+
+def is_damage(exc: BaseException) -> bool:
+    return isinstance(exc, sqlite3.DatabaseError) and any(word in str(exc).lower() for word in DAMAGE)
+
+
+class _Cursor(sqlite3.Cursor):
+    """A cursor that turns SQLite's report of a damaged file into one StoreError naming the file."""
+
+    path = ""
+
+    def _guard(self, call, *args):  # type: ignore[no-untyped-def]
+        try:
+            return call(*args)
+        except sqlite3.DatabaseError as exc:
+            if is_damage(exc):
+                raise damaged(self.connection.path, exc) from exc  # type: ignore[attr-defined]
+            raise
+
+    def execute(self, *args):  # type: ignore[no-untyped-def, override]
+        return self._guard(super().execute, *args)
+
+    def executemany(self, *args):  # type: ignore[no-untyped-def, override]
+        return self._guard(super().executemany, *args)
+
+    def fetchone(self):  # type: ignore[no-untyped-def]
+        return self._guard(super().fetchone)
+
+    def fetchmany(self, *args):  # type: ignore[no-untyped-def]
+        return self._guard(super().fetchmany, *args)
+
+    def fetchall(self):  # type: ignore[no-untyped-def]
+        return self._guard(super().fetchall)
+
+    def __next__(self):  # type: ignore[no-untyped-def]
+        return self._guard(super().__next__)
+
+
+class _Connection(sqlite3.Connection):
+    path = ""
+
+    def execute(self, *args):  # type: ignore[no-untyped-def, override]
+        return self.cursor(_Cursor).execute(*args)
+
+    def executemany(self, *args):  # type: ignore[no-untyped-def, override]
+        return self.cursor(_Cursor).executemany(*args)
+
 
 def fts_query(text: str) -> str:
     """An OR query of the content words; long words also match by prefix to forgive typos."""
@@ -44,7 +103,9 @@ class SqliteStore:
         self.read_only = target.exists() and not (target.stat().st_mode & stat.S_IWUSR and os.access(self.path, os.W_OK))
         try:
             uri = f"file:{target.resolve()}?mode=ro" if self.read_only else f"file:{target.resolve()}"
-            self.db = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+            self.db = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False,
+                                      factory=_Connection)
+            self.db.path = self.path  # type: ignore[attr-defined]
             self.db.execute("PRAGMA foreign_keys = ON")
             self.db.execute("PRAGMA busy_timeout = 5000")
             if not self.read_only:
@@ -52,6 +113,8 @@ class SqliteStore:
             else:
                 self._check_schema()
         except sqlite3.DatabaseError as exc:
+            if is_damage(exc) and "not a database" not in str(exc):
+                raise damaged(self.path, exc) from exc
             raise StoreError(f"cannot open store {self.path}: {exc}; is it a veracity store?", backend="sqlite") from exc
         self._matrix: np.ndarray | None = None
         self._matrix_ids: np.ndarray | None = None
@@ -60,6 +123,7 @@ class SqliteStore:
     # -- schema -------------------------------------------------------------------------------
     def _migrate(self) -> None:
         if sqlite_migrations.pending(self.db):
+            self._verify()
             with self._transaction():
                 sqlite_migrations.migrate(self.db)
         self._check_schema()
@@ -73,6 +137,7 @@ class SqliteStore:
                              f"use that embedder with this store (VERACITY_EMBEDDER) or give another --db",
                              backend="sqlite")
         if row is None and not self.read_only:
+            self._verify()
             with self._transaction():
                 self.db.execute("INSERT OR IGNORE INTO meta VALUES ('embedder', ?)", (embedder,))
 
@@ -100,6 +165,43 @@ class SqliteStore:
     def _writable(self) -> None:
         if self.read_only:
             raise StoreError(f"store {self.path} is read-only; make it writable or give another --db", backend="sqlite")
+        self._verify()
+
+    def integrity(self, budget_s: float = INTEGRITY_BUDGET_S) -> tuple[str | None, bool]:
+        """(what is wrong, or None; whether the whole file was checked). Bounded in time: the file's length is
+        compared with the page count the header gives (a truncated or extended file), then PRAGMA quick_check
+        runs until budget_s has passed (on this machine that covers the whole of a store of a few hundred MB;
+        benchmarks/integrity.py measures it). Damage in a part not reached is still caught when SQLite meets
+        it: every write is one transaction, rolled back on any error."""
+        if self.path != ":memory:" and Path(self.path).exists():
+            pages = self.db.execute("PRAGMA page_count").fetchone()[0]
+            size = self.db.execute("PRAGMA page_size").fetchone()[0]
+            on_disk = Path(self.path).stat().st_size
+            journal = self.db.execute("PRAGMA journal_mode").fetchone()[0]
+            if journal != "wal" and on_disk != pages * size:
+                return f"the file is {on_disk} bytes but its header counts {pages} pages of {size}", True
+        deadline = time.perf_counter() + budget_s
+        self.db.set_progress_handler(lambda: int(time.perf_counter() > deadline), 1000)
+        try:
+            rows = self.db.execute("PRAGMA quick_check(1)").fetchall()
+        except StoreError as exc:
+            return str(exc.__cause__), True
+        except sqlite3.OperationalError as exc:
+            if "interrupt" not in str(exc):
+                raise
+            return None, False
+        finally:
+            self.db.set_progress_handler(None, 0)
+        return (None if rows and rows[0][0] == "ok" else "; ".join(str(r[0]) for r in rows)), True
+
+    def _verify(self) -> None:
+        """Refuse to write into a damaged store: the integrity check runs once, before this Store's first write."""
+        if getattr(self, "_verified", False):
+            return
+        problem, _ = self.integrity()
+        if problem:
+            raise damaged(self.path, Exception(problem))
+        self._verified = True
 
     # -- documents ----------------------------------------------------------------------------
     def has_document(self, content_hash: str) -> bool:
@@ -119,12 +221,13 @@ class SqliteStore:
         best = int(np.argmax(sims))
         return int(rows[best][1]) if sims[best] >= threshold else None
 
-    def add_document(self, doc: NewDocument, near_duplicate_jaccard: float) -> int:
+    def add_document(self, doc: NewDocument, near_duplicate_jaccard: float) -> int | None:
         """Insert a document with its passages, index entries and vectors in one transaction."""
         return self.add_documents([doc], near_duplicate_jaccard)[0]
 
-    def add_documents(self, docs: list[NewDocument], near_duplicate_jaccard: float) -> list[int]:
-        """Insert documents in one transaction: all of them are written, or none (a rerun adds the rest)."""
+    def add_documents(self, docs: list[NewDocument], near_duplicate_jaccard: float) -> list[int | None]:
+        """Insert documents in one transaction: all of them are written, or none (a rerun adds the rest).
+        The id of each, or None for one already stored (by another process since the caller last looked)."""
         self._writable()
         self._matrix_key = None  # the vectors in memory are stale from here, whether this commits or not
         try:
@@ -133,13 +236,17 @@ class SqliteStore:
             return ids
         except BaseException as exc:
             if isinstance(exc, sqlite3.DatabaseError):
+                if is_damage(exc):
+                    raise damaged(self.path, exc) from exc
                 if "readonly" in str(exc):
                     raise StoreError(f"store {self.path} is read-only; make it writable or give another --db",
                                      backend="sqlite") from exc
                 raise StoreError(f"cannot write to store {self.path}: {exc}", backend="sqlite") from exc
             raise
 
-    def _insert(self, doc: NewDocument, near_duplicate_jaccard: float) -> int:
+    def _insert(self, doc: NewDocument, near_duplicate_jaccard: float) -> int | None:
+        if self.has_document(doc.content_hash):  # inside the write lock: another process may have added it
+            return None
         group = self._group_for(doc.signature, near_duplicate_jaccard)
         cur = self.db.execute(
             "INSERT INTO documents (content_hash, title, location, publisher, published, grp, text, signature)"
