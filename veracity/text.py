@@ -127,6 +127,12 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
+# Scripts written without spaces between words: a lexical index of words cannot find a part of a run of them,
+# so passages holding them also go to a trigram index (store/sqlite_migrations.py m003).
+UNSPACED = re.compile("[\u0e00-\u0e7f\u0e80-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf"
+                      "\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]+")
+
+
 def content_words(text: str) -> list[str]:
     return [w for w in words(text) if w.lower() not in STOPWORDS and len(w) > 1]
 
@@ -177,3 +183,30 @@ def without_possessive(word: str) -> str:
 def plural(n: int, noun: str) -> str:
     """ "1 source", "3 sources"."""
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+# Frequent function words of languages other than English that share its alphabet (German, Spanish, French,
+# Italian, Portuguese, Dutch). Only a rough signal, for saying that the models read English.
+FOREIGN_WORDS = frozenset("""
+der die das und nicht mit ist von den dem des zu auf ein eine einer sich auch wurde hat haben wir sie es bei
+el la los las y con del por para que una uno es en se su lo como pero fue han sido hay está esta
+le les et est dans pour avec une sur pas qui sont ont été au aux du
+il della delle che sono nella degli per gli
+os as um uma não com para foi são
+het een ik niet zijn voor wordt
+""".split())
+
+
+def not_english(text: str) -> bool:
+    """Whether text reads as another language than English: most of its letters are not Latin (Chinese,
+    Russian, Arabic ...), or it has more function words of a neighbouring language than of English."""
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return False
+    latin = sum(1 for c in letters if c < "\u0250" or "\u1e00" <= c <= "\u1eff")
+    if latin < 0.5 * len(letters):
+        return True
+    tokens = [t.lower() for t in words(text)]
+    foreign = sum(t in FOREIGN_WORDS and t not in STOPWORDS for t in tokens)
+    english = sum(t in STOPWORDS for t in tokens)
+    return foreign >= 2 and foreign > english

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import InputError
-from ..text import clean_text, strip_controls
+from ..text import UNSPACED, clean_text, strip_controls
 from .chunk import chunk
 from ..dedupe import content_hash, signature
 from .extract import SUFFIXES, Problem, RawDocument, read_file
@@ -62,7 +62,7 @@ def prepare(raws: list[RawDocument], embedder, passage_chars: int, texts: list[s
     from ..store.base import NewDocument
 
     texts = texts if texts is not None else [clean_text(raw.text) for raw in raws]
-    chunked = [chunk(text, passage_chars) if len(text.split()) >= 3 else None for text in texts]
+    chunked = [chunk(text, passage_chars) if substantial(text) else None for text in texts]
     sentences = [text[s.start:s.end] for text, chunks in zip(texts, chunked) if chunks
                  for c in chunks for s in c.sentences]
     vectors = embedder.embed(sentences) if sentences else np.zeros((0, 0), dtype=np.float32)
@@ -85,6 +85,11 @@ def prepare(raws: list[RawDocument], embedder, passage_chars: int, texts: list[s
             passages=[(c.start, c.end, c.sentences) for c in chunks],
             passage_vectors=np.array(passage_vectors, dtype=np.float32), sentence_vectors=sentence_vectors))
     return out
+
+
+def substantial(text: str) -> bool:
+    """Enough text to store: three words, or six characters of a script written without spaces."""
+    return len(text.split()) >= 3 or sum(len(run) for run in UNSPACED.findall(text)) >= 6
 
 
 def batches(items: Iterator[RawDocument | Problem]) -> Iterator[list[RawDocument | Problem]]:

@@ -18,6 +18,7 @@ from . import judge as judging
 from . import prose
 from . import write as writing
 from .gather import gather
+from .language import language_notes
 from .organise import organise
 from .plan import plan as make_plan
 from .select import instruction_sentences, leading_name, names_all, select
@@ -75,6 +76,8 @@ def run_check(question: str, *, store, embedder, stance_model, settings, as_of: 
     chosen = [c for c in chosen if judging.in_time(c.evidence, as_of)]
     failures += [Failure("select", f"ignored text in “{title}” that reads as instructions to an AI model (a prompt "
                                    "injection), not as evidence") for title in dict.fromkeys(injected.values())]
+    failures += language_notes(p.question, [c.evidence.quote for c in chosen]
+                               or [h.passage.text for h in gathered.hits[:settings.max_evidence]])
     timer.lap("select")
     counts = store.counts()
     searched = (f"{len(p.queries)} queries over {counts['documents']} documents"

@@ -15,7 +15,7 @@ import numpy as np
 
 from ..errors import InputError, StoreError
 from ..dedupe import band_keys, similarity
-from ..text import content_words
+from ..text import UNSPACED, content_words, without_possessive
 from ..types import Document, Passage, Span
 from . import sqlite_migrations
 from .base import CheckRecord, NewDocument
@@ -79,16 +79,26 @@ class _Connection(sqlite3.Connection):
 
 
 def fts_query(text: str) -> str:
-    """An OR query of the content words; long words also match by prefix to forgive typos."""
+    """An OR query of the content words for the unicode61 index. A word the tokenizer splits ("Sun-Times",
+    "574.5", "20,000", "O'Hare") becomes the phrase of its pieces ("sun times"), which is how the index holds
+    it; a possessive is dropped ("Chicago's" -> "chicago"); long one-piece words also match by prefix to forgive
+    typos. Runs of unspaced scripts (Chinese, Japanese, Thai) are left to cjk_query."""
     terms: list[str] = []
-    for word in content_words(text):
-        word = re.sub(r"[^\w]", "", word.lower())
-        if not word:
+    for word in content_words(UNSPACED.sub(" ", text)):
+        pieces = re.findall(r"[^\W_]+", without_possessive(word).lower())
+        if not pieces:
             continue
-        terms.append(f'"{word}"')
-        if len(word) >= 7:
-            terms.append(f"{word[:5]}*")
+        terms.append('"' + " ".join(pieces) + '"')
+        if len(pieces) == 1 and len(pieces[0]) >= 7:
+            terms.append(f'"{pieces[0][:5]}"*')
     return " OR ".join(dict.fromkeys(terms))
+
+
+def cjk_query(text: str) -> str:
+    """An OR query of the three-character pieces of the text's unspaced runs, for the trigram index (a run of
+    one or two characters cannot be matched there and is left out)."""
+    grams = [run[i:i + 3] for run in UNSPACED.findall(text) for i in range(max(len(run) - 2, 0))]
+    return " OR ".join(f'"{g}"' for g in dict.fromkeys(grams))
 
 
 class SqliteStore:
@@ -263,6 +273,9 @@ class SqliteStore:
                  vector.astype(np.float32).tobytes(), svecs.astype(np.float16).tobytes()))
             self.db.execute("INSERT INTO passages_fts (rowid, title, text) VALUES (?, ?, ?)",
                             (cur.lastrowid, doc.title, text))
+            if UNSPACED.search(doc.title) or UNSPACED.search(text):
+                self.db.execute("INSERT INTO passages_cjk (rowid, title, text) VALUES (?, ?, ?)",
+                                (cur.lastrowid, doc.title, text))
         self.db.executemany("INSERT INTO minhash_bands (key, document_id) VALUES (?, ?)",
                             [(k, doc_id) for k in band_keys(doc.signature)])
         return doc_id
@@ -289,13 +302,24 @@ class SqliteStore:
 
     # -- search -------------------------------------------------------------------------------
     def lexical(self, query: str, limit: int) -> list[tuple[int, float]]:
-        match = fts_query(query)
-        if not match:
-            return []
-        rows = self.db.execute(
-            "SELECT rowid, -bm25(passages_fts) AS score FROM passages_fts WHERE passages_fts MATCH ?"
-            " ORDER BY bm25(passages_fts), rowid LIMIT ?", (match, limit)).fetchall()
-        return [(int(r[0]), float(r[1])) for r in rows]
+        """BM25 over the word index, and for unspaced scripts over the trigram index; when both answer, each
+        run's scores are divided by its best and summed. Ties by id."""
+        runs = []
+        for table, match in (("passages_fts", fts_query(query)), ("passages_cjk", cjk_query(query))):
+            if match:
+                rows = self.db.execute(
+                    f"SELECT rowid, -bm25({table}) AS score FROM {table} WHERE {table} MATCH ?"
+                    f" ORDER BY bm25({table}), rowid LIMIT ?", (match, limit)).fetchall()
+                runs.append([(int(r[0]), float(r[1])) for r in rows])
+        runs = [run for run in runs if run]
+        if len(runs) == 1:
+            return runs[0]
+        scores: dict[int, float] = {}
+        for run in runs:
+            best = max(abs(v) for _, v in run) or 1.0
+            for pid, value in run:
+                scores[pid] = scores.get(pid, 0.0) + value / best
+        return sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
 
     def _load_matrix(self) -> None:
         # data_version moves when another connection commits; add_documents forgets the key when this one
