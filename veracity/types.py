@@ -172,3 +172,4 @@ class Report:
     mode: str = "extractive"  # extractive | llm (the prose was written by a model, then verified)
     open_question: bool = False  # "What did Chicago do?": findings agree or disagree with the leading answer
     llm: LLMUsage | None = None
+    undated_sources: int | None = None  # with as_of: how many of the sources have no date (kept, since unknown)

@@ -19,6 +19,7 @@ from . import prose
 from . import write as writing
 from .gather import gather
 from .language import language_notes
+from .scope import searched_line, undated_sources
 from .organise import organise
 from .plan import plan as make_plan
 from .select import instruction_sentences, leading_name, names_all, select
@@ -79,9 +80,7 @@ def run_check(question: str, *, store, embedder, stance_model, settings, as_of: 
     failures += language_notes(p.question, [c.evidence.quote for c in chosen]
                                or [h.passage.text for h in gathered.hits[:settings.max_evidence]])
     timer.lap("select")
-    counts = store.counts()
-    searched = (f"{len(p.queries)} queries over {counts['documents']} documents"
-                + (f" published on or before {as_of}" if as_of else ""))
+    searched = searched_line(len(p.queries), store, as_of)
     verdict: Verdict | None = None
     if stance_model is not None and chosen and p.is_open:
         scored, verdict = judging.agreement([c.evidence for c in chosen], stance_model, searched=searched)
@@ -156,6 +155,8 @@ def run_check(question: str, *, store, embedder, stance_model, settings, as_of: 
                                 "false: add sources that cover it (veracity ingest PATH) and check again.", citations=())
         questions = [f"Which sources would cover “{p.question}”?",
                      "Is the question about a place, person or event the collection does not include?"]
+    undated, notes = undated_sources(list(sources.values()), as_of)
+    failures += notes
     return Report(
         id=uuid.uuid4().hex[:12], question=p.question, claim=p.claim,
         checked_on=today or date.today().isoformat(), queries=p.queries,
@@ -164,7 +165,8 @@ def run_check(question: str, *, store, embedder, stance_model, settings, as_of: 
         summary=summary, findings=tuple(finding_list), bottom_line=bottom, follow_up_questions=tuple(questions),
         verdict=verdict, timings_ms=timer.ms, versions=versions(embedder, stance_model, llm),
         nothing_found=not finding_list, failures=tuple(failures), as_of=as_of, claims=p.claims,
-        mode="llm" if written is not None else "extractive", llm=usage(llm, ledger), open_question=p.is_open)
+        mode="llm" if written is not None else "extractive", llm=usage(llm, ledger), open_question=p.is_open,
+        undated_sources=undated)
 
 
 def llm_stance(claim, chosen, verdict, mode: str, llm, ledger, searched: str, failures: list):

@@ -70,7 +70,7 @@ def summary(groups, sources) -> CitedText:
 OPEN_PHRASES = {
     "supported": "The sources searched agree on the answer to",
     "mixed": "The sources searched disagree on the answer to",
-    "not_enough_evidence": "Only one source searched answers",
+    "not_enough_evidence": "No other source searched confirms or contradicts the leading answer to",
 }
 VERDICT_PHRASES = {  # (before the quoted claim, after it)
     "supported": ("The sources searched support the claim", ""),

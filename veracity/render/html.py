@@ -18,7 +18,8 @@ def _cites(numbers) -> str:
 
 def to_html(report: Report) -> str:
     e = escape
-    body = [f"<h1>{e(report.question)}</h1>", f'<p class="meta">Checked on {e(report.checked_on)}<br>Searched for: '
+    body = [f"<h1>{e(report.question)}</h1>", f'<p class="meta">Checked on {e(report.checked_on)}'
+            + (f" (evidence published on or before {e(report.as_of)})" if report.as_of else "") + "<br>Searched for: "
             + "; ".join(f"“{e(q)}”" for q in report.queries) + f"<br>{e(found_line(report))}<br><em>{e(mode_line(report))}</em></p>"]
     if report.verdict:
         v = report.verdict

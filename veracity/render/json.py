@@ -38,6 +38,7 @@ def to_dict(report: Report) -> dict:
         "timings_ms": report.timings_ms, "versions": report.versions,
         "mode": report.mode, "claims": list(report.claims),
         "llm": None if report.llm is None else asdict(report.llm),
+        "undated_sources": report.undated_sources,
     }
 
 
@@ -66,4 +67,4 @@ def from_json(text: str) -> Report:
         timings_ms=d["timings_ms"], versions=d["versions"], nothing_found=d["nothing_found"],
         failures=tuple(Failure(**f) for f in d["failures"]), as_of=d.get("as_of"),
         mode=d.get("mode", "extractive"), claims=tuple(d.get("claims", ())), open_question=d.get("open_question", False),
-        llm=None if d.get("llm") is None else LLMUsage(**d["llm"]))
+        llm=None if d.get("llm") is None else LLMUsage(**d["llm"]), undated_sources=d.get("undated_sources"))

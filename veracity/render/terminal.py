@@ -17,7 +17,8 @@ def print_report(report: Report, console: Console | None = None) -> None:
     console = console or Console()
     head = Text()
     head.append(f"{e(report.question)}\n", style="bold")
-    head.append(f"Checked on {report.checked_on}\n", style="dim")
+    head.append(f"Checked on {report.checked_on}" + (f" (evidence published on or before {report.as_of})"
+                                                     if report.as_of else "") + "\n", style="dim")
     head.append("Searched for: " + "; ".join(f'"{e(q)}"' for q in report.queries) + "\n", style="dim")
     head.append(found_line(report) + "\n", style="dim")
     head.append(e(mode_line(report)), style="dim italic")

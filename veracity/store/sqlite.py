@@ -387,6 +387,12 @@ class SqliteStore:
             raise InputError(f"check id {check_id!r} is ambiguous; give more characters")
         return CheckRecord(*rows[0])
 
+    def count_as_of(self, as_of: str) -> tuple[int, int, int]:
+        """(documents published on or before as_of, undated documents, documents published after it)."""
+        row = self.db.execute("SELECT COALESCE(SUM(published <= ?), 0), COALESCE(SUM(published IS NULL), 0), "
+                              "COALESCE(SUM(published > ?), 0) FROM documents", (as_of, as_of)).fetchone()
+        return int(row[0]), int(row[1]), int(row[2])
+
     def counts(self) -> dict[str, int]:
         def one(sql: str) -> int:
             return int(self.db.execute(sql).fetchone()[0])
