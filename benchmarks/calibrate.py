@@ -23,7 +23,7 @@ import numpy as np
 from veracity.embed import MiniLMEmbedder
 from veracity.eval.verdict import NEE, REFUTED, SUPPORTED, Case, ece, predict
 from veracity.onnx_model import MODELS
-from veracity.pipeline.judge import LABELS
+from veracity.types import VERDICT_LABELS as LABELS
 from veracity.stance import MODEL_SHA256, MiniLMStance
 
 GOLD = {"supports": SUPPORTED, "refutes": REFUTED, "neutral": NEE}

@@ -82,7 +82,7 @@ def test_a_claim_opening_with_a_place_the_collection_never_mentions_is_not_judge
 
 
 def test_a_capitalised_first_word_is_a_name_only_when_the_collection_writes_it_so(demo_engine):
-    from veracity.pipeline.select import leading_name
+    from veracity.pipeline.plan import leading_name
 
     store = demo_engine.store
     assert leading_name("Chicago cooperated with ICE", (), store) == "Chicago"  # capitalised mid-sentence

@@ -5,7 +5,10 @@ import os
 import subprocess
 import sys
 
+from typer.testing import CliRunner
+
 from tests.conftest import EXAMPLES
+from veracity.cli import app
 
 
 def run(*args, env=None):
@@ -63,3 +66,22 @@ def test_ingest_reports_skipped_files_and_exits_1(tmp_path):
     result = run("ingest", str(EXAMPLES), str(tmp_path / "bad.pdf"), "--db", str(tmp_path / "s.db"))
     assert result.returncode == 1
     assert "skipped:" in result.stderr and "added 3 documents" in result.stdout
+
+
+def test_plugins_lists_installed_backends_and_the_selected_ones(tmp_path, monkeypatch):
+    from veracity.hookspecs import hookimpl
+    from veracity.plugins import plugin
+
+    class Extra:
+        @hookimpl
+        def register_stance_models(self, register):
+            register("extra-stance", lambda: None)
+
+    monkeypatch.setenv("VERACITY_STANCE", "extra-stance")
+    with plugin(Extra(), name="test-extra"):
+        result = CliRunner().invoke(app, ["plugins"])
+    assert result.exit_code == 0, result.output
+    lines = dict(line.split(": ", 1) for line in result.output.strip().splitlines())
+    assert lines["stance"] == "extra-stance (selected) [test-extra], minilm [veracity.default_plugins]"
+    assert lines["store"] == "sqlite (selected) [veracity.default_plugins]"
+    assert lines["llm"] == "gguf [veracity.default_plugins], openai [veracity.default_plugins]"  # extractive: none

@@ -1,6 +1,7 @@
 """Verdict aggregation on hand-made stances (the stance model itself is not exercised here)."""
 
-from veracity.pipeline.judge import decide, in_time, tally, verdict
+from veracity.pipeline.judge import decide, tally, verdict
+from veracity.pipeline.select import in_time
 from veracity.types import Document, Evidence, Stance
 
 

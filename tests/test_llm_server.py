@@ -17,7 +17,9 @@ import time
 import httpx
 import pytest
 
+from veracity.engine import Engine
 from veracity.pipeline.verify import check_written
+from veracity.settings import Settings
 from veracity.stance import MiniLMStance
 
 pytestmark = pytest.mark.slow
@@ -91,11 +93,10 @@ def test_check_with_a_real_llama_cpp_server(llama_server, demo_db_copy, tmp_path
     # complete and valid, whatever the tiny model wrote
     assert report["summary"]["text"] and report["findings"] and report["bottom_line"]["text"]
     assert 2 <= len(report["follow_up_questions"]) <= 5
-    assert report["verdict"]["label"] in ("supported", "refuted", "mixed", "not_enough_evidence")
+    alone = Engine(Settings.load(db=demo_db_copy, max_evidence=4)).check("Did Chicago cooperate with ICE?", save=False)
+    assert report["verdict"]["label"] == alone.verdict.label  # the stance model judges, not the model's prose
     numbers = {s["id"] for s in report["sources"]}
     stance = MiniLMStance()
-    from veracity.engine import Engine
-    from veracity.settings import Settings
     store = Engine(Settings.load(db=demo_db_copy)).store
     for f in report["findings"]:
         for s in f["sentences"]:
@@ -110,8 +111,15 @@ def test_check_with_a_real_llama_cpp_server(llama_server, demo_db_copy, tmp_path
                                        relevance=1.0) for e in s["evidence"] if e["source"] == n] for n in numbers}
                 text = s["text"] + "".join(f" [{n}]" for n in s["citations"])
                 assert check_written(text, quotes, stance, 0.5).problem is None
-    dropped = [f for f in report["failures"] if "dropped a written sentence" in f["message"]]
-    print(f"mode {report['mode']}, {usage['calls']} calls, {len(dropped)} written sentences dropped")
+    # what verification dropped is listed under failures and printed nowhere else
+    printed = " ".join(s["text"] for f in report["findings"] for s in f["sentences"])
+    for failure in report["failures"]:
+        if "dropped a written sentence" in failure["message"]:
+            dropped_text = failure["message"].split(": ", 1)[1].strip("'\"")[:60]
+            assert dropped_text not in printed
+    written = [s for f in report["findings"] for s in f["sentences"] if s["support"] != 1.0]
+    assert (report["mode"] == "llm") == bool(written) or any("passed verification" in f["message"]
+                                                               for f in report["failures"])
 
 
 def test_in_process_gguf_backend(llama_server, demo_db_copy):
@@ -140,4 +148,4 @@ def test_second_opinion_from_a_real_server(llama_server, demo_db_copy):
     second = report.verdict.second_opinion
     assert second is not None, [f.message for f in report.failures]
     assert len(second["stances"]) == sum(report.verdict.stance_counts.values()) > 0
-    assert set(second["stances"]) <= {"supports", "refutes", "neutral"} and report.llm.stages["stance"]["calls"] >= 1
+    assert set(second["stances"]) <= {"supports", "refutes", "neutral"} and report.llm.stages["stance"].calls >= 1

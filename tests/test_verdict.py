@@ -76,8 +76,12 @@ def test_json_report_carries_verdict_and_evidence_stance(demo_engine):
 
 def test_open_question_verdict_says_whether_the_sources_agree(demo_engine):
     report = demo_engine.check("What did Chicago do about ICE?", verdict=True, save=False)
-    assert report.verdict.label in ("supported", "mixed", "not_enough_evidence")
+    # an open question has no claim to refute: the sources agree, disagree, or no other source answers
+    expected_words = {"supported": "agree", "mixed": "the sources disagree",
+                      "not_enough_evidence": "No other independent source confirms or contradicts it"}
+    assert report.verdict.label in expected_words
     assert report.verdict.rationale.startswith("The leading answer, from")
+    assert expected_words[report.verdict.label] in report.verdict.rationale
     assert "answer" in report.bottom_line.text
     from veracity.render import render
 

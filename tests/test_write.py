@@ -76,8 +76,7 @@ def test_title_case_sentences_and_cut_names_give_no_topics():
 def candidate(doc_id: int, quote: str, relevance: float):
     import numpy as np
 
-    from veracity.pipeline.select import Candidate
-    from veracity.types import Document, Evidence
+    from veracity.types import Candidate, Document, Evidence
 
     doc = Document(id=doc_id, title=f"d{doc_id}", location=f"d{doc_id}", publisher=None, published=None,
                    content_hash=str(doc_id), group=doc_id, text=quote)
@@ -86,10 +85,11 @@ def candidate(doc_id: int, quote: str, relevance: float):
 
 def test_the_summary_passes_over_sentences_that_lean_on_what_came_before():
     from veracity.pipeline.write import number_sources, summary
+    from veracity.types import FindingDraft
 
-    groups = [("a", None, [candidate(1, "The city sent the records to ICE in March.", 0.9)]),
-              ("b", None, [candidate(2, "On the other hand, officers support the city's stance.", 0.95),
-                           candidate(2, "Officers were told not to assist federal agents.", 0.5)]),
-              ("c", None, [candidate(3, "They also said nothing else.", 0.99)])]
+    groups = [FindingDraft("a", None, (candidate(1, "The city sent the records to ICE in March.", 0.9),)),
+              FindingDraft("b", None, (candidate(2, "On the other hand, officers support the city's stance.", 0.95),
+                                       candidate(2, "Officers were told not to assist federal agents.", 0.5))),
+              FindingDraft("c", None, (candidate(3, "They also said nothing else.", 0.99),))]
     text = summary(groups, number_sources(groups)).text
     assert text == "The city sent the records to ICE in March. Officers were told not to assist federal agents."

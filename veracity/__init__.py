@@ -19,7 +19,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name):
+def __getattr__(name: str) -> type:
     if name == "Engine":
         from .engine import Engine
 

@@ -5,13 +5,19 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from .errors import VeracityError
 from .text import plural
+
+if TYPE_CHECKING:
+    from .engine import Engine
+    from .types import Report
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Check a question or claim against your sources; every sentence of the report is cited.")
@@ -21,7 +27,7 @@ FORMAT = typer.Option("terminal", "--format", "-f", help="terminal, markdown, js
 
 
 @contextmanager
-def errors():
+def errors() -> Iterator[None]:
     try:
         yield
     except VeracityError as exc:
@@ -40,7 +46,7 @@ MODEL = typer.Option(None, "--model", help="LLM mode: model name, e.g. qwen2.5:7
 GGUF = typer.Option(None, "--gguf", help="LLM mode without a server: a .gguf file run in-process (needs the gguf extra: pip install 'veracity\\[gguf]')")
 
 
-def engine(db: str | None, *, create: bool, **overrides):
+def engine(db: str | None, *, create: bool, **overrides: Any) -> Engine:
     from .engine import Engine
     from .settings import Settings
 
@@ -64,7 +70,7 @@ def emit(text: str, output: Path | None) -> None:
 
 
 @app.command()
-def ingest(paths: list[Path] = typer.Argument(..., help="files and folders to add"), db: str | None = DB):
+def ingest(paths: list[Path] = typer.Argument(..., help="files and folders to add"), db: str | None = DB) -> None:
     """Add .txt, .md, .html, .pdf and .jsonl files (folders are walked) to the collection."""
     from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 
@@ -79,7 +85,7 @@ def ingest(paths: list[Path] = typer.Argument(..., help="files and folders to ad
                 bar.update(task, total=total, completed=done, description=Path(path).name[:40])
 
             summary = eng.ingest(paths, progress=progress)
-        from .render.escape import terminal as clean
+        from .render.outline import printable as clean
 
         for line in summary.ignored:
             typer.echo(f"ignored: {clean(line)}", err=True)
@@ -102,7 +108,7 @@ def ingest(paths: list[Path] = typer.Argument(..., help="files and folders to ad
 @app.command()
 def search(query: str, db: str | None = DB, limit: int = typer.Option(10, help="passages to show"),
            mode: str = typer.Option("hybrid", help="hybrid, lexical or dense"),
-           format: str = typer.Option("terminal", "--format", "-f", help="terminal or json")):
+           format: str = typer.Option("terminal", "--format", "-f", help="terminal or json")) -> None:
     """Hybrid (BM25 + dense) search of the collection."""
     with errors():
         if mode not in ("hybrid", "lexical", "dense") or format not in ("terminal", "json"):
@@ -121,7 +127,7 @@ def search(query: str, db: str | None = DB, limit: int = typer.Option(10, help="
         if not hits:
             typer.echo("no passages matched")
         for i, h in enumerate(hits, 1):
-            from .render.escape import terminal as clean
+            from .render.outline import printable as clean
 
             date = h.document.published or "undated"
             typer.echo(f"{i}. [{h.score:.4f}] {clean(h.document.title)} ({date}) — {clean(h.document.location)}")
@@ -138,7 +144,7 @@ def check(question: str, db: str | None = DB, format: str = FORMAT,
           extractive: bool = typer.Option(False, "--extractive", help="write without the configured LLM"),
           llm_stance: str | None = typer.Option(None, "--llm-stance", help="off, second (the LLM's stance as a "
                                                    "second opinion) or judge (the LLM's stance decides the verdict)"),
-          verbose: bool = typer.Option(False, "--verbose", "-v", help="print timings per stage (and LLM usage)")):
+          verbose: bool = typer.Option(False, "--verbose", "-v", help="print timings per stage (and LLM usage)")) -> None:
     """Check a question or claim; prints the report and saves it in the store."""
     from .pipeline.plan import normalise
     from .render import FORMATS
@@ -162,12 +168,12 @@ def check(question: str, db: str | None = DB, format: str = FORMAT,
             if report.llm is not None:
                 u = report.llm
                 typer.echo(f"llm {u.model}: {u.calls} calls, {u.tokens_in} tokens in, {u.tokens_out} out, "
-                           f"{u.seconds} s; " + ", ".join(f"{k} {v['calls']}x {v['tokens_in']}+{v['tokens_out']} "
-                                                           f"tok {v['seconds']} s" for k, v in u.stages.items()),
+                           f"{u.seconds} s; " + ", ".join(f"{k} {v.calls}x {v.tokens_in}+{v.tokens_out} "
+                                                           f"tok {v.seconds} s" for k, v in (u.stages or {}).items()),
                            err=True)
 
 
-def show_report(report, format: str, output: Path | None) -> None:
+def show_report(report: Report, format: str, output: Path | None) -> None:
     from .render import render
 
     if format == "terminal" and output is None:
@@ -179,7 +185,7 @@ def show_report(report, format: str, output: Path | None) -> None:
 
 
 @app.command()
-def models(llm: str | None = LLM, model: str | None = MODEL, gguf: str | None = GGUF):
+def models(llm: str | None = LLM, model: str | None = MODEL, gguf: str | None = GGUF) -> None:
     """Show the models veracity uses, and whether the configured LLM answers."""
     from . import onnx_model
     from .embed import MODEL_SHA256 as EMBED_SHA
@@ -202,7 +208,7 @@ def models(llm: str | None = LLM, model: str | None = MODEL, gguf: str | None = 
 
 
 @app.command()
-def plugins():
+def plugins() -> None:
     """The installed backends of every kind, the plugin that registered each, and the ones selected."""
     from .plugins import KINDS, registry, selected
     from .settings import Settings
@@ -217,21 +223,21 @@ def plugins():
 
 
 @app.command()
-def history(db: str | None = DB, limit: int = typer.Option(20, help="how many checks to list")):
+def history(db: str | None = DB, limit: int = typer.Option(20, help="how many checks to list")) -> None:
     """List past checks, newest first."""
     with errors():
         rows = engine(db, create=False).history(limit)
         if not rows:
             typer.echo("no checks yet")
         for r in rows:
-            from .render.escape import terminal as clean
+            from .render.outline import printable as clean
 
             typer.echo(f"{r.id}  {r.created_at}  {r.verdict or '-':<20} {clean(r.question)}")
 
 
 @app.command()
 def show(check_id: str, db: str | None = DB, format: str = FORMAT,
-         output: Path | None = typer.Option(None, "--output", "-o")):
+         output: Path | None = typer.Option(None, "--output", "-o")) -> None:
     """Re-render a saved check without recomputing it."""
     with errors():
         show_report(engine(db, create=False).show(check_id), format, output)
@@ -243,7 +249,7 @@ def evaluate(suite: str = typer.Argument(..., help="verdict, retrieval, endtoend
              quick: bool = typer.Option(False, "--quick", help="a fixed sample that runs in minutes"),
              only: list[str] | None = typer.Option(None, "--only", help="keep this dataset (repeatable)"),
              out: Path = typer.Option(Path("eval-results"), "--out", help="folder for results.md and results.json"),
-             work: Path | None = typer.Option(None, "--work", help="folder for the benchmark stores (reused)")):
+             work: Path | None = typer.Option(None, "--work", help="folder for the benchmark stores (reused)")) -> None:
     """Score veracity on public benchmarks, beside published numbers; never downloads."""
     from rich.console import Console
     from rich.table import Table

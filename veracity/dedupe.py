@@ -28,14 +28,16 @@ def signature(text: str, shingle: int = 5) -> np.ndarray:
                        for g in grams], dtype=np.uint64)
     with np.errstate(over="ignore"):
         values = (hashes[:, None] * _A[None, :] + _B[None, :]) % _PRIME
-    return values.min(axis=0).astype(np.uint64)
+    signature: np.ndarray = values.min(axis=0).astype(np.uint64)
+    return signature
 
 
 def similarity(sig: np.ndarray, others: np.ndarray) -> np.ndarray:
     """Estimated Jaccard similarity of one signature against a matrix of signatures."""
     if len(others) == 0:
         return np.zeros(0)
-    return (others == sig[None, :]).mean(axis=1)
+    shared: np.ndarray = (others == sig[None, :]).mean(axis=1)
+    return shared
 
 
 def band_keys(signature: np.ndarray) -> list[int]:

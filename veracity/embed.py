@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Protocol
 
 import numpy as np
+from tokenizers import Encoding
 
 from . import onnx_model
 
@@ -20,7 +22,7 @@ class Embedder(Protocol):
         """Unit-length float32 vectors, one row per text."""
 
 
-def batches_by_length(encodings, batch_size: int):
+def batches_by_length(encodings: list[Encoding], batch_size: int) -> Iterator[tuple[list[int], dict[str, np.ndarray]]]:
     order = sorted(range(len(encodings)), key=lambda i: len(encodings[i].ids))
     for start in range(0, len(order), batch_size):
         rows = order[start:start + batch_size]

@@ -14,6 +14,9 @@ from .settings import Settings
 from .types import Report
 
 if TYPE_CHECKING:
+    from .ingest import IngestSummary
+    from .store.base import CheckRecord
+    from .types import Hit
     from .embed import Embedder
     from .llm import LLM
     from .stance import StanceModel
@@ -77,12 +80,12 @@ class Engine:
             self._llm_loaded = True
         return self._llm
 
-    def ingest(self, paths: list[Path], progress=None):
+    def ingest(self, paths: list[Path], progress: Callable[[str, int, int], None] | None = None) -> IngestSummary:
         from .ingest import ingest
 
         return ingest(paths, store=self.store, embedder=self.embedder, settings=self.settings, progress=progress)
 
-    def search(self, query: str, *, limit: int | None = None, mode: str = "hybrid"):
+    def search(self, query: str, *, limit: int | None = None, mode: str = "hybrid") -> list[Hit]:
         from .pipeline.plan import normalise
         from .search import hybrid
 
@@ -105,7 +108,7 @@ class Engine:
                                               report_json=to_json(report)))
         return report
 
-    def history(self, limit: int = 20):
+    def history(self, limit: int = 20) -> list[CheckRecord]:
         return self.store.checks(limit)
 
     def show(self, check_id: str) -> Report:

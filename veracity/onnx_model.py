@@ -6,6 +6,9 @@ import hashlib
 import os
 from functools import cache
 from pathlib import Path
+from typing import Any
+
+from tokenizers import Tokenizer
 
 from .errors import ModelError
 
@@ -35,7 +38,7 @@ def verified(path: Path, expected: str) -> Path:
 
 
 @cache
-def session(path: str, expected_sha256: str):
+def session(path: str, expected_sha256: str) -> Any:
     import onnxruntime as ort
 
     verified(Path(path), expected_sha256)
@@ -49,9 +52,7 @@ def session(path: str, expected_sha256: str):
 
 
 @cache
-def tokenizer(max_length: int, pair: bool = False):
-    from tokenizers import Tokenizer
-
+def tokenizer(max_length: int, pair: bool = False) -> Tokenizer:
     tok = Tokenizer.from_file(str(verified(TOKENIZER_PATH, TOKENIZER_SHA256)))
     tok.enable_truncation(max_length, strategy="only_first" if pair else "longest_first")
     tok.no_padding()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import Field, dataclass, field, fields, replace
+from dataclasses import Field, dataclass, field, fields
 from pathlib import Path
 from typing import Any, get_type_hints
 
@@ -93,7 +93,7 @@ class Settings:
             if name not in known:
                 raise ConfigError(f"unknown setting {name!r}; known: {', '.join(known)}")
             values[name] = parse(known[name], value, source=f"--{name.replace('_', '-')}")
-        return replace(cls(), **values)
+        return cls(**values)
 
 
 def env_name(name: str) -> str:

@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-STANCE_LABELS = ("supports", "refutes", "neutral")
-VERDICT_LABELS = ("supported", "refuted", "mixed", "not_enough_evidence")
+import numpy as np
+
+# The stance of one evidence sentence toward a claim.
+SUPPORTS, REFUTES, NEUTRAL = "supports", "refutes", "neutral"
+STANCE_LABELS = (SUPPORTS, REFUTES, NEUTRAL)
+# The verdict on a claim: the only four answers a check gives.
+SUPPORTED, REFUTED, MIXED, NOT_ENOUGH_EVIDENCE = "supported", "refuted", "mixed", "not_enough_evidence"
+VERDICT_LABELS = (SUPPORTED, REFUTED, MIXED, NOT_ENOUGH_EVIDENCE)
+# The role of a finding in a report, from the stance of its evidence.
+SUPPORTING, REFUTING, CONTEXT = "supporting", "refuting", "context"
+ROLE_OF_STANCE = {SUPPORTS: SUPPORTING, REFUTES: REFUTING, NEUTRAL: CONTEXT}
 
 
 @dataclass(frozen=True)
@@ -61,6 +71,17 @@ class Plan:
 
 
 @dataclass(frozen=True)
+class Gathered:
+    """gather -> select: the passages found for the plan's queries, fused, with what select needs of them."""
+
+    hits: tuple[Hit, ...]
+    query_vectors: np.ndarray  # one row per plan query
+    sentence_vectors: dict[int, np.ndarray]  # passage id -> one row per sentence of the passage
+    documents_searched: int  # documents in the collection when it was searched
+    unmatched: tuple[str, ...] = ()  # the claim's words that no stored passage has at all
+
+
+@dataclass(frozen=True)
 class Stance:
     label: str  # one of STANCE_LABELS
     scores: dict[str, float]
@@ -76,6 +97,41 @@ class Evidence:
     quote: str  # == document.text[start:end]
     relevance: float
     stance: Stance | None = None
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An evidence sentence with its vector, as select, judge and organise pass it on."""
+
+    evidence: Evidence
+    vector: np.ndarray
+
+
+@dataclass(frozen=True)
+class Selection:
+    """select -> judge: the evidence chosen, and the documents passed over because they read as instructions
+    to an AI model (a prompt injection)."""
+
+    candidates: tuple[Candidate, ...]
+    injected_titles: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """judge -> organise: the evidence with its stance toward the claim, and the verdict (None: not judged)."""
+
+    candidates: tuple[Candidate, ...]
+    verdict: Verdict | None
+    failures: tuple[Failure, ...] = ()
+
+
+@dataclass(frozen=True)
+class FindingDraft:
+    """organise -> write: a cluster of evidence that becomes one finding."""
+
+    heading: str
+    role: str | None  # SUPPORTING, REFUTING or CONTEXT once stance is known
+    members: tuple[Candidate, ...]
 
 
 @dataclass(frozen=True)
@@ -126,7 +182,7 @@ class Verdict:
     confidence: float
     rationale: str
     stance_counts: dict[str, int]
-    second_opinion: dict | None = None  # LLM mode, --llm-stance second|judge: the other judge's label and agreement
+    second_opinion: dict[str, Any] | None = None  # LLM mode, --llm-stance second|judge: the other judge's label and agreement
 
 
 @dataclass(frozen=True)
@@ -138,15 +194,16 @@ class Failure:
 
 
 @dataclass(frozen=True)
-class LLMUsage:
-    """What the language model cost a check (LLM mode), in total and per stage."""
+class Usage:
+    """What a language model cost: calls, tokens and seconds. A report's `llm` gives the model, the total
+    and one Usage per stage (plan, write, rewrite, stance)."""
 
-    model: str
-    calls: int
-    tokens_in: int
-    tokens_out: int
-    seconds: float
-    stages: dict[str, dict[str, float]]
+    calls: int = 0
+    tokens_in: int = 0
+    tokens_out: int = 0
+    seconds: float = 0.0
+    model: str | None = None
+    stages: dict[str, Usage] | None = None
 
 
 @dataclass(frozen=True)
@@ -171,5 +228,5 @@ class Report:
     claims: tuple[str, ...] = ()  # LLM mode, a long text: its check-worthy claims (the first was checked)
     mode: str = "extractive"  # extractive | llm (the prose was written by a model, then verified)
     open_question: bool = False  # "What did Chicago do?": findings agree or disagree with the leading answer
-    llm: LLMUsage | None = None
+    llm: Usage | None = None
     undated_sources: int | None = None  # with as_of: how many of the sources have no date (kept, since unknown)

@@ -10,9 +10,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..errors import InputError
 
@@ -43,7 +44,7 @@ class SuiteResult:
     metrics: tuple[Metric, ...]
     data_sha256: str
     notes: str = ""
-    details: dict = field(default_factory=dict)
+    details: dict[str, Any] = field(default_factory=dict)
 
     def metric(self, name: str) -> Metric:
         return next(m for m in self.metrics if m.name == name)
@@ -53,7 +54,7 @@ Suite = Callable[..., list[SuiteResult]]
 SUITES: dict[str, Suite] = {}
 
 
-def suite(name: str):
+def suite(name: str) -> Callable[[Suite], Suite]:
     def register(fn: Suite) -> Suite:
         SUITES[name] = fn
         return fn
@@ -79,7 +80,7 @@ def files_sha256(paths: list[Path]) -> str:
     return digest.hexdigest()
 
 
-def need(paths, what: str) -> None:
+def need(paths: Iterable[Path], what: str) -> None:
     """Every file of a benchmark must be there; the first one missing is named."""
     for path in paths:
         if not path.exists():
@@ -87,7 +88,7 @@ def need(paths, what: str) -> None:
                              "(for example ../shared/data/bench)")
 
 
-def jsonl(path: Path):
+def jsonl(path: Path) -> Iterator[Any]:
     """The objects of a JSON-lines file, one a line (blank lines skipped)."""
     with path.open(encoding="utf-8") as fh:
         for line in fh:

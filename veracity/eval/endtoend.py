@@ -16,6 +16,10 @@ import re
 import statistics
 import time
 from pathlib import Path
+from typing import Any
+
+from ..text import strip_controls
+from ..types import Report
 
 from . import Metric, SuiteResult, files_sha256, jsonl, need, suite
 from .retrieval import Collection, build_store, default_work
@@ -26,10 +30,11 @@ QUICK_CLAIMS = 40
 
 
 def normalised(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip().lower()
+    """Lower case, spaces collapsed, control characters dropped (as ingest drops them from what it stores)."""
+    return re.sub(r"\s+", " ", strip_controls(text)).strip().lower()
 
 
-def check_covid(data: Path) -> tuple[Collection, list[dict]]:
+def check_covid(data: Path) -> tuple[Collection, list[dict[str, Any]]]:
     base = data / "check-covid"
     files = (base / "corpus.json", base / "covidCheck_dev_composed+extracted.json")
     need(files, "Check-COVID")
@@ -38,7 +43,7 @@ def check_covid(data: Path) -> tuple[Collection, list[dict]]:
     return Collection("checkcovid", docs, {}, {}, files), claims
 
 
-def citation_precision(report, docs: dict[str, tuple[str, str]], prefix: str) -> tuple[int, int]:
+def citation_precision(report: Report, docs: dict[str, tuple[str, str]], prefix: str) -> tuple[int, int]:
     """(supported sentences, sentences) of the report's findings, by lexical containment in the cited text."""
     by_number = {s.id: s.location[len(prefix):] for s in report.sources}
     supported = total = 0

@@ -14,9 +14,18 @@ import random
 import statistics
 import time
 from dataclasses import dataclass
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from ..types import Hit
 from . import Metric, SuiteResult, files_sha256, jsonl, need, suite
+
+if TYPE_CHECKING:
+    from ..engine import Engine
+
+Rankings = dict[str, list[str]]
+Qrels = dict[str, dict[str, int]]
 
 MODES = ("lexical", "dense", "hybrid")
 
@@ -87,7 +96,7 @@ def average_precision_at(ranked: list[str], relevant: dict[str, int], k: int = 5
     return total / min(len(relevant), k) if relevant else 0.0
 
 
-def build_store(c: Collection, path: Path):
+def build_store(c: Collection, path: Path) -> Engine:
     """The collection in a veracity store at path; an interrupted build resumes (ingest skips what it has)."""
     from ..engine import Engine
     from ..settings import Settings
@@ -103,8 +112,9 @@ def build_store(c: Collection, path: Path):
     return engine
 
 
-def document_ranking(hits, prefix: str) -> list[str]:
-    ranked, seen = [], set()
+def document_ranking(hits: Iterable[Hit], prefix: str) -> list[str]:
+    ranked: list[str] = []
+    seen: set[str] = set()
     for h in hits:
         did = h.document.location[len(prefix):]
         if did not in seen:
@@ -132,7 +142,8 @@ def bm25_baseline(c: Collection, k: int) -> tuple[dict[str, list[str]], list[flo
     return rankings, latencies
 
 
-def evaluate(c: Collection, work: Path, *, quick: bool, metrics_for, references) -> list[SuiteResult]:
+def evaluate(c: Collection, work: Path, *, quick: bool, metrics_for: Callable[[Rankings, Qrels], dict[str, float]],
+             references: dict[tuple[str, str], tuple[float, str, float]]) -> list[SuiteResult]:
     started = time.perf_counter()
     engine = build_store(c, work / f"{c.name}{'-quick' if quick else ''}.db")
     passages = engine.store.counts()["passages"]
@@ -162,12 +173,12 @@ def evaluate(c: Collection, work: Path, *, quick: bool, metrics_for, references)
     return results
 
 
-def scifact_metrics(rankings, qrels) -> dict[str, float]:
+def scifact_metrics(rankings: Rankings, qrels: Qrels) -> dict[str, float]:
     return {"ndcg@10": statistics.mean(ndcg_at(rankings[q], qrels[q]) for q in rankings),
             "recall@100": statistics.mean(recall_at(rankings[q], qrels[q]) for q in rankings)}
 
 
-def checkthat_metrics(rankings, qrels) -> dict[str, float]:
+def checkthat_metrics(rankings: Rankings, qrels: Qrels) -> dict[str, float]:
     return {"map@5": statistics.mean(average_precision_at(rankings[q], qrels[q]) for q in rankings)}
 
 

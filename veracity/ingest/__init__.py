@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -13,7 +14,13 @@ from ..errors import InputError
 from ..text import UNSPACED, clean_text, strip_controls
 from .chunk import chunk
 from ..dedupe import content_hash, signature
+from ..store.base import NewDocument
 from .extract import SUFFIXES, Problem, RawDocument, read_file
+
+if TYPE_CHECKING:
+    from ..embed import Embedder
+    from ..settings import Settings
+    from ..store.base import Store
 
 
 @dataclass
@@ -55,18 +62,18 @@ def expand(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[str, str]], li
 BATCH_SENTENCES = 2048  # documents embedded (and written) together: long runs sorted by length pad little
 
 
-def prepare(raws: list[RawDocument], embedder, passage_chars: int, texts: list[str] | None = None) -> list:
+def prepare(raws: list[RawDocument], embedder: Embedder, passage_chars: int,
+            texts: list[str] | None = None) -> list[NewDocument | None]:
     """RawDocuments -> the NewDocuments the store writes (None where nothing is left after cleaning).
     texts are the cleaned texts when the caller has them already. The sentences of all the documents go
     to the embedder in one call, so short documents share batches."""
-    from ..store.base import NewDocument
-
     texts = texts if texts is not None else [clean_text(raw.text) for raw in raws]
     chunked = [chunk(text, passage_chars) if substantial(text) else None for text in texts]
     sentences = [text[s.start:s.end] for text, chunks in zip(texts, chunked) if chunks
                  for c in chunks for s in c.sentences]
     vectors = embedder.embed(sentences) if sentences else np.zeros((0, 0), dtype=np.float32)
-    out, at = [], 0
+    out: list[NewDocument | None] = []
+    at = 0
     for raw, text, chunks in zip(raws, texts, chunked):
         if not chunks:
             out.append(None)
@@ -108,7 +115,7 @@ def batches(items: Iterator[RawDocument | Problem]) -> Iterator[list[RawDocument
         yield batch
 
 
-def ingest(paths: Iterable[Path], *, store, embedder, settings,
+def ingest(paths: Iterable[Path], *, store: Store, embedder: Embedder, settings: Settings,
            progress: Callable[[str, int, int], None] | None = None) -> IngestSummary:
     """Add documents; each batch is written in one transaction (all or none), so an interrupted run can simply
     be rerun: it skips what is stored and adds the rest. Files are read as streams, a batch at a time.
@@ -135,8 +142,8 @@ def ingest(paths: Iterable[Path], *, store, embedder, settings,
     return summary
 
 
-def add_batch(batch: list[RawDocument | Problem], seen: set[str], store, embedder, settings,
-              summary: IngestSummary) -> None:
+def add_batch(batch: list[RawDocument | Problem], seen: set[str], store: Store, embedder: Embedder,
+              settings: Settings, summary: IngestSummary) -> None:
     """Clean, dedupe, embed and write one batch (one transaction)."""
     fresh, cleaned = [], []
     for item in batch:

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from ..errors import InputError
 
@@ -45,7 +45,7 @@ class Problem:
 Item = RawDocument | Problem
 
 
-def parse_date(value) -> str | None:
+def parse_date(value: object) -> str | None:
     """YYYY-MM-DD from an ISO-like date string, or None."""
     if not value:
         return None
@@ -58,7 +58,7 @@ def parse_date(value) -> str | None:
         return None
 
 
-def date_problem(value, where: str) -> Problem | None:
+def date_problem(value: object, where: str) -> Problem | None:
     """A kept-with-caveat Problem when a published value is given but is not a date."""
     if value in (None, "") or parse_date(value) is not None:
         return None
@@ -159,11 +159,19 @@ def read_html(path: Path, stream: BinaryIO) -> Iterator[Item]:
                                              favor_precision=True, with_metadata=True)
     except Exception as exc:  # trafilatura/lxml raise many kinds on broken markup
         raise InputError(f"{path}: malformed HTML ({exc})") from exc
-    if result is None or not (result.text or "").strip():
+    text = field_of(result, "text")
+    if text is None or not text.strip():
         raise InputError(f"{path}: no article text found in the HTML")
-    yield RawDocument(title=(result.title or path.stem)[:300], location=result.url or str(path),
-                      text=result.text, publisher=result.sitename or None, published=parse_date(result.date),
+    yield RawDocument(title=(field_of(result, "title") or path.stem)[:300],
+                      location=field_of(result, "url") or str(path), text=text,
+                      publisher=field_of(result, "sitename"), published=parse_date(field_of(result, "date")),
                       offset=len(data))
+
+
+def field_of(result: object, name: str) -> str | None:
+    """A field of trafilatura's result (a Document, or a dict in some versions), as text or None."""
+    value = result.get(name) if isinstance(result, dict) else getattr(result, name, None)
+    return str(value) if value else None
 
 
 def read_pdf(path: Path, stream: BinaryIO) -> Iterator[Item]:
@@ -178,7 +186,7 @@ def read_pdf(path: Path, stream: BinaryIO) -> Iterator[Item]:
     try:
         reader = PdfReader(io.BytesIO(data))
         text = "\n".join((page.extract_text() or "") for page in reader.pages)
-        info = reader.metadata or {}
+        info: Any = reader.metadata or {}
         title = (info.get("/Title") or "").strip() if info else ""
         created = info.get("/CreationDate") if info else None
     except Exception as exc:  # pypdf raises several unrelated types on broken files

@@ -12,12 +12,13 @@ import json
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Protocol, TypeVar
+from dataclasses import dataclass, field, replace
+from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from ..errors import LLMError
+from ..types import Usage
 
 
 @dataclass(frozen=True)
@@ -37,21 +38,13 @@ class Completion:
 class LLM(Protocol):
     name: str  # the model, as reports and `veracity models` show it
 
-    def complete(self, messages: list[Message], *, schema: dict | None, max_tokens: int,
+    def complete(self, messages: list[Message], *, schema: dict[str, Any] | None, max_tokens: int,
                  temperature: float) -> Completion:
         """One chat completion; schema, when given, constrains the output to that JSON schema.
         Raises LLMError (retryable=True for timeouts, refused connections and 5xx answers)."""
 
     def ping(self) -> str:
         """A short line saying what answers; raises LLMError when nothing does."""
-
-
-@dataclass
-class Usage:
-    calls: int = 0
-    tokens_in: int = 0
-    tokens_out: int = 0
-    seconds: float = 0.0
 
 
 @dataclass
@@ -67,17 +60,19 @@ class Ledger:
         return sum(u.calls for u in self.stages.values())
 
     def record(self, stage: str, seconds: float, completion: Completion | None = None) -> None:
-        u = self.stages.setdefault(stage, Usage())
-        u.calls += 1
-        u.seconds = round(u.seconds + seconds, 3)
-        if completion is not None:
-            u.tokens_in += completion.tokens_in
-            u.tokens_out += completion.tokens_out
+        u = self.stages.get(stage, Usage())
+        self.stages[stage] = replace(u, calls=u.calls + 1, seconds=round(u.seconds + seconds, 3),
+                                     tokens_in=u.tokens_in + (completion.tokens_in if completion else 0),
+                                     tokens_out=u.tokens_out + (completion.tokens_out if completion else 0))
 
     def total(self) -> Usage:
         return Usage(calls=self.calls, tokens_in=sum(u.tokens_in for u in self.stages.values()),
                      tokens_out=sum(u.tokens_out for u in self.stages.values()),
                      seconds=round(sum(u.seconds for u in self.stages.values()), 3))
+
+    def report(self, model: str) -> Usage:
+        """The check's usage as its report gives it: the model, the total, and each stage."""
+        return replace(self.total(), model=model, stages=dict(self.stages))
 
 
 THINK = re.compile(r"<think>.*?(</think>|$)", re.DOTALL | re.IGNORECASE)
@@ -98,7 +93,7 @@ T = TypeVar("T", bound=BaseModel)
 
 
 def ask(llm: LLM, messages: list[Message], model: type[T], *, stage: str, ledger: Ledger, max_tokens: int = 700,
-        schema: dict | None = None, retries: int = 1, backoff_s: float = 1.0,
+        schema: dict[str, Any] | None = None, retries: int = 1, backoff_s: float = 1.0,
         sleep: Callable[[float], None] = time.sleep) -> T:
     """One logical request, parsed into `model` (`schema`, when given, is a tighter form of the model's own).
     Retries (within the ledger's call cap) on a retryable backend error, a truncated answer (with more

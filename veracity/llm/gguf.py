@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 from ..errors import ConfigError, LLMError
 from . import Completion, Message
@@ -25,11 +26,12 @@ class LlamaCppInProcess:
         except (ValueError, RuntimeError) as exc:
             raise LLMError(f"llama.cpp cannot load {path}: {exc}", backend="gguf") from exc
 
-    def complete(self, messages: list[Message], *, schema: dict | None, max_tokens: int,
+    def complete(self, messages: list[Message], *, schema: dict[str, Any] | None, max_tokens: int,
                  temperature: float) -> Completion:
         try:
-            out = self._llama.create_chat_completion(
-                messages=[{"role": m.role, "content": m.content} for m in messages], max_tokens=max_tokens,
+            chat: list[Any] = [{"role": m.role, "content": m.content} for m in messages]
+            out: Any = self._llama.create_chat_completion(
+                messages=chat, max_tokens=max_tokens,
                 temperature=temperature,
                 response_format={"type": "json_object", "schema": schema} if schema is not None else None)
         except (ValueError, RuntimeError) as exc:  # e.g. the prompt does not fit the context

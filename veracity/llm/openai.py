@@ -7,6 +7,8 @@ server: a 500 naming json_object); the client then switches to the older form fo
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 
 from ..errors import LLMError
@@ -25,7 +27,7 @@ class OpenAICompatible:
         self._client = httpx.Client(base_url=self.url, headers=headers, timeout=timeout_s, transport=transport)
         self._json_form = "json_schema"
 
-    def _post(self, body: dict) -> httpx.Response:
+    def _post(self, body: dict[str, Any]) -> httpx.Response:
         try:
             return self._client.post("/chat/completions", json=body)
         except httpx.TimeoutException as exc:
@@ -36,7 +38,7 @@ class OpenAICompatible:
             raise LLMError(f"cannot reach the LLM at {self.url} ({type(exc).__name__}: {exc}); start the server "
                            "or fix --llm", backend="openai", retryable=True) from exc
 
-    def complete(self, messages: list[Message], *, schema: dict | None, max_tokens: int,
+    def complete(self, messages: list[Message], *, schema: dict[str, Any] | None, max_tokens: int,
                  temperature: float) -> Completion:
         body = {"model": self.name, "messages": [{"role": m.role, "content": m.content} for m in messages],
                 "max_tokens": max_tokens, "temperature": temperature}

@@ -1,26 +1,27 @@
-"""gather: retrieve for every query, fuse across queries, and group passages by document."""
+"""gather: retrieve for every query, fuse across queries, and fetch what select needs of the passages."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-import numpy as np
-
+from ..embed import Embedder
 from ..search import fuse, hybrid
-from ..types import Hit, Plan
+from ..store.base import Store
+from ..text import content_words, without_possessive
+from ..types import Gathered, Hit, Plan
 
 
-@dataclass(frozen=True)
-class Gathered:
-    hits: tuple[Hit, ...]
-    query_vectors: np.ndarray
-
-
-def gather(plan: Plan, *, store, embedder, per_query: int, keep: int = 40) -> Gathered:
+def gather(plan: Plan, *, store: Store, embedder: Embedder, per_query: int, keep: int = 40) -> Gathered:
     vectors = embedder.embed(list(plan.queries))
     runs = [hybrid(store, embedder, q, per_query, vector=v) for q, v in zip(plan.queries, vectors)]
     by_id = {h.passage.id: h for run in runs for h in run}
     fused = fuse([[h.passage.id for h in run] for run in runs])[:keep]
     hits = tuple(Hit(passage=by_id[pid].passage, document=by_id[pid].document, score=score)
                  for pid, score in fused)
-    return Gathered(hits=hits, query_vectors=vectors)
+    return Gathered(hits=hits, query_vectors=vectors,
+                    sentence_vectors=store.sentence_vectors([h.passage.id for h in hits]),
+                    documents_searched=store.counts()["documents"], unmatched=unmatched(plan.claim, store))
+
+
+def unmatched(claim: str, store: Store) -> tuple[str, ...]:
+    """The claim's words that no stored passage has at all (a report that finds nothing names them)."""
+    words = dict.fromkeys(without_possessive(w) for w in content_words(claim))
+    return tuple(w for w in words if not store.lexical(w, 1))

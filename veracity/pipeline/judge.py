@@ -19,15 +19,17 @@ import math
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from ..errors import LLMError
+from ..llm import LLM, Ledger
 from ..onnx_model import MODELS
+from ..stance import StanceModel
 from ..text import plural
-from ..types import Evidence, Verdict
+from ..types import NEUTRAL, STANCE_LABELS, Evidence, Failure, Judgement, Plan, Selection, Stance, Verdict
 
 FULL_RELEVANCE = 0.5
 COUNTS = 0.5  # a group's best sentence counts toward a side only from this weighted score up
 MIN_STRENGTH = 0.5
 MIXED_LEVEL = 0.5
-LABELS = ("supported", "refuted", "mixed", "not_enough_evidence")
 
 
 @dataclass(frozen=True)
@@ -40,11 +42,6 @@ class Tally:
 def score(claim: str, evidence: list[Evidence], stance_model) -> list[Evidence]:
     stances = stance_model.score(claim, [e.quote for e in evidence])
     return [replace(e, stance=s) for e, s in zip(evidence, stances)]
-
-
-def in_time(evidence: Evidence, as_of: str | None) -> bool:
-    """Evidence published after as_of is excluded; undated evidence is kept."""
-    return as_of is None or evidence.document.published is None or evidence.document.published <= as_of
 
 
 def weight(relevance: float) -> float:
@@ -151,3 +148,51 @@ def agreement(evidence: list[Evidence], stance_model, *, searched: str) -> tuple
                                f"({plural(groups, 'other source')} searched in {searched}).",
     }[label]
     return scored, Verdict(label, calibrated(raw, label), rationale, counts)
+
+
+def judge(plan: Plan, selection: Selection, stance_model: StanceModel | None, *, searched: str,
+          llm: LLM | None = None, ledger: Ledger | None = None, llm_stance: str = "off") -> Judgement:
+    """The stage: every evidence sentence's stance and the verdict; for an open question, whether the sources
+    agree on the leading answer. stance_model None: no verdict. LLM mode with llm_stance second|judge adds the
+    model's own stances (see second_opinion)."""
+    chosen = selection.candidates
+    if stance_model is None:
+        return Judgement(candidates=chosen, verdict=None)
+    if plan.is_open and chosen:
+        scored, open_verdict = agreement([c.evidence for c in chosen], stance_model, searched=searched)
+        return Judgement(candidates=tuple(replace(c, evidence=e) for c, e in zip(chosen, scored)),
+                         verdict=open_verdict)
+    if chosen:
+        scored = score(plan.claim, [c.evidence for c in chosen], stance_model)
+        chosen = tuple(replace(c, evidence=e) for c, e in zip(chosen, scored))
+    judged = Judgement(candidates=chosen, verdict=verdict(plan.claim, [c.evidence for c in chosen], searched=searched))
+    if llm is not None and ledger is not None and llm_stance in ("second", "judge") and chosen:
+        return second_opinion(plan.claim, judged, llm_stance, llm, ledger, searched)
+    return judged
+
+
+def second_opinion(claim: str, judged: Judgement, mode: str, llm: LLM, ledger: Ledger, searched: str) -> Judgement:
+    """The LLM's stance on each evidence sentence: a second opinion beside the stance model's verdict, or,
+    when the user opted in (mode "judge"), the stances the verdict is computed from."""
+    from .prose import second_opinion as llm_stances
+
+    chosen, model_verdict = judged.candidates, judged.verdict
+    assert model_verdict is not None
+    try:
+        labels = llm_stances(claim, [c.evidence for c in chosen], llm, ledger)
+    except LLMError as exc:
+        return replace(judged, failures=(Failure("judge", f"the LLM could not give its stance ({exc}); the stance "
+                                                          "model judged alone"),))
+    model_labels = [c.evidence.stance.label if c.evidence.stance else NEUTRAL for c in chosen]
+    agreed = round(sum(a == b for a, b in zip(labels, model_labels)) / len(labels), 3)
+    by_llm = tuple(replace(c, evidence=replace(c.evidence, stance=Stance(label, {k: float(k == label)
+                                                                              for k in STANCE_LABELS})))
+                   for c, label in zip(chosen, labels))
+    llm_verdict = verdict(claim, [c.evidence for c in by_llm], searched=searched)
+    if mode == "second":
+        return replace(judged, verdict=replace(model_verdict, second_opinion={
+            "by": f"llm {llm.name}", "label": llm_verdict.label, "stances": labels, "agreement": agreed}))
+    rationale = (f"Judged from the LLM's stances ({llm.name}; opted in with --llm-stance judge; the confidence "
+                 f"is calibrated for the stance model, not for this LLM). {llm_verdict.rationale}")
+    return Judgement(candidates=by_llm, verdict=replace(llm_verdict, rationale=rationale, second_opinion={
+        "by": "stance model", "label": model_verdict.label, "stances": model_labels, "agreement": agreed}))

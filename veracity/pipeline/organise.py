@@ -6,13 +6,11 @@ import re
 
 import numpy as np
 
-from .select import Candidate
-
-ROLE_OF = {"supports": "supporting", "refutes": "refuting", "neutral": "context"}
+from ..types import CONTEXT, REFUTES, REFUTING, ROLE_OF_STANCE, SUPPORTING, SUPPORTS, Candidate, FindingDraft
 
 
 def role(c: Candidate) -> str | None:
-    return ROLE_OF[c.evidence.stance.label] if c.evidence.stance else None
+    return ROLE_OF_STANCE[c.evidence.stance.label] if c.evidence.stance else None
 
 
 def clusters(items: list[Candidate], threshold: float = 0.55) -> list[list[Candidate]]:
@@ -77,10 +75,10 @@ def heading(items: list[Candidate], taken: set[str], role: str | None = None) ->
     """The main clause of the member that takes the finding's side most clearly (a supporting finding: the
     most supportive), else of the most central member, the most relevant breaking ties; the next member's
     when another finding already has that heading."""
-    side = {"supporting": "supports", "refuting": "refutes"}.get(role or "")
+    side = {SUPPORTING: SUPPORTS, REFUTING: REFUTES}.get(role or "")
 
     def rank(c: Candidate) -> tuple[float, float, float]:
-        lean = c.evidence.stance.scores.get(side, 0.0) if side and c.evidence.stance else 0.0
+        lean = c.evidence.stance.scores.get(side, 0.0) if side is not None and c.evidence.stance else 0.0
         return (-lean, -float(np.mean([c.vector @ o.vector for o in items])), -c.evidence.relevance)
 
     for c in sorted(items, key=rank):
@@ -90,9 +88,9 @@ def heading(items: list[Candidate], taken: set[str], role: str | None = None) ->
     return items[0].evidence.document.title
 
 
-def organise(chosen: list[Candidate], max_findings: int = 7) -> list[tuple[str, str | None, list[Candidate]]]:
-    """(heading, role, members) in report order: supporting, refuting, then context."""
-    order = {"supporting": 0, "refuting": 1, "context": 2, None: 3}
+def organise(chosen: tuple[Candidate, ...], max_findings: int = 7) -> list[FindingDraft]:
+    """2 to 7 finding drafts in report order: supporting, refuting, then context."""
+    order: dict[str | None, int] = {SUPPORTING: 0, REFUTING: 1, CONTEXT: 2, None: 3}
     by_role: dict[str | None, list[Candidate]] = {}
     for c in chosen:
         by_role.setdefault(role(c), []).append(c)
@@ -112,5 +110,5 @@ def organise(chosen: list[Candidate], max_findings: int = 7) -> list[tuple[str, 
     for r, g in groups:
         h = heading(g, taken, r)
         taken.add(h.lower())
-        out.append((h, r, g))
+        out.append(FindingDraft(heading=h, role=r, members=tuple(g)))
     return out

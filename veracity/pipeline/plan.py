@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from functools import cache
 
 from ..errors import InputError
-from ..text import STOPWORDS, content_words, entities
+from ..store.base import Store
+from ..text import LEADING_FUNCTION_WORDS, STOPWORDS, content_words, distinctive, entities, without_possessive
 from ..types import Plan
 
 AUXILIARIES = {"did", "does", "do", "is", "are", "was", "were", "has", "have", "had", "can", "could", "will",
@@ -201,3 +203,37 @@ def plan(question: str) -> Plan:
 
 
 OPEN_WORDS = frozenset("who whom whose what which when where why how".split())
+
+
+NOT_NAMES = frozenset("several many most some few numerous multiple various recent new more less all both each every "
+                      "other such only early late first last".split())
+
+
+def leading_name(claim: str, entities: tuple[str, ...], store: Store) -> str | None:
+    """The claim's first word when it may be a name that a capital at the start of a sentence cannot reveal
+    ("Denver cooperated with ICE"); the collection decides. It is a name to require when no stored passage has
+    it at all (evidence could only be about something else), or when the passages that have it mostly write it
+    with a capital in mid-sentence. Function words, quantifiers, -ed/-ing/-ly words and a word before "of" are
+    never names here."""
+    tokens = claim.split()
+    word = re.sub(r"[^\w-]", "", without_possessive(tokens[0])) if tokens else ""
+    if (len(word) < 3 or not word[0].isupper() or distinctive(word) or word.lower() in STOPWORDS
+            or word.lower() in LEADING_FUNCTION_WORDS or word.lower() in NOT_NAMES
+            or word.lower().endswith(("ed", "ing", "ly")) or any(word in e.split() for e in entities)
+            or (len(tokens) > 1 and tokens[1].lower() == "of")):  # "Bits of ...", "Use of ...": a noun's head
+        return None
+    hits = store.lexical(word, 30)
+    if not hits:
+        return word
+    mid = re.compile(rf"(?:\b[a-z]{{2,}}|,)[ \t]+((?i:{re.escape(word)}))\b")  # after a lower-case word or a comma
+    capital = lower = 0
+    for passage in store.passages([i for i, _ in hits]).values():
+        for m in mid.finditer(passage.text):
+            capital, lower = capital + m.group(1)[0].isupper(), lower + m.group(1)[0].islower()
+    return word if capital >= 2 * max(lower, 1) else None
+
+
+def with_leading_name(p: Plan, store: Store) -> Plan:
+    """The plan, requiring the claim's first word as a name when the collection says it is one."""
+    name = leading_name(p.claim, p.entities, store)
+    return replace(p, entities=p.entities + (name,)) if name else p

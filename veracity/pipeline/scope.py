@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..store.base import Store
 from ..text import plural
 from ..types import Failure, Source
 
@@ -10,11 +11,10 @@ def queries_count(n: int) -> str:
     return f"{n} {'query' if n == 1 else 'queries'}"
 
 
-def searched_line(queries: int, store, as_of: str | None) -> str:
+def searched_line(queries: int, total: int, store: Store, as_of: str | None) -> str:
     """ "3 queries over the 4 documents in the store", or with as_of "3 queries over the 1 document published on
     or before 2025-01-01 and the 3 undated ones (2 published later were left out)": never more than there are."""
     if as_of is None:
-        total = store.counts()["documents"]
         return f"{queries_count(queries)} over the {plural(total, 'document')} in the store"
     dated, undated, later = store.count_as_of(as_of)
     parts = [f"the {plural(dated, 'document')} published on or before {as_of}"] if dated else []

@@ -3,19 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-
-import numpy as np
-
-from ..text import LEADING_FUNCTION_WORDS, STOPWORDS, distinctive, without_possessive, words
-from ..types import Evidence
-from .gather import Gathered
-
-
-@dataclass(frozen=True)
-class Candidate:
-    evidence: Evidence
-    vector: np.ndarray
+from ..text import words
+from ..types import Candidate, Evidence, Gathered, Hit, Selection
 
 
 def usable(sentence: str) -> bool:
@@ -37,7 +26,7 @@ def reads_as_instructions(sentence: str) -> bool:
     return bool(INSTRUCTION_LIKE.search(sentence))
 
 
-def instruction_sentences(hits) -> dict[tuple[int, int], str]:
+def instruction_sentences(hits: tuple[Hit, ...]) -> dict[tuple[int, int], str]:
     """(document id, sentence start) -> document title, for each gathered sentence that reads as instructions
     to a language model. select never uses these as evidence; the report names their documents."""
     return {(h.document.id, s.start): h.document.title for h in hits for s in h.passage.sentences
@@ -50,44 +39,19 @@ def names_all(text: str, entities: tuple[str, ...]) -> bool:
     return all(any(w.lower() in lowered for w in name.split() if len(w) >= 3) or len(name) < 3 for name in entities)
 
 
-NOT_NAMES = frozenset("several many most some few numerous multiple various recent new more less all both each every "
-                      "other such only early late first last".split())
+def in_time(evidence: Evidence, as_of: str | None) -> bool:
+    """Evidence published after as_of is excluded; undated evidence is kept."""
+    return as_of is None or evidence.document.published is None or evidence.document.published <= as_of
 
 
-def leading_name(claim: str, entities: tuple[str, ...], store) -> str | None:
-    """The claim's first word when it may be a name that a capital at the start of a sentence cannot reveal
-    ("Denver cooperated with ICE"); the collection decides. It is a name to require when no stored passage has
-    it at all (evidence could only be about something else), or when the passages that have it mostly write it
-    with a capital in mid-sentence. Function words, quantifiers, -ed/-ing/-ly words and a word before "of" are
-    never names here."""
-    tokens = claim.split()
-    word = re.sub(r"[^\w-]", "", without_possessive(tokens[0])) if tokens else ""
-    if (len(word) < 3 or not word[0].isupper() or distinctive(word) or word.lower() in STOPWORDS
-            or word.lower() in LEADING_FUNCTION_WORDS or word.lower() in NOT_NAMES
-            or word.lower().endswith(("ed", "ing", "ly")) or any(word in e.split() for e in entities)
-            or (len(tokens) > 1 and tokens[1].lower() == "of")):  # "Bits of ...", "Use of ...": a noun's head
-        return None
-    hits = store.lexical(word, 30)
-    if not hits:
-        return word
-    mid = re.compile(rf"(?:\b[a-z]{{2,}}|,)[ \t]+((?i:{re.escape(word)}))\b")  # after a lower-case word or a comma
-    capital = lower = 0
-    for passage in store.passages([i for i, _ in hits]).values():
-        for m in mid.finditer(passage.text):
-            capital, lower = capital + m.group(1)[0].isupper(), lower + m.group(1)[0].islower()
-    return word if capital >= 2 * max(lower, 1) else None
-
-
-def candidates(gathered: Gathered, store, threshold: float, entities: tuple[str, ...] = (),
+def candidates(gathered: Gathered, threshold: float, entities: tuple[str, ...] = (),
                injected: dict[tuple[int, int], str] | None = None) -> list[Candidate]:
     injected = instruction_sentences(gathered.hits) if injected is None else injected
     hits = [h for h in gathered.hits if names_all(h.document.text, entities)]
-    gathered = Gathered(hits=tuple(hits), query_vectors=gathered.query_vectors)
-    vectors = store.sentence_vectors([h.passage.id for h in gathered.hits])
     found: list[Candidate] = []
     seen: set[tuple[int, int]] = set()
-    for hit in gathered.hits:
-        sv = vectors.get(hit.passage.id)
+    for hit in hits:
+        sv = gathered.sentence_vectors.get(hit.passage.id)
         if sv is None:
             continue
         relevance = (sv @ gathered.query_vectors.T).max(axis=1)
@@ -103,10 +67,18 @@ def candidates(gathered: Gathered, store, threshold: float, entities: tuple[str,
     return found
 
 
-def select(gathered: Gathered, store, *, threshold: float, limit: int, per_document: int,
-           mmr_lambda: float, entities: tuple[str, ...] = (),
-           injected: dict[tuple[int, int], str] | None = None) -> list[Candidate]:
-    pool = candidates(gathered, store, threshold, entities, injected)
+def select(gathered: Gathered, *, threshold: float, limit: int, per_document: int, mmr_lambda: float,
+           entities: tuple[str, ...] = (), as_of: str | None = None) -> Selection:
+    """At most `limit` evidence sentences by maximal marginal relevance, at most `per_document` from one
+    document, from documents that name every entity; then those published after as_of are dropped."""
+    injected = instruction_sentences(gathered.hits)
+    chosen = mmr(candidates(gathered, threshold, entities, injected), limit=limit, per_document=per_document,
+                 mmr_lambda=mmr_lambda)
+    return Selection(candidates=tuple(c for c in chosen if in_time(c.evidence, as_of)),
+                     injected_titles=tuple(dict.fromkeys(injected.values())))
+
+
+def mmr(pool: list[Candidate], *, limit: int, per_document: int, mmr_lambda: float) -> list[Candidate]:
     chosen: list[Candidate] = []
     per_doc: dict[int, int] = {}
     while pool and len(chosen) < limit:

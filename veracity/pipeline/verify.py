@@ -9,13 +9,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from ..stance import StanceModel
 from ..text import entities, words
 from ..types import Document, Evidence, EvidenceRef, Failure, Finding, Source
 
 
-def verify(finding_list: list[Finding], sources: dict[int, Source], documents: dict[int, Document]):
+def verify(finding_list: list[Finding], sources: dict[int, Source],
+           documents: dict[int, Document]) -> tuple[list[Finding], list[Failure]]:
     by_number = {s.id: s for s in sources.values()}
-    kept, failures = [], []
+    kept: list[Finding] = []
+    failures: list[Failure] = []
     for f in finding_list:
         sentences = []
         for s in f.sentences:
@@ -77,7 +80,8 @@ class Checked:
     problem: str | None  # why it fails, or None
 
 
-def check_written(text: str, quotes: dict[int, list[Evidence]], stance_model, threshold: float) -> Checked:
+def check_written(text: str, quotes: dict[int, list[Evidence]], stance_model: StanceModel,
+                  threshold: float) -> Checked:
     """quotes: the evidence sentences of each source number. A sentence passes when it cites only real
     sources, every number, date and name in it is in the cited passages, and the stance model finds that
     the cited passages support it (p(supports) >= threshold, from one passage or all of them together)."""

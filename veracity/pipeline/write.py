@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
 from functools import cache
+from typing import Protocol
 
 from ..text import LEADING_FUNCTION_WORDS, STOPWORDS, content_words, distinctive, entities, without_possessive
-from ..types import CitedText, EvidenceRef, Finding, Plan, Sentence, Source, Verdict
-from .select import Candidate
+from ..errors import LLMError
+from ..llm import LLM, Ledger
+from ..stance import StanceModel
+from ..types import (Candidate, CitedText, Document, EvidenceRef, Failure, Finding, FindingDraft, Gathered, Plan,
+                     Sentence, Source, Verdict)
+from . import prose
+from .select import names_all
+from .verify import verify as verify_quotes
 
 CONFIDENCE_WORDS = ((0.9, "very high"), (0.75, "high"), (0.6, "moderate"), (0.0, "low"))
 
@@ -17,11 +25,11 @@ def confidence_words(c: float) -> str:
     return next(word for floor, word in CONFIDENCE_WORDS if c >= floor)
 
 
-def number_sources(groups: list[tuple[str, str | None, list[Candidate]]]) -> dict[int, Source]:
+def number_sources(groups: list[FindingDraft]) -> dict[int, Source]:
     """Source numbers [n] in order of first citation; keyed by document id."""
     sources: dict[int, Source] = {}
-    for _, _, members in groups:
-        for c in members:
+    for group in groups:
+        for c in group.members:
             d = c.evidence.document
             if d.id not in sources:
                 sources[d.id] = Source(id=len(sources) + 1, title=d.title, location=d.location,
@@ -36,9 +44,9 @@ def cite(c: Candidate, sources: dict[int, Source]) -> Sentence:
                     evidence=(EvidenceRef(source=n, quote=e.quote, start=e.start, end=e.end, stance=e.stance),))
 
 
-def findings(groups, sources) -> list[Finding]:
-    return [Finding(heading=h, role=r, sentences=tuple(cite(c, sources) for c in members))
-            for h, r, members in groups]
+def findings(groups: list[FindingDraft], sources: dict[int, Source]) -> list[Finding]:
+    return [Finding(heading=g.heading, role=g.role, sentences=tuple(cite(c, sources) for c in g.members))
+            for g in groups]
 
 
 # A sentence that leans on what came before it ("On the other hand, ...", "They said ...") reads wrongly alone.
@@ -47,12 +55,13 @@ LEANS_BACK = re.compile(r"^(?:on the other hand|however|but|and|also|meanwhile|s
                         r"his|her|such)\b", re.I)
 
 
-def summary(groups, sources) -> CitedText:
+def summary(groups: list[FindingDraft], sources: dict[int, Source]) -> CitedText:
     """The most relevant sentence of each of the first findings, at most three, from distinct sources;
     sentences that lean on what came before them are passed over."""
-    picks, used = [], set()
-    for _, _, members in groups:
-        standalone = [c for c in members if not LEANS_BACK.match(c.evidence.quote.lstrip("\"\u201c\u2018'"))]
+    picks: list[Candidate] = []
+    used: set[int] = set()
+    for group in groups:
+        standalone = [c for c in group.members if not LEANS_BACK.match(c.evidence.quote.lstrip("\"\u201c\u2018'"))]
         if not standalone:
             continue
         best = max(standalone, key=lambda c: c.evidence.relevance)
@@ -62,7 +71,7 @@ def summary(groups, sources) -> CitedText:
         if len(picks) == 3:
             break
     if not picks:  # every sentence leans back: the most relevant one still says something
-        picks = [max((c for _, _, m in groups for c in m), key=lambda c: c.evidence.relevance)]
+        picks = [max((c for g in groups for c in g.members), key=lambda c: c.evidence.relevance)]
     return CitedText(text=" ".join(c.evidence.quote for c in picks),
                      citations=tuple(sorted({sources[c.evidence.document.id].id for c in picks})))
 
@@ -127,7 +136,7 @@ def title_cased(text: str) -> bool:
     return len(ws) >= 4 and (sum(w[0].isupper() for w in ws) > 0.6 * len(ws) or shouting >= 2)
 
 
-def topics(finding_list: list[Finding], asked: set[str], texts: list[str] = ()) -> list[str]:
+def topics(finding_list: list[Finding], asked: set[str], texts: list[str] | None = None) -> list[str]:
     """Per finding, the name it mentions most that the question does not already have: a distinctive one (ICE,
     COVID-19, McDonald), or one of two to four words that its sources write more than once (texts: the cited
     documents' text; without them, the report's sentences). A run of capitals in a garbled source ("President Donald Trump Returned")
@@ -161,7 +170,7 @@ def in_sentence(claim: str) -> str:
 
 
 def follow_ups(plan: Plan, finding_list: list[Finding], verdict: Verdict | None, newest: str | None,
-               texts: list[str] = ()) -> list[str]:
+               texts: list[str] | None = None) -> list[str]:
     """texts: the full text of the cited documents (names that recur there make good topics)."""
     out = []
     asked = {w.lower() for w in content_words(plan.question)}
@@ -176,3 +185,153 @@ def follow_ups(plan: Plan, finding_list: list[Finding], verdict: Verdict | None,
     if len(out) < 2:
         out.append(f"Which other sources report on “{plan.question}”, and do they agree with these?")
     return list(dict.fromkeys(out))[:5]
+
+
+# --- The writers: extractive and LLM, one interface ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class WriteJob:
+    """What the write and verify stages work from."""
+
+    plan: Plan
+    verdict: Verdict | None
+    drafts: tuple[FindingDraft, ...]
+    sources: dict[int, Source]  # keyed by document id, numbered in order of first citation
+    documents: dict[int, Document]  # the cited documents, with their full text
+    gathered: Gathered
+    searched: str  # what was searched, in words ("4 queries over 3 documents")
+
+
+@dataclass(frozen=True)
+class Draft:
+    """write -> verify: the findings as source quotes, and in LLM mode what the model wrote (not yet checked)."""
+
+    findings: tuple[Finding, ...]
+    prose: prose.ReportOut | None = None
+    failures: tuple[Failure, ...] = ()
+
+
+@dataclass(frozen=True)
+class Written:
+    """verify -> the report: what passed verification, and the sources it cites."""
+
+    findings: tuple[Finding, ...]
+    sources: tuple[Source, ...]
+    summary: CitedText
+    bottom_line: CitedText
+    follow_ups: tuple[str, ...]
+    failures: tuple[Failure, ...]
+    mode: str  # extractive | llm (the prose was written by a model, then verified)
+
+
+class Writer(Protocol):
+    def write(self, job: WriteJob) -> Draft:
+        """The write stage."""
+
+    def verify(self, job: WriteJob, draft: Draft) -> Written:
+        """The verify stage: every sentence against the passages it cites; what fails is dropped and recorded."""
+
+
+class ExtractiveWriter:
+    """Every finding sentence is a source sentence, quoted exactly, with its citation."""
+
+    def write(self, job: WriteJob) -> Draft:
+        return Draft(findings=tuple(findings(list(job.drafts), job.sources)))
+
+    def verify(self, job: WriteJob, draft: Draft) -> Written:
+        kept, dropped = verify_quotes(list(draft.findings), job.sources, job.documents)
+        return finish(job, kept, [*draft.failures, *dropped])
+
+
+class LLMWriter:
+    """A language model writes the prose from the evidence; each written sentence must then pass verification
+    (its citations, numbers, dates and names, and the stance model's support), or it is rewritten once and
+    else dropped. Whatever the model cannot write is quoted from the sources instead."""
+
+    def __init__(self, llm: LLM, ledger: Ledger, stance_model: StanceModel, support_threshold: float) -> None:
+        self.llm, self.ledger = llm, ledger
+        self.stance_model, self.support_threshold = stance_model, support_threshold
+
+    def write(self, job: WriteJob) -> Draft:
+        quoted = tuple(findings(list(job.drafts), job.sources))
+        if not quoted:
+            return Draft(findings=quoted)
+        try:
+            written = prose.write(job.plan, verdict_line(job.verdict), list(job.drafts),
+                                  {d: s.id for d, s in job.sources.items()}, self.llm, self.ledger)
+        except LLMError as exc:
+            return Draft(findings=quoted, failures=(Failure("write", f"the LLM could not write the report ({exc}); "
+                                                                     "it was written extractively instead: every "
+                                                                     "sentence quotes its source"),))
+        return Draft(findings=quoted, prose=written)
+
+    def verify(self, job: WriteJob, draft: Draft) -> Written:
+        kept, dropped = verify_quotes(list(draft.findings), job.sources, job.documents)
+        failures = [*draft.failures, *dropped]
+        if draft.prose is None or len(kept) != len(job.drafts):
+            return finish(job, kept, failures)
+        written = prose.verified(draft.prose, list(job.drafts), kept, job.sources, self.stance_model,
+                                 self.support_threshold, self.llm, self.ledger)
+        failures += written.failures
+        if not written.kept:
+            failures.append(Failure("verify", "nothing the LLM wrote passed verification; the report quotes its "
+                                              "sources instead"))
+            return finish(job, written.findings, failures)
+        return finish(job, written.findings, failures, written)
+
+
+def verdict_line(verdict: Verdict | None) -> str:
+    if verdict is None:
+        return "none (the verdict was not computed)"
+    return f"{verdict.label} ({verdict.confidence:.0%}): {verdict.rationale}"
+
+
+def finish(job: WriteJob, finding_list: list[Finding], failures: list[Failure],
+           written: prose.Written | None = None) -> Written:
+    """The report's text around the verified findings: the sources they cite, the summary, the bottom line and
+    the follow-up questions (the model's, in LLM mode, where they passed verification)."""
+    used = {n for f in finding_list for s in f.sentences for n in s.citations}
+    if written is not None:  # the model's summary and bottom line may cite a source no finding sentence cites
+        used |= {n for t in (written.summary, written.bottom_sentence) if t is not None for n in t.citations}
+    sources = {k: v for k, v in job.sources.items() if v.id in used}
+    if not finding_list:
+        return nothing_found(job, failures)
+    kept_groups = [g for g in job.drafts if any(sources.get(c.evidence.document.id) for c in g.members)]
+    text = summary(kept_groups, sources)
+    newest = max((s.published for s in sources.values() if s.published), default=None)
+    bottom = bottom_line(job.plan, job.verdict, finding_list)
+    questions = follow_ups(job.plan, finding_list, job.verdict, newest,
+                           [job.documents[k].text for k in sources if k in job.documents])
+    if written is not None:
+        text = written.summary or text
+        if written.bottom_sentence is not None:
+            bottom = CitedText(text=f"{written.bottom_sentence.text} {bottom.text}",
+                               citations=tuple(sorted(set(bottom.citations) | set(written.bottom_sentence.citations))),
+                               support=written.bottom_sentence.support)
+        questions = (written.follow_ups + [q for q in questions if q not in written.follow_ups])[:5] \
+            if len(written.follow_ups) < 2 else written.follow_ups
+    return Written(findings=tuple(finding_list), sources=tuple(sorted(sources.values(), key=lambda s: s.id)),
+                   summary=text, bottom_line=bottom, follow_ups=tuple(questions), failures=tuple(failures),
+                   mode="llm" if written is not None else "extractive")
+
+
+def nothing_found(job: WriteJob, failures: list[Failure]) -> Written:
+    """The report when no evidence reached the report: what was searched, for what, and the words of the claim
+    that nothing searched mentions. Never a verdict of false."""
+    p = job.plan
+    missing = [e for e in p.entities if not any(names_all(h.document.text, (e,)) for h in job.gathered.hits)]
+    for w in job.gathered.unmatched:
+        if not any(w.lower() in m.lower() or m.lower() in w.lower() for m in missing):
+            missing.append(w)  # a word no stored passage has at all
+    quoted = [f"“{m}”" for m in missing]
+    why = (f"No source searched mentions {', '.join(quoted[:-1])} or {quoted[-1]}." if len(quoted) > 1 else
+           f"No source searched mentions {quoted[0]}." if quoted else
+           "No passage reached the relevance threshold, so no finding is reported.")
+    text = CitedText(text=f"Nothing in the sources searched addresses this question. Searched: {job.searched}, "
+                          f"for {'; '.join(repr(q) for q in p.queries)}. {why}", citations=())
+    bottom = CitedText(text="Not enough evidence in the sources searched. This does not mean the claim is "
+                            "false: add sources that cover it (veracity ingest PATH) and check again.", citations=())
+    questions = (f"Which sources would cover “{p.question}”?",
+                 "Is the question about a place, person or event the collection does not include?")
+    return Written(findings=(), sources=(), summary=text, bottom_line=bottom, follow_ups=questions,
+                   failures=tuple(failures), mode="extractive")

@@ -1,30 +1,49 @@
-"""Report -> Markdown, in the shape of the seed reports."""
+"""Report -> Markdown, in the shape of the seed reports. Source text is escaped: no raw HTML or Markdown from
+a source reaches the output."""
 
 from __future__ import annotations
 
+import re
+
 from ..types import Report
-from .escape import markdown as e
-from .text import VERDICT_TITLE, cites, found_line, mode_line, role_tag, source_line
+from .outline import Section, SourceLine, outline
+
+SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~!&])")
+
+
+def md(text: str) -> str:
+    """Text that Markdown prints as itself: punctuation with a meaning there is backslash-escaped."""
+    return SPECIAL.sub(r"\\\1", text)
+
+
+def cites(numbers: tuple[int, ...]) -> str:
+    return " ".join(f"[{n}]" for n in numbers)
+
+
+def source(s: SourceLine) -> str:
+    bits = [md(s.title)] + [md(b) for b in (s.publisher, s.published) if b]
+    return f"[{s.id}] " + " · ".join(bits) + f" — {md(s.location)}  "
+
+
+def section(s: Section) -> list[str]:
+    out = [f"## {md(s.heading)}" + (f" ({s.tag})" if s.tag else ""), ""]
+    if s.text:
+        out += [" ".join(f"{md(c.text)} {cites(c.citations)}".strip() for c in s.text), ""]
+    if s.items:
+        out += [f"- {md(item)}" for item in s.items] + [""]
+    if s.sources:
+        out += [source(line) for line in s.sources] + [""]
+    return out
 
 
 def to_markdown(report: Report) -> str:
-    out = [f"# Fact check: {e(report.question)}", "", f"Checked on {report.checked_on}"
-           + (f" (evidence published on or before {report.as_of})" if report.as_of else ""), "", "Searched for:"]
-    out += [f'- "{e(q)}"' for q in report.queries]
-    out += ["", found_line(report), "", f"*{e(mode_line(report))}*", ""]
-    if report.verdict:
-        v = report.verdict
-        out += [f"**Verdict: {VERDICT_TITLE[v.label]}** (confidence {v.confidence:.0%})", ""]
-    out += ["## Executive summary", "", f"{e(report.summary.text)} {cites(report.summary.citations)}".strip(), ""]
-    for i, f in enumerate(report.findings, 1):
-        tag = f" ({role_tag(report, f.role)})" if f.role else ""
-        out += [f"## {i}. {e(f.heading)}{tag}", ""]
-        out += [" ".join(f"{e(s.text)} {cites(s.citations)}" for s in f.sentences), ""]
-    out += ["## Bottom line", "", f"{e(report.bottom_line.text)} {cites(report.bottom_line.citations)}".strip(), ""]
-    out += ["## Want to dive deeper?", ""] + [f"- {e(q)}" for q in report.follow_up_questions] + [""]
-    if report.sources:
-        out += ["## Sources", ""] + [f"{source_line(s, e)}  " for s in report.sources] + [""]
-    if report.failures:
-        out += ["## Problems during this check", ""] + [f"- {f.stage}: {e(f.message)}" for f in report.failures] + [""]
-    out += [f"<sub>check {e(report.id)} · " + " · ".join(f"{k} {e(str(v))}" for k, v in report.versions.items()) + "</sub>", ""]
+    o = outline(report)
+    out = [f"# Fact check: {md(o.title)}", "", md(o.checked_on), "", "Searched for:"]
+    out += [f'- "{md(q)}"' for q in o.searched_for]
+    out += ["", o.found, "", f"*{md(o.mode)}*", ""]
+    if o.verdict:
+        out += [f"**Verdict: {o.verdict.title}** (confidence {o.verdict.confidence:.0%})", ""]
+    for s in o.sections:
+        out += section(s)
+    out += [f"<sub>{md(o.footer)}</sub>", ""]
     return "\n".join(out)

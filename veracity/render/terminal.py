@@ -1,4 +1,5 @@
-"""Report -> the terminal, with rich."""
+"""Report -> the terminal, with rich. Text goes in as rich Text objects (never parsed as markup), after the
+outline has removed control characters."""
 
 from __future__ import annotations
 
@@ -6,41 +7,42 @@ from rich.console import Console, Group
 from rich.panel import Panel
 from rich.text import Text
 
-from ..types import Report
-from .escape import terminal as e
-from .text import VERDICT_TITLE, cites, found_line, mode_line, role_tag, source_line
+from ..types import MIXED, NOT_ENOUGH_EVIDENCE, REFUTED, SUPPORTED, Report
+from .outline import Section, outline
 
-COLOURS = {"supported": "green", "refuted": "red", "mixed": "yellow", "not_enough_evidence": "blue"}
+COLOURS = {SUPPORTED: "green", REFUTED: "red", MIXED: "yellow", NOT_ENOUGH_EVIDENCE: "blue"}
+
+
+def cites(numbers: tuple[int, ...]) -> str:
+    return " ".join(f"[{n}]" for n in numbers)
+
+
+def section(s: Section) -> list[Text]:
+    style = "bold" if s.kind == "finding" else "bold underline"
+    out = [Text(f"\n{s.heading}" + (f"  [{s.tag}]" if s.tag else ""), style=style)]
+    if s.text:
+        out.append(Text(" ".join(f"{c.text} {cites(c.citations)}".strip() for c in s.text)))
+    bullet, item_style = ("problem: ", "yellow") if s.kind == "problems" else ("• ", "")
+    out += [Text(f"{bullet}{item}", style=item_style) for item in s.items]
+    out += [Text(f"[{line.id}] " + " · ".join([line.title] + [b for b in (line.publisher, line.published) if b])
+                 + f" — {line.location}", style="dim") for line in s.sources]
+    return out
 
 
 def print_report(report: Report, console: Console | None = None) -> None:
     console = console or Console()
+    o = outline(report)
     head = Text()
-    head.append(f"{e(report.question)}\n", style="bold")
-    head.append(f"Checked on {report.checked_on}" + (f" (evidence published on or before {report.as_of})"
-                                                     if report.as_of else "") + "\n", style="dim")
-    head.append("Searched for: " + "; ".join(f'"{e(q)}"' for q in report.queries) + "\n", style="dim")
-    head.append(found_line(report) + "\n", style="dim")
-    head.append(e(mode_line(report)), style="dim italic")
-    parts = [head]
-    if report.verdict:
-        v = report.verdict
-        parts.append(Text(f"\nVerdict: {VERDICT_TITLE[v.label]} ({v.confidence:.0%} confidence)",
-                          style=f"bold {COLOURS[v.label]}"))
-    parts.append(Text("\nExecutive summary", style="bold underline"))
-    parts.append(Text(f"{e(report.summary.text)} {cites(report.summary.citations)}".strip()))
-    for i, f in enumerate(report.findings, 1):
-        tag = f"  [{role_tag(report, f.role)}]" if f.role else ""
-        parts.append(Text(f"\n{i}. {e(f.heading)}{tag}", style="bold"))
-        parts.append(Text(" ".join(f"{e(s.text)} {cites(s.citations)}" for s in f.sentences)))
-    parts.append(Text("\nBottom line", style="bold underline"))
-    parts.append(Text(f"{e(report.bottom_line.text)} {cites(report.bottom_line.citations)}".strip()))
-    parts.append(Text("\nWant to dive deeper?", style="bold underline"))
-    parts += [Text(f"• {e(q)}") for q in report.follow_up_questions]
-    if report.sources:
-        parts.append(Text("\nSources", style="bold underline"))
-        parts += [Text(source_line(s, e), style="dim") for s in report.sources]
-    for f in report.failures:
-        parts.append(Text(f"problem in {f.stage}: {e(f.message)}", style="yellow"))
-    parts.append(Text(f"\ncheck {report.id}", style="dim"))
+    head.append(f"{o.title}\n", style="bold")
+    head.append(f"{o.checked_on}\n", style="dim")
+    head.append("Searched for: " + "; ".join(f'"{q}"' for q in o.searched_for) + "\n", style="dim")
+    head.append(o.found + "\n", style="dim")
+    head.append(o.mode, style="dim italic")
+    parts: list[Text] = [head]
+    if o.verdict:
+        parts.append(Text(f"\nVerdict: {o.verdict.title} ({o.verdict.confidence:.0%} confidence)",
+                          style=f"bold {COLOURS[o.verdict.label]}"))
+    for s in o.sections:
+        parts += section(s)
+    parts.append(Text(f"\n{o.footer.split(' · ')[0]}", style="dim"))
     console.print(Panel(Group(*parts), title="veracity", expand=True))

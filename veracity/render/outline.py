@@ -1,0 +1,116 @@
+"""The report as one outline, the walk every renderer (terminal, Markdown, HTML) takes, so none can drift:
+the same blocks in the same order, with the same words.
+
+Every piece of text from a source or a user passes through `printable()` here: control characters (terminal
+escape codes among them) never reach a renderer. Each renderer then escapes for its own format.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..text import plural
+from ..types import CONTEXT, MIXED, NOT_ENOUGH_EVIDENCE, REFUTED, REFUTING, SUPPORTED, SUPPORTING, Report, Source
+
+ROLE_TAG = {SUPPORTING: "supports the claim", REFUTING: "contradicts the claim", CONTEXT: "context"}
+OPEN_ROLE_TAG = {SUPPORTING: "agrees with the leading answer", REFUTING: "disagrees with the leading answer",
+                 CONTEXT: "context"}
+VERDICT_TITLE = {SUPPORTED: "Supported", REFUTED: "Refuted", MIXED: "Mixed", NOT_ENOUGH_EVIDENCE: "Not enough evidence"}
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """Text without control characters (ESC, BEL, C1 codes, bidirectional overrides); newlines become spaces."""
+    return CONTROL.sub("", text.replace("\n", " ").replace("\t", " "))
+
+
+@dataclass(frozen=True)
+class Cited:
+    text: str
+    citations: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class SourceLine:
+    id: int
+    title: str
+    publisher: str | None
+    published: str | None
+    location: str
+
+
+@dataclass(frozen=True)
+class Section:
+    kind: str  # summary | finding | bottom_line | follow_ups | sources | problems
+    heading: str
+    tag: str | None = None  # a finding's role, in words
+    text: tuple[Cited, ...] = ()  # a paragraph of cited sentences
+    items: tuple[str, ...] = ()  # a bulleted list
+    sources: tuple[SourceLine, ...] = ()
+
+
+@dataclass(frozen=True)
+class VerdictLine:
+    label: str
+    title: str
+    confidence: float
+
+
+@dataclass(frozen=True)
+class Outline:
+    title: str  # the question
+    checked_on: str  # "Checked on 2026-11-27 (evidence published on or before 2019-01-01)"
+    searched_for: tuple[str, ...]
+    found: str
+    mode: str
+    verdict: VerdictLine | None
+    sections: tuple[Section, ...]
+    footer: str
+
+
+def found_line(report: Report) -> str:
+    return f"Found {plural(len(report.sources), 'source')} ({report.independent_sources} independent)"
+
+
+def mode_line(report: Report) -> str:
+    """How the prose was written: quoted from the sources, or by a model and then checked sentence by sentence."""
+    if report.mode == "llm" and report.llm is not None:
+        return (f"Written by {report.llm.model}; every sentence was checked against the passages it cites "
+                f"({report.llm.calls} model calls, {report.llm.tokens_in + report.llm.tokens_out} tokens)")
+    return "Every finding sentence is quoted from the source it cites"
+
+
+def role_tag(report: Report, role: str) -> str:
+    """How a finding stands: toward the claim, or for an open question toward the leading answer."""
+    return (OPEN_ROLE_TAG if report.open_question else ROLE_TAG)[role]
+
+
+def source_line(s: Source) -> SourceLine:
+    return SourceLine(id=s.id, title=printable(s.title), publisher=printable(s.publisher) if s.publisher else None,
+                      published=printable(s.published) if s.published else None, location=printable(s.location))
+
+
+def outline(report: Report) -> Outline:
+    p = printable
+    sections = [Section("summary", "Executive summary", text=(Cited(p(report.summary.text), report.summary.citations),))]
+    for i, f in enumerate(report.findings, 1):
+        sections.append(Section("finding", f"{i}. {p(f.heading)}", tag=role_tag(report, f.role) if f.role else None,
+                                text=tuple(Cited(p(s.text), s.citations) for s in f.sentences)))
+    sections.append(Section("bottom_line", "Bottom line",
+                            text=(Cited(p(report.bottom_line.text), report.bottom_line.citations),)))
+    sections.append(Section("follow_ups", "Want to dive deeper?", items=tuple(p(q) for q in report.follow_up_questions)))
+    if report.sources:
+        sections.append(Section("sources", "Sources", sources=tuple(source_line(s) for s in report.sources)))
+    if report.failures:
+        sections.append(Section("problems", "Problems during this check",
+                                items=tuple(f"{f.stage}: {p(f.message)}" for f in report.failures)))
+    verdict = (VerdictLine(report.verdict.label, VERDICT_TITLE[report.verdict.label], report.verdict.confidence)
+               if report.verdict else None)
+    return Outline(
+        title=p(report.question),
+        checked_on=f"Checked on {report.checked_on}"
+                   + (f" (evidence published on or before {report.as_of})" if report.as_of else ""),
+        searched_for=tuple(p(q) for q in report.queries), found=found_line(report), mode=p(mode_line(report)),
+        verdict=verdict, sections=tuple(sections),
+        footer=f"check {report.id} · " + " · ".join(f"{k} {p(v)}" for k, v in report.versions.items()))
