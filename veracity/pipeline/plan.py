@@ -9,7 +9,8 @@ from functools import cache
 
 from ..errors import InputError
 from ..store.base import Store
-from ..text import LEADING_FUNCTION_WORDS, STOPWORDS, content_words, distinctive, entities, without_possessive
+from ..text import (LEADING_FUNCTION_WORDS, STOPWORDS, content_words, distinctive, entities, sentence_spans,
+                    without_possessive)
 from ..types import Plan
 
 AUXILIARIES = {"did", "does", "do", "is", "are", "was", "were", "has", "have", "had", "can", "could", "will",
@@ -199,7 +200,21 @@ def plan(question: str) -> Plan:
         unique.append(f"{unique[0]} {['evidence', 'report'][len(unique) - 1]}")
     is_open = not yes_no and (question.rstrip().endswith("?") or question.split()[0].lower() in OPEN_WORDS)
     return Plan(question=question, claim=claim, is_yes_no=yes_no, queries=tuple(unique), entities=tuple(names),
-                is_open=is_open)
+                is_open=is_open, claims=split_claims(question))
+
+
+MAX_CLAIMS = 8  # a pasted text is checked as at most this many claims
+
+
+def split_claims(text: str) -> tuple[str, ...]:
+    """The claims of a pasted text, offline: each of its sentences that states something (three content words
+    or more, not a question), in order, at most MAX_CLAIMS. A single sentence or a question gives ()."""
+    spans = sentence_spans(text)
+    if len(spans) < 2:
+        return ()
+    claims = [text[s.start:s.end].strip() for s in spans]
+    claims = [c for c in claims if not c.endswith("?") and len(content_words(c)) >= 3]
+    return tuple(dict.fromkeys(claims))[:MAX_CLAIMS] if len(claims) >= 2 else ()
 
 
 OPEN_WORDS = frozenset("who whom whose what which when where why how".split())
