@@ -187,7 +187,7 @@ class SqliteStore:
         """(what is wrong, or None; whether the whole file was checked). Bounded in time: the file's length is
         compared with the page count the header gives (a truncated or extended file), then PRAGMA quick_check
         runs until budget_s has passed (here 0.5 s covers the whole of a store of about 60 MB: a full check of a
-        1.5 GB store takes 12 s; benchmarks/integrity.py measures it). Damage in a part not reached is still caught when SQLite meets
+        1.5 GB store takes 12 to 14 s; benchmarks/integrity.py measures it). Damage in a part not reached is still caught when SQLite meets
         it: every write is one transaction, rolled back on any error."""
         if self.path != ":memory:" and Path(self.path).exists():
             pages = self.db.execute("PRAGMA page_count").fetchone()[0]
