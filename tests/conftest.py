@@ -28,3 +28,68 @@ def demo_db_copy(demo_engine, tmp_path) -> Path:
     target = tmp_path / "copy.db"
     shutil.copy(demo_engine.settings.db, target)
     return target
+
+
+# -- the service: a real uvicorn on 127.0.0.1, one per test session --------------------------------------------
+SERVICE_TOKEN = "test-token-0123456789"
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_server(db: Path, port: int, log: Path, **env_settings: str):
+    """`veracity serve` as a subprocess (this checkout's code), once /healthz answers."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "VERACITY_CONFIG": str(db.parent / "no-config.toml"),
+           **{f"VERACITY_{k.upper()}": v for k, v in env_settings.items()}}
+    out = log.open("ab")
+    proc = subprocess.Popen([sys.executable, "-m", "veracity.cli", "serve", "--db", str(db), "--port", str(port)],
+                            env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the server exited with {proc.returncode}: {log.read_text()[-2000:]}")
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                return proc
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError(f"the server did not answer within 60 s: {log.read_text()[-2000:]}")
+
+
+class Server:
+    def __init__(self, url: str, token: str, db: Path, proc) -> None:
+        self.url, self.token, self.db, self.proc = url, token, db, proc
+
+    @property
+    def auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+@pytest.fixture(scope="session")
+def server(demo_engine, tmp_path_factory):
+    """The demo collection served with an API token and 2 workers."""
+    folder = tmp_path_factory.mktemp("service")
+    db = folder / "service.db"
+    shutil.copy(demo_engine.settings.db, db)
+    port = free_port()
+    proc = start_server(db, port, folder / "server.log", api_token=SERVICE_TOKEN, service_workers="2")
+    yield Server(f"http://127.0.0.1:{port}", SERVICE_TOKEN, db, proc)
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except Exception:
+        proc.kill()

@@ -277,6 +277,37 @@ def evaluate(suite: str = typer.Argument(..., help="verdict, retrieval, endtoend
         typer.echo(f"wrote {out / 'results.md'} and {out / 'results.json'}", err=True)
 
 
+@app.command()
+def worker(db: str | None = DB, once: bool = typer.Option(False, "--once", help="stop when the queue is empty"),
+           max_jobs: int | None = typer.Option(None, "--max-jobs", help="stop after this many jobs")) -> None:
+    """Run queued checks and ingests from the store's job queue (the service's jobs), one at a time."""
+    import logging
+
+    from .settings import Settings
+    from .worker import Worker
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    with errors():
+        runner = Worker(Settings.load(db=db))
+        try:
+            ran = runner.run(once=once, max_jobs=max_jobs)
+        finally:
+            runner.close()
+        typer.echo(f"ran {plural(ran, 'job')}", err=True)
+
+
+@app.command()
+def serve(db: str | None = DB, host: str = typer.Option("127.0.0.1", "--host", help="address to listen on"),
+          port: int = typer.Option(8750, "--port", help="port to listen on"),
+          workers: int | None = typer.Option(None, "--workers", help="jobs run at once (setting service_workers)")) -> None:
+    """Serve the JSON API and the web pages (OpenAPI at /docs); checks and ingests run as jobs."""
+    from .service.server import serve as run_server
+    from .settings import Settings
+
+    with errors():
+        run_server(Settings.load(db=db, service_workers=workers), host=host, port=port)
+
+
 def main() -> None:
     app()
 

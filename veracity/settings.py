@@ -70,6 +70,17 @@ class Settings:
     support_threshold: float = _setting(0.5, "LLM mode: least p(supports) from the stance model for a written "
                                              "sentence to be printed")
 
+    service_workers: int = _setting(2, "service: checks and ingests run at once by `veracity serve` (the rest wait "
+                                       "in the queue)")
+    api_token: str = _setting("", "service: bearer token required for every write (POST, DELETE) when set; "
+                                  "required to serve on a non-loopback host")
+    max_question_chars: int = _setting(2000, "service: longest question or claim accepted")
+    max_upload_bytes: int = _setting(10_000_000, "service: largest file accepted by POST /api/documents")
+    requests_per_minute: int = _setting(600, "service: requests per minute per client address (0: no limit)")
+    job_lease_s: float = _setting(30.0, "jobs: seconds a worker holds a job without renewing it; a job whose "
+                                        "worker stopped is taken again after this")
+    upload_dir: str = _setting("", "service: folder for uploaded files (default: uploads/ beside a SQLite db)")
+
     def __post_init__(self) -> None:
         if not self.db:
             object.__setattr__(self, "db", default_db())

@@ -99,12 +99,17 @@ class JobQueue(Protocol):
     def queue_position(self, job_id: str) -> int | None:
         """1 for the next queued job to be taken; None when the job is not queued."""
 
+    def job_counts(self) -> dict[str, int]:
+        """How many jobs are in each of JOB_STATES (every state present, 0 when none): the service's /metrics."""
+
     def add_event(self, job_id: str, kind: str, data: dict[str, Any]) -> JobEvent: ...
     def events(self, job_id: str, after: int = 0) -> list[JobEvent]:
         """The job's events with seq > after, in order."""
 
 
-class Store(Protocol):
+class Store(JobQueue, Protocol):
+    """Documents, passages, vectors, saved checks and the job queue."""
+
     path: str
 
     def vector_space(self, embedder: str) -> None:
@@ -115,6 +120,9 @@ class Store(Protocol):
     def add_documents(self, docs: list[NewDocument], near_duplicate_jaccard: float) -> list[int | None]:
         """One transaction; each document's id, or None where one with its content_hash is already stored."""
     def documents(self, ids: list[int]) -> dict[int, Document]: ...
+    def list_documents(self, limit: int, after: int = 0) -> list[Document]:
+        """Documents with id > after, in id order, without their text (the service's collection listing)."""
+
     def passages(self, ids: list[int]) -> dict[int, Passage]: ...
     def lexical(self, query: str, limit: int) -> list[tuple[int, float]]: ...
     def dense(self, vector: np.ndarray, limit: int) -> list[tuple[int, float]]: ...

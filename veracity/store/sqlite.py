@@ -22,6 +22,7 @@ from ..text import UNSPACED, content_words, without_possessive
 from ..types import Document, Passage, Span
 from . import sqlite_migrations
 from .base import CheckRecord, NewDocument
+from .sqlite_jobs import SqliteJobs
 
 T = TypeVar("T")
 DAMAGE = ("malformed", "not a database", "disk image", "corrupt")
@@ -107,7 +108,7 @@ def cjk_query(text: str) -> str:
     return " OR ".join(f'"{g}"' for g in dict.fromkeys(grams))
 
 
-class SqliteStore:
+class SqliteStore(SqliteJobs):
     def __init__(self, path: str | os.PathLike[str], *, create: bool = True, dimension: int = 384) -> None:
         self.path = str(path)
         self.dimension = dimension
@@ -169,7 +170,10 @@ class SqliteStore:
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
-        """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK when the block raises."""
+        """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK when the block raises. Every write goes through here, so the
+        integrity check runs before the first one (documents, checks, jobs alike)."""
+        if not self.read_only:
+            self._verify()
         self.db.execute("BEGIN IMMEDIATE")
         try:
             yield
@@ -298,6 +302,13 @@ class SqliteStore:
             f" WHERE id IN ({marks})", list(ids)).fetchall()
         return {r[0]: Document(id=r[0], title=r[1], location=r[2], publisher=r[3], published=r[4],
                                content_hash=r[5], group=r[6], text=r[7]) for r in rows}
+
+    def list_documents(self, limit: int, after: int = 0) -> list[Document]:
+        """Documents with id > after, in id order, without their text (for listings)."""
+        rows = self.db.execute("SELECT id, title, location, publisher, published, content_hash, grp FROM documents"
+                               " WHERE id > ? ORDER BY id LIMIT ?", (after, limit)).fetchall()
+        return [Document(id=r[0], title=r[1], location=r[2], publisher=r[3], published=r[4], content_hash=r[5],
+                         group=r[6]) for r in rows]
 
     def passages(self, ids: list[int]) -> dict[int, Passage]:
         if not ids:

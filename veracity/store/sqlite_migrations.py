@@ -54,7 +54,20 @@ def m002_titles_and_minhash(db: sqlite3.Connection) -> None:
                        [(k, doc_id) for k in band_keys(np.frombuffer(blob, dtype=np.uint64))])
 
 
-def m003_unspaced_scripts(db: sqlite3.Connection) -> None:
+def m003_jobs(db: sqlite3.Connection) -> None:
+    """The job queue (checks and ingests run by workers under a lease) and each job's stored events."""
+    db.execute("CREATE TABLE IF NOT EXISTS jobs (n INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, "
+               "kind TEXT NOT NULL, payload TEXT NOT NULL, state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, "
+               "created_at TEXT NOT NULL, updated_at TEXT NOT NULL, lease_owner TEXT, lease_expires_at TEXT, "
+               "result TEXT, error TEXT)")
+    db.execute("CREATE INDEX IF NOT EXISTS jobs_state ON jobs(state, n)")
+    db.execute("CREATE INDEX IF NOT EXISTS jobs_kind ON jobs(kind, n)")
+    db.execute("CREATE TABLE IF NOT EXISTS job_events (job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE, "
+               "seq INTEGER NOT NULL, kind TEXT NOT NULL, data TEXT NOT NULL, created_at TEXT NOT NULL, "
+               "PRIMARY KEY (job_id, seq))")
+
+
+def m004_unspaced_scripts(db: sqlite3.Connection) -> None:
     """A trigram full-text index beside the word index, for passages in scripts written without spaces
     (Chinese, Japanese, Thai): the word index holds a whole run of them as one token, so no part of it could
     be found. Only passages holding such text are indexed; those already stored are added here."""
@@ -69,7 +82,7 @@ def m003_unspaced_scripts(db: sqlite3.Connection) -> None:
                        [r for r in rows if UNSPACED.search(r[1]) or UNSPACED.search(r[2])])
 
 
-MIGRATIONS: list[Migration] = [m001_initial, m002_titles_and_minhash, m003_unspaced_scripts]
+MIGRATIONS: list[Migration] = [m001_initial, m002_titles_and_minhash, m003_jobs, m004_unspaced_scripts]
 
 
 def number(migration: Migration) -> int:

@@ -1,0 +1,132 @@
+"""The web page in a real browser: Debian's chromium driven by Playwright (nothing downloaded).
+
+Skipped with one line when /usr/bin/chromium is absent, unless VERACITY_REQUIRE_BROWSER=1. Saves the report
+page at desktop and phone widths into docs/ (the README shows them)."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import httpx
+import pytest
+
+CHROMIUM = Path(os.environ.get("VERACITY_CHROMIUM", "/usr/bin/chromium"))
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+DEMO = "Did Chicago cooperate with ICE?"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+if not CHROMIUM.exists():
+    if os.environ.get("VERACITY_REQUIRE_BROWSER") == "1":
+        raise RuntimeError(f"VERACITY_REQUIRE_BROWSER=1 but there is no browser at {CHROMIUM}; apt-get install chromium")
+    pytest.skip(f"no chromium at {CHROMIUM} (apt-get install chromium); browser test skipped",
+                allow_module_level=True)
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        yield b
+        b.close()
+
+
+def test_ask_progress_report_citation_history(browser, server) -> None:
+    # keep both workers busy for a moment, so the new check waits and its stages are seen going by
+    for i in range(4):
+        httpx.post(f"{server.url}/api/checks", json={"question": f"{DEMO} warm-up {i}"}, headers=server.auth)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("request", lambda r: None if r.url.startswith(server.url) else problems.append(f"outside: {r.url}"))
+
+    page.goto(f"{server.url}/login")
+    page.get_by_label("API token").fill(server.token)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_label("Question or claim").fill(DEMO)
+    page.get_by_role("button", name="Check", exact=True).click()
+    page.wait_for_url(re.compile(r"/checks/[0-9a-f]+$"))
+    assert page.get_by_role("heading", name="Progress").is_visible()
+    page.wait_for_selector('li[data-stage="gather"].done', timeout=120_000)  # a stage seen going by, live
+    page.wait_for_selector(".verdict", timeout=120_000)  # the page turns into the report by itself
+    verdict = page.locator(".verdict .label").inner_text()
+    assert re.fullmatch(r"Verdict: (Supported|Refuted|Mixed|Not enough evidence)", verdict)
+    assert "confidence" in page.locator(".verdict .conf").inner_text()
+    assert page.get_by_role("heading", name="Executive summary").is_visible()
+    assert page.locator("ol.sources li").count() >= 2
+    report_url = page.url
+    job_id = report_url.rsplit("/", 1)[1]
+    report = httpx.get(f"{server.url}/api/checks/{job_id}").json()["report"]
+
+    page.screenshot(path=str(DOCS / "service-report-desktop.png"), full_page=False)
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True)
+    phone.add_cookies(context.cookies())
+    small = phone.new_page()
+    small.goto(report_url)
+    width = small.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the report is {width} px wide on a 390 px phone"
+    small.screenshot(path=str(DOCS / "service-report-phone.png"), full_page=False)
+    phone.close()
+
+    cite = page.locator('a.cite[href^="/documents/"]').first
+    href = cite.get_attribute("href") or ""
+    start, end = (int(x) for x in re.search(r"start=(\d+)&end=(\d+)", href).groups())
+    quotes = [e["quote"] for f in report["findings"] for s in f["sentences"] for e in s["evidence"]
+              if e["start"] == start and e["end"] == end]
+    cite.click()
+    mark = page.locator("mark#quote")
+    mark.wait_for()
+    assert mark.is_visible() and mark.inner_text().strip() == quotes[0].strip()
+
+    page.get_by_role("link", name="History").click()
+    page.get_by_label("Search questions").fill("warm-up 3")
+    sync_api.expect(page.locator("#results li")).to_have_count(1, timeout=10_000)  # filtered by HTMX as one types
+    assert "warm-up 3" in page.locator("#results li").inner_text()
+
+    page.goto(report_url)
+    follow_up = page.locator("ul.follow button").first
+    question = follow_up.inner_text()
+    follow_up.click()  # a follow-up question starts a new check
+    page.wait_for_url(re.compile(r"/checks/[0-9a-f]+$"))
+    assert page.url != report_url and page.locator("h1").inner_text().endswith(question)
+    assert problems == []
+    context.close()
+
+
+def test_upload_on_the_collection_page(browser, server, tmp_path) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{server.url}/login")
+    page.get_by_label("API token").fill(server.token)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("link", name="Collection").click()
+    note = tmp_path / "harbour-notes.md"
+    note.write_text("---\ntitle: Harbour <b>notes</b>\n---\nThe Eastport harbour reopened in May 2024 after dredging.\n")
+    page.get_by_label(re.compile("Add files")).set_input_files(str(note))
+    page.get_by_role("button", name="Upload and ingest").click()
+    for _ in range(100):  # the ingest job runs in the background; the page shows it when reloaded
+        if page.get_by_role("link", name="Harbour <b>notes</b>").count():
+            break
+        page.wait_for_timeout(300)
+        page.reload()
+    assert page.get_by_role("link", name="Harbour <b>notes</b>").is_visible()  # shown as text, not markup
+    context.close()
+
+
+def test_report_reads_without_javascript(browser, server) -> None:
+    done = httpx.get(f"{server.url}/api/checks", params={"verdict": "", "limit": 50}).json()["checks"]
+    job = next(c for c in done if c["state"] == "done")
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{server.url}/checks/{job['id']}")
+    assert page.locator(".verdict").is_visible() and page.locator("ol.sources li").count() >= 1
+    page.get_by_role("link", name="History").click()
+    page.get_by_label("Verdict").select_option(job["verdict"])
+    page.get_by_role("button", name="Filter").click()
+    assert "verdict=" in page.url and page.locator("#results li").count() >= 1
+    context.close()

@@ -1,0 +1,170 @@
+"""Security and escaping, in-process through httpx.ASGITransport (workers run by the test itself)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+
+from conftest import ROOT
+from veracity.service import create_app
+from veracity.service.server import serve
+from veracity.errors import ConfigError
+from veracity.settings import Settings
+from veracity.worker import Worker
+
+TOKEN = "s3cret-token"
+HOSTILE = ("Hostile Herald\n\n"
+           "The Riverton council voted to close the old ferry dock in 2023. <script>alert('x')</script> "
+           "Residents said the Riverton ferry dock closure <a href=\"javascript:alert(1)\">cost jobs</a>. "
+           "The council said the Riverton ferry dock was unsafe.\n")
+
+
+class Client:
+    """Sync calls to the app in-process; the app's lifespan (worker pool) is not run."""
+
+    def __init__(self, app, base: str = "http://127.0.0.1") -> None:
+        self.app, self.base, self.cookies = app, base, httpx.Cookies()
+
+    def request(self, method: str, url: str, **kw) -> httpx.Response:
+        async def go() -> httpx.Response:
+            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=self.app, raise_app_exceptions=False), base_url=self.base,
+                                         cookies=self.cookies) as c:
+                response = await c.request(method, url, **kw)
+                self.cookies.update(c.cookies)
+                return response
+
+        return asyncio.run(go())
+
+    def get(self, url: str, **kw) -> httpx.Response:
+        return self.request("GET", url, **kw)
+
+    def post(self, url: str, **kw) -> httpx.Response:
+        return self.request("POST", url, **kw)
+
+
+@pytest.fixture(scope="module")
+def settings(demo_engine, tmp_path_factory) -> Settings:
+    folder = tmp_path_factory.mktemp("security")
+    db = folder / "s.db"
+    shutil.copy(demo_engine.settings.db, db)
+    (folder / "hostile.txt").write_text(HOSTILE, encoding="utf-8")
+    base = Settings.load(db=db, api_token=TOKEN, max_upload_bytes=2000, requests_per_minute=1000)
+    worker = Worker(base)
+    worker.engine().ingest([folder / "hostile.txt"])
+    worker.close()
+    return base
+
+
+@pytest.fixture(scope="module")
+def client(settings) -> Client:
+    return Client(create_app(settings, workers=0))
+
+
+def csrf_of(client: Client, path: str = "/") -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).text)
+    assert match
+    return match.group(1)
+
+
+def test_writes_need_the_token(client) -> None:
+    refused = client.post("/api/checks", json={"question": "Did Riverton close the ferry dock?"})
+    assert refused.status_code == 401 and refused.json()["error"]["code"] == "unauthorized"
+    assert refused.headers["www-authenticate"] == "Bearer"
+    wrong = client.post("/api/checks", json={"question": "x?"}, headers={"Authorization": "Bearer nope"})
+    assert wrong.status_code == 401
+    ok = client.post("/api/checks", json={"question": "x?"}, headers={"Authorization": f"Bearer {TOKEN}"})
+    assert ok.status_code == 202
+    assert client.get("/api/checks").status_code == 200  # reads stay open
+
+
+def test_forms_need_csrf_and_sign_in(client) -> None:
+    token = csrf_of(client)
+    assert client.post("/checks", data={"question": "x?", "csrf_token": token}).status_code == 401  # not signed in
+    assert client.post("/login", data={"token": TOKEN, "csrf_token": "forged"}).status_code == 403
+    signed = client.post("/login", data={"token": TOKEN, "csrf_token": token})
+    assert signed.status_code == 303 and "samesite=strict" in signed.headers["set-cookie"].lower()
+    refused = client.post("/checks", data={"question": "x?", "csrf_token": "forged"})
+    assert refused.status_code == 403 and "security token" in refused.text
+    missing = client.post("/checks", data={"question": "x?"})
+    assert missing.status_code == 403
+    accepted = client.post("/checks", data={"question": "Did Riverton close the ferry dock?", "csrf_token": token})
+    assert accepted.status_code == 303 and accepted.headers["location"].startswith("/checks/")
+    other_site = client.post("/checks", data={"question": "x?", "csrf_token": token},
+                             headers={"Origin": "http://evil.example"})
+    assert other_site.status_code == 403
+
+
+def test_limits(client, settings) -> None:
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    big = client.post("/api/documents", headers=auth, files={"files": ("big.txt", b"a" * 5000, "text/plain")})
+    assert big.status_code == 413 and "max_upload_bytes" in big.json()["error"]["message"]
+    huge = client.post("/api/documents", headers=auth, files={"files": ("huge.txt", b"a" * 80_000, "text/plain")})
+    assert huge.status_code == 413 and "the upload is" in huge.json()["error"]["message"]  # refused before reading
+    exe = client.post("/api/documents", headers=auth, files={"files": ("tool.exe", b"MZ", "application/octet-stream")})
+    assert exe.status_code == 415 and ".pdf" in exe.json()["error"]["message"]
+    long_q = client.post("/api/checks", headers=auth, json={"question": "x" * 2001})
+    assert long_q.status_code == 400 and "max_question_chars" in long_q.json()["error"]["message"]
+    limited = Client(create_app(Settings.load(db=settings.db, requests_per_minute=3), workers=0))
+    codes = [limited.get("/api/checks").status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
+    last = limited.get("/api/checks")
+    assert "requests a minute" in last.json()["error"]["message"] and int(last.headers["retry-after"]) >= 1
+
+
+def test_headers_and_no_traceback(client) -> None:
+    page = Client(client.app).get("/")  # a new browser: it is given its CSRF cookie
+    csp = page.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
+    assert page.headers["x-content-type-options"] == "nosniff"
+    assert "samesite=strict" in page.headers["set-cookie"].lower()
+    assert "<script>" not in page.text.replace('<script src="/static/htmx.min.js" defer></script>', "")
+
+    @client.app.get("/api/boom")
+    def boom() -> None:
+        raise RuntimeError("secret internals")
+
+    crashed = client.get("/api/boom")
+    error = crashed.json()["error"]
+    assert crashed.status_code == 500 and error["id"] and error["id"] in error["message"]
+    assert "secret internals" not in crashed.text and "Traceback" not in crashed.text
+
+
+def test_source_text_is_escaped_everywhere(client, settings) -> None:
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    job = client.post("/api/checks", headers=auth, json={"question": "Did Riverton close the ferry dock?"}).json()
+    worker = Worker(settings)
+    while worker.run_once() is not None:
+        pass
+    worker.close()
+    done = client.get(job["status_url"]).json()
+    assert done["state"] == "done", done
+    page = client.get(f"/checks/{job['id']}").text
+    document_links = re.findall(r'href="(/documents/[^"]+)"', page)
+    assert document_links
+    hostile_doc = [link for link in document_links if "start=" in link]
+    pages = [page] + [client.get(link.replace("&amp;", "&")).text for link in document_links]
+    exports = [client.get(f"/checks/{job['id']}/report.{ext}").text for ext in ("html",)]
+    for html in pages + exports:
+        assert "<script>alert" not in html and 'href="javascript:' not in html.lower()
+    assert any("&lt;script&gt;" in html for html in pages)
+    assert hostile_doc and "<mark" in client.get(hostile_doc[0].replace("&amp;", "&")).text
+
+
+def test_serve_refuses_a_public_host_without_a_token(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="needs an API token"):
+        serve(Settings.load(db=tmp_path / "x.db", api_token=""), host="0.0.0.0", port=1)
+    env = {k: v for k, v in os.environ.items() if k != "VERACITY_API_TOKEN"}
+    run = subprocess.run([sys.executable, "-m", "veracity.cli", "serve", "--host", "0.0.0.0", "--db",
+                          str(tmp_path / "x.db")], env={**env, "PYTHONPATH": str(ROOT),
+                                                        "VERACITY_CONFIG": str(tmp_path / "none.toml")},
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 1 and run.stderr.startswith("error: serving on 0.0.0.0")
+    assert len(run.stderr.strip().splitlines()) == 1

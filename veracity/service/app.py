@@ -1,0 +1,171 @@
+"""The FastAPI application: shared state, middleware (security headers, rate limit, same-origin writes,
+upload size), the one JSON error shape, and the API and page routers."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import threading
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+from fastapi import FastAPI, Request
+from jinja2 import Environment, FileSystemLoader
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from .. import __version__
+from ..engine import Engine
+from ..errors import ConfigError, InputError, VeracityError
+from ..settings import Settings
+from .pool import Pool
+from .security import CSP, CSRF_COOKIE, HEADERS, RateLimit, ServiceError, cross_origin, new_csrf
+
+log = logging.getLogger("veracity.service")
+HERE = Path(__file__).parent
+T = TypeVar("T")
+UNLIMITED = ("/static/", "/healthz", "/metrics")
+
+
+class Service:
+    """What every request shares: the settings, one engine (its store used under a lock, since one SQLite
+    connection must not be used by two threads at once), the worker pool and the rate limiter."""
+
+    def __init__(self, settings: Settings, workers: int) -> None:
+        self.settings = settings
+        self.engine = Engine(settings, create=True)
+        self.lock = threading.Lock()
+        self.pool = Pool(settings, workers)
+        self.limit = RateLimit(settings.requests_per_minute)
+
+    async def run(self, fn: Callable[[Engine], T]) -> T:
+        """Call fn(engine) on a worker thread, holding the store lock."""
+        def locked() -> T:
+            with self.lock:
+                return fn(self.engine)
+
+        return await run_in_threadpool(locked)
+
+
+def error_body(status: int, code: str, message: str, error_id: str | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {"status": status, "code": code, "message": message}
+    if error_id:
+        body["id"] = error_id
+    return {"error": body}
+
+
+def create_app(settings: Settings | None = None, *, workers: int | None = None) -> FastAPI:
+    """The app; its worker pool starts with the app (lifespan). workers=0 runs no jobs (tests of the API)."""
+    settings = settings or Settings.load()
+    service = Service(settings, settings.service_workers if workers is None else workers)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        service.pool.start()
+        yield
+        await run_in_threadpool(service.pool.close)
+        service.engine.close()
+
+    app = FastAPI(title="veracity", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
+                  description="Check a question or claim against your sources. Every error has one shape: "
+                              '{"error": {"status", "code", "message", "id"?}}.')
+    app.state.service = service
+    templates = Jinja2Templates(env=Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True))
+    app.state.templates = templates
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+
+    def wants_html(request: Request) -> bool:
+        return not request.url.path.startswith(("/api/", "/healthz", "/metrics", "/openapi"))
+
+    def error_response(request: Request, status: int, code: str, message: str, error_id: str | None = None,
+                       headers: dict[str, str] | None = None) -> Response:
+        if wants_html(request):
+            return templates.TemplateResponse(request, "error.html", {"status": status, "message": message,
+                                                                       "error_id": error_id},
+                                              status_code=status, headers=headers)
+        return JSONResponse(error_body(status, code, message, error_id), status_code=status, headers=headers)
+
+    @app.exception_handler(ServiceError)
+    async def service_error(request: Request, exc: ServiceError) -> Response:
+        return error_response(request, exc.status, exc.code, exc.message, headers=exc.headers)
+
+    @app.exception_handler(VeracityError)
+    async def veracity_error(request: Request, exc: VeracityError) -> Response:
+        if isinstance(exc, InputError):
+            status, code = (404, "not_found") if str(exc).startswith("no ") else (400, "bad_input")
+        elif isinstance(exc, ConfigError):
+            status, code = 503, "config"
+        else:
+            status, code = 503, "backend"
+        return error_response(request, status, code, str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(p) for p in first.get("loc", ()) if p != "body")
+        return error_response(request, 422, "invalid", f"{where or 'request'}: {first.get('msg', 'invalid')}")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        messages = {404: "no such page or endpoint; the API is described at /docs",
+                    405: "this method is not allowed here; the API is described at /docs"}
+        return error_response(request, exc.status_code, "http", messages.get(exc.status_code, str(exc.detail)))
+
+    @app.exception_handler(Exception)
+    async def crash(request: Request, exc: Exception) -> Response:
+        error_id = secrets.token_hex(6)
+        log.error("error %s on %s %s", error_id, request.method, request.url.path, exc_info=exc)
+        return error_response(request, 500, "internal", f"internal error {error_id}; it is in the server's log",
+                              error_id)
+
+    @app.middleware("http")
+    async def guard(request: Request, call_next: Callable[[Request], Any]) -> Response:
+        path = request.url.path
+        request.state.csrf = request.cookies.get(CSRF_COOKIE) or new_csrf()
+        response: Response
+        try:
+            if not path.startswith(UNLIMITED):
+                client = request.client.host if request.client else "unknown"
+                wait = service.limit.allow(client)
+                if wait is not None:
+                    raise ServiceError(429, "rate_limited", f"more than {settings.requests_per_minute} requests a "
+                                       f"minute from {client}; try again in {wait:.0f} s",
+                                       {"Retry-After": str(max(1, round(wait)))})
+            if request.method not in ("GET", "HEAD", "OPTIONS") and cross_origin(request):
+                raise ServiceError(403, "cross_origin", "writes are only taken from this site's own pages or "
+                                                        "from API clients (no Origin header)")
+            if request.method == "POST" and path in ("/api/documents", "/collection"):
+                length = request.headers.get("content-length", "")
+                if not length.isdigit():
+                    raise ServiceError(411, "length_required", "send the upload with a Content-Length header")
+                if int(length) > settings.max_upload_bytes + 65_536:
+                    raise ServiceError(413, "too_large", f"the upload is {int(length)} bytes; the limit is "
+                                       f"{settings.max_upload_bytes} (setting max_upload_bytes)")
+            response = await call_next(request)
+        except ServiceError as exc:
+            response = error_response(request, exc.status, exc.code, exc.message, headers=exc.headers)
+        for key, value in HEADERS.items():
+            response.headers.setdefault(key, value)
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        if CSRF_COOKIE not in request.cookies:
+            response.set_cookie(CSRF_COOKIE, request.state.csrf, httponly=True, samesite="strict",
+                                secure=request.url.scheme == "https")
+        return response
+
+    from .api import router as api_router
+    from .pages import router as page_router
+
+    app.include_router(api_router)
+    app.include_router(page_router)
+
+    @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
+    async def docs(request: Request) -> Response:
+        return templates.TemplateResponse(request, "docs.html", {"spec": app.openapi()})
+
+    return app

@@ -1,0 +1,224 @@
+"""The web pages: ask, progress, report, history, collection, a source with its quote highlighted, exports.
+Server-rendered with Jinja2 (autoescaped); every page reads and works without JavaScript."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
+
+from ..engine import Engine
+from ..render import render
+from ..settings import Settings
+from ..render.json import from_json
+from ..render.outline import VERDICT_TITLE, outline, printable
+from ..types import VERDICT_LABELS, EvidenceRef, Report
+from .jobs import describe, find_checks, save_uploads, submit_check
+from .security import SESSION_COOKIE, ServiceError, bearer_ok, check_csrf, csrf_token, same, session_value
+
+router = APIRouter(include_in_schema=False)
+STAGES = ("plan", "gather", "select", "judge", "organise", "write", "verify")
+EXPORTS = {"md": ("markdown", "text/markdown; charset=utf-8"), "json": ("json", "application/json"),
+           "html": ("html", "text/html; charset=utf-8")}
+EXPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'"
+
+
+def page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:
+    svc = request.app.state.service
+    base = {"csrf": csrf_token(request), "token_needed": bool(svc.settings.api_token),
+            "signed_in": bearer_ok(request, svc.settings.api_token), "verdicts": VERDICT_LABELS,
+            "verdict_title": VERDICT_TITLE}
+    response: Response = request.app.state.templates.TemplateResponse(request, name, {**base, **context},
+                                                                       status_code=status)
+    return response
+
+
+def form_guard(request: Request, csrf: str | None) -> None:
+    check_csrf(request, csrf)
+    if not bearer_ok(request, request.app.state.service.settings.api_token):
+        raise ServiceError(401, "unauthorized", "this server needs its API token: sign in on /login first")
+
+
+def confidence_words(confidence: float) -> str:
+    if confidence >= 0.8:
+        return "high confidence"
+    if confidence >= 0.6:
+        return "moderate confidence"
+    return "low confidence"
+
+
+@dataclass(frozen=True)
+class Cite:
+    n: int
+    href: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Line:
+    text: str
+    cites: tuple[Cite, ...]
+
+
+def report_view(report: Report) -> dict[str, Any]:
+    """The report's outline (the walk every renderer takes, render/outline.py) with every [n] resolved to a
+    link: the exact quote in its source when the sentence has one, else the source in the list."""
+    sources = {s.id: s for s in report.sources}
+
+    def cites(numbers: tuple[int, ...], evidence: tuple[EvidenceRef, ...] = ()) -> tuple[Cite, ...]:
+        out = []
+        for n in numbers:
+            ref = next((e for e in evidence if e.source == n), None)
+            source = sources.get(n)
+            if ref is not None and source is not None:
+                href = f"/documents/{source.document_id}?start={ref.start}&end={ref.end}&n={n}#quote"
+            else:
+                href = f"#source-{n}"
+            out.append(Cite(n, href, printable(source.title) if source else f"source {n}"))
+        return tuple(out)
+
+    shape = outline(report)
+    findings = iter(report.findings)
+    sections = []
+    for section in shape.sections:
+        evidence: list[tuple[EvidenceRef, ...]] = [()] * len(section.text)
+        if section.kind == "finding":
+            evidence = [s.evidence for s in next(findings).sentences]
+        lines = tuple(Line(c.text, cites(c.citations, ev)) for c, ev in zip(section.text, evidence))
+        sections.append({"section": section, "lines": lines})
+    verdict = None
+    if shape.verdict and report.verdict:
+        verdict = {"label": shape.verdict.label, "title": shape.verdict.title, "confidence": shape.verdict.confidence,
+                   "words": confidence_words(shape.verdict.confidence), "rationale": printable(report.verdict.rationale)}
+    return {"report": report, "outline": shape, "verdict": verdict, "sections": sections,
+            "document_of": {s.id: s.document_id for s in report.sources}}
+
+
+def load_report(engine: Engine, job_id: str) -> tuple[Any, Report | None]:
+    job = engine.store.job(job_id)
+    if job.kind != "check":
+        raise ServiceError(404, "not_found", f"no check with id {job_id!r}")
+    report = None
+    if job.state == "done" and job.result:
+        report = from_json(engine.store.check(job.result["check_id"]).report_json)
+    return job, report
+
+
+@router.get("/")
+async def ask(request: Request) -> Response:
+    svc = request.app.state.service
+    recent = await svc.run(lambda e: [describe(e, j, report=False) for j in find_checks(e, limit=8).jobs])
+    web = "web" in {f.name for f in fields(Settings)}  # web sources installed
+    return page(request, "ask.html", {"recent": recent, "max_chars": svc.settings.max_question_chars, "web": web})
+
+
+@router.post("/checks")
+async def post_check(request: Request, question: str = Form(""), as_of: str = Form(""), web: str = Form(""),
+                     csrf_token: str = Form("")) -> Response:
+    form_guard(request, csrf_token)
+    payload = {"question": question, "as_of": as_of or None, "web": True if web else None}
+    job = await request.app.state.service.run(lambda e: submit_check(e, payload))
+    return RedirectResponse(f"/checks/{job.id}", status_code=303)
+
+
+@router.get("/checks/{job_id}")
+async def check_page(job_id: str, request: Request) -> Response:
+    svc = request.app.state.service
+
+    def run(engine: Engine) -> tuple[Any, Report | None, Any, int | None]:
+        job, report = load_report(engine, job_id)
+        return job, report, engine.store.events(job_id), engine.store.queue_position(job_id)
+
+    job, report, events, position = await svc.run(run)
+    if report is not None:
+        return page(request, "report.html", {"job": job, **report_view(report)})
+    done = {e.data["stage"]: e.data["ms"] for e in events if e.kind == "stage"}
+    return page(request, "progress.html", {"job": job, "stages": [(s, done.get(s)) for s in STAGES],
+                                           "position": position, "last_event": events[-1].seq if events else 0})
+
+
+@router.post("/checks/{job_id}/cancel")
+async def cancel(job_id: str, request: Request, csrf_token: str = Form("")) -> Response:
+    form_guard(request, csrf_token)
+    await request.app.state.service.run(lambda e: e.store.cancel_job(e.store.job(job_id).id))
+    return RedirectResponse(f"/checks/{job_id}", status_code=303)
+
+
+@router.get("/checks/{job_id}/report.{ext}")
+async def export(job_id: str, ext: str, request: Request) -> Response:
+    if ext not in EXPORTS:
+        raise ServiceError(404, "not_found", "exports are report.md, report.json and report.html")
+    job, report = await request.app.state.service.run(lambda e: load_report(e, job_id))
+    if report is None:
+        raise ServiceError(409, "not_ready", f"check {job_id} is {job.state}; its report is not ready")
+    fmt, media = EXPORTS[ext]
+    return Response(render(report, fmt), media_type=media, headers={
+        "Content-Disposition": f'attachment; filename="veracity-{report.id}.{ext}"', "Content-Security-Policy": EXPORT_CSP})
+
+
+@router.get("/history")
+async def history(request: Request, q: str = "", verdict: str = "", cursor: str | None = None) -> Response:
+    def run(engine: Engine) -> tuple[list[dict[str, Any]], str | None]:
+        found = find_checks(engine, q=q, verdict=verdict, limit=25, cursor=cursor or None)
+        return [describe(engine, j, report=False) for j in found.jobs], found.next_cursor
+
+    rows, next_cursor = await request.app.state.service.run(run)
+    more = f"/history?q={quote(q)}&verdict={quote(verdict)}&cursor={next_cursor}" if next_cursor else None
+    name = "_history_rows.html" if request.headers.get("hx-request") else "history.html"
+    return page(request, name, {"rows": rows, "q": q, "verdict": verdict, "more": more})
+
+
+@router.get("/collection")
+async def collection(request: Request, cursor: int = 0) -> Response:
+    svc = request.app.state.service
+
+    def run(engine: Engine) -> tuple[Any, Any, Any]:
+        docs = engine.store.list_documents(100, cursor)
+        ingests = [describe(engine, j, report=False) for j in engine.store.jobs(kind="ingest", limit=5)]
+        return docs, ingests, engine.store.counts()
+
+    docs, ingests, counts = await svc.run(run)
+    more = f"/collection?cursor={docs[-1].id}" if len(docs) == 100 else None
+    return page(request, "collection.html", {"docs": docs, "ingests": ingests, "counts": counts, "more": more,
+                                             "max_bytes": svc.settings.max_upload_bytes})
+
+
+@router.post("/collection")
+async def upload(request: Request, files: list[UploadFile] = File(...), csrf_token: str = Form("")) -> Response:
+    form_guard(request, csrf_token)
+    svc = request.app.state.service
+    names = await svc.run(lambda e: save_uploads(files, e.settings))
+    await svc.run(lambda e: e.store.add_job("ingest", {"uploads": names}))
+    return RedirectResponse("/collection", status_code=303)
+
+
+@router.get("/documents/{document_id}")
+async def document(document_id: int, request: Request, start: int = -1, end: int = -1, n: int = 0) -> Response:
+    docs = await request.app.state.service.run(lambda e: e.store.documents([document_id]))
+    if document_id not in docs:
+        raise ServiceError(404, "not_found", f"no document {document_id} in the collection")
+    doc = docs[document_id]
+    if not 0 <= start < end <= len(doc.text):
+        start = end = 0
+    parts = {"before": doc.text[:start], "quote": doc.text[start:end], "after": doc.text[end:]}
+    return page(request, "document.html", {"doc": doc, "n": n, **parts})
+
+
+@router.get("/login")
+async def login_page(request: Request) -> Response:
+    return page(request, "login.html", {})
+
+
+@router.post("/login")
+async def login(request: Request, token: str = Form(""), csrf_token: str = Form("")) -> Response:
+    check_csrf(request, csrf_token)
+    configured = request.app.state.service.settings.api_token
+    if not configured or not same(token, configured):
+        raise ServiceError(401, "unauthorized", "that is not this server's API token")
+    response = RedirectResponse("/", status_code=303)
+    response.set_cookie(SESSION_COOKIE, session_value(configured), httponly=True, samesite="strict",
+                        secure=request.url.scheme == "https")
+    return response

@@ -1,0 +1,99 @@
+"""Security for the service: the API token, CSRF tokens for forms, same-origin writes, rate limits, headers."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import threading
+import time
+from collections import deque
+from urllib.parse import urlsplit
+
+from starlette.requests import Request
+
+CSRF_COOKIE = "veracity_csrf"
+SESSION_COOKIE = "veracity_session"
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+       "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
+HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin", "X-Frame-Options": "DENY"}
+
+
+class ServiceError(Exception):
+    """An error with its HTTP status and a short code; the message says how to fix it."""
+
+    def __init__(self, status: int, code: str, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message, self.headers = status, code, message, headers or {}
+
+
+def same(a: str, b: str) -> bool:
+    """Constant-time comparison of two secrets."""
+    return hmac.compare_digest(a.encode(), b.encode())
+
+
+def session_value(token: str) -> str:
+    """What the session cookie holds once a person has given the API token on /login (not the token itself)."""
+    return hmac.new(token.encode(), b"veracity-session", hashlib.sha256).hexdigest()
+
+
+def bearer_ok(request: Request, token: str) -> bool:
+    """True when no token is configured, or the request carries it (Authorization: Bearer, or the session
+    cookie set by /login)."""
+    if not token:
+        return True
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer ") and same(header[7:].strip(), token):
+        return True
+    cookie = request.cookies.get(SESSION_COOKIE, "")
+    return bool(cookie) and same(cookie, session_value(token))
+
+
+def csrf_token(request: Request) -> str:
+    """The form token for this browser: the value of its CSRF cookie (set by the middleware)."""
+    return str(request.state.csrf)
+
+
+def new_csrf() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def check_csrf(request: Request, submitted: str | None) -> None:
+    cookie = request.cookies.get(CSRF_COOKIE, "")
+    if not cookie or not submitted or not same(cookie, submitted):
+        raise ServiceError(403, "csrf", "the form's security token is missing or stale; reload the page and "
+                                        "submit it again (cookies must be enabled)")
+
+
+def cross_origin(request: Request) -> bool:
+    """A write sent by a page of another site (its Origin is not this host)."""
+    origin = request.headers.get("origin")
+    if not origin or origin == "null":
+        return origin == "null"
+    return urlsplit(origin).netloc != request.headers.get("host", "")
+
+
+class RateLimit:
+    """Requests per minute per client address, over a sliding minute."""
+
+    def __init__(self, per_minute: int) -> None:
+        self.per_minute = per_minute
+        self.seen: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def allow(self, client: str) -> float | None:
+        """None if allowed, else seconds until the client may try again."""
+        if self.per_minute <= 0:
+            return None
+        now = time.monotonic()
+        with self._lock:
+            times = self.seen.setdefault(client, deque())
+            while times and times[0] <= now - 60:
+                times.popleft()
+            if len(times) >= self.per_minute:
+                return 60 - (now - times[0])
+            times.append(now)
+            if len(self.seen) > 10_000:  # forget idle clients
+                for key in [k for k, v in self.seen.items() if not v]:
+                    del self.seen[key]
+        return None
