@@ -20,6 +20,7 @@ from ..stance import StanceModel
 from ..store.base import Store
 from ..types import Failure, Plan, Report
 from . import prose
+from .claims import combine
 from .gather import gather
 from .language import language_notes
 from .scope import searched_line, undated_sources
@@ -64,6 +65,10 @@ def run_check(question: str, *, store: Store, embedder: Embedder, stance_model: 
     ledger = Ledger(max_calls=settings.llm_max_calls, budget_s=settings.llm_budget_s) if llm is not None else None
 
     p = make_plan(question)
+    if llm is None and len(p.claims) >= 2:  # a pasted text: each of its claims checked on its own, then joined
+        reports = [run_check(claim, store=store, embedder=embedder, stance_model=stance_model, settings=settings,
+                             as_of=as_of, today=today, on_stage=on_stage) for claim in p.claims]
+        return combine(p.question, p.claims, reports, uuid.uuid4().hex[:12])
     if llm is not None and ledger is not None:
         p = refine(p, llm, ledger, failures)
     p = with_leading_name(p, store)

@@ -107,8 +107,8 @@ def verdict(claim: str, evidence: list[Evidence], *, searched: str) -> Verdict:
     t = tally(evidence)
     label, raw = decide(t)
     if not evidence:
-        return Verdict(label, calibrated(raw, label), f"Nothing in the sources searched ({searched}) addresses the claim. "
-                       "That is not evidence that it is false.", counts)
+        return Verdict(label, calibrated(raw, label), f"No sentence in the sources searched ({searched}) is close "
+                       "enough to the claim to judge it. That is not evidence that it is false.", counts)
     weights = f"support {t.supports:.2f}, refute {t.refutes:.2f}"
     independent = plural(groups, "independent source")
     rationale = {
