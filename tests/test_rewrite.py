@@ -15,6 +15,10 @@ from veracity.pipeline.plan import known, plan, to_claim
     # a misspelt noun before the verb stays as it is, in the subject; the verb is inflected
     ("Did the Chicago police deparment cooperate with ICE?", "The Chicago police deparment cooperated with ICE"),
     ("Did Chicago polise cooperate with ICE?", "Chicago polise cooperated with ICE"),
+    # a noun with no past tense before a verb is part of the subject, not the verb
+    ("Did the Chicago zoo open a penguin house?", "The Chicago zoo opened a penguin house"),
+    ("Did the police chief resign?", "The police chief resigned"),
+    ("Did the mayor veto budget cuts?", "The mayor vetoed budget cuts"),
     # unsure where the subject ends, or the verb is not a known word: the question's own words
     ("Is the new bridge open to traffic?", "Is the new bridge open to traffic"),
     ("Did the council frobnicate?", "Did the council frobnicate"),

@@ -162,6 +162,12 @@ def to_claim(question: str) -> tuple[str, bool]:
                 subject, remainder = subject + remainder[:1], remainder[1:]
             else:
                 return unsure
+        nxt = remainder[1] if len(remainder) > 1 else ""
+        if (past(remainder[0].lower()) not in vocabulary() and nxt[:1].islower() and not predicate_starts(nxt)
+                and past(nxt.lower()) in vocabulary()):
+            # "Did the Chicago zoo open ...?", "Did the police chief resign?": a word with no past tense before
+            # one that has one is a noun of the subject
+            subject, remainder = subject + remainder[:1], remainder[1:]
         verb = remainder[0]
         inflected = past(verb.lower()) if aux == "did" else third_person(verb.lower()) if aux == "does" else verb
         words = subject + [inflected] + remainder[1:]
