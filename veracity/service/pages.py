@@ -11,6 +11,7 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from ..engine import Engine
+from ..pipeline.write import confidence_words
 from ..render import render
 from ..settings import Settings
 from ..render.json import from_json
@@ -40,14 +41,6 @@ def form_guard(request: Request, csrf: str | None) -> None:
     check_csrf(request, csrf)
     if not bearer_ok(request, request.app.state.service.settings.api_token):
         raise ServiceError(401, "unauthorized", "this server needs its API token: sign in on /login first")
-
-
-def confidence_words(confidence: float) -> str:
-    if confidence >= 0.8:
-        return "high confidence"
-    if confidence >= 0.6:
-        return "moderate confidence"
-    return "low confidence"
 
 
 @dataclass(frozen=True)
@@ -92,7 +85,7 @@ def report_view(report: Report) -> dict[str, Any]:
     verdict = None
     if shape.verdict and report.verdict:
         verdict = {"label": shape.verdict.label, "title": shape.verdict.title, "confidence": shape.verdict.confidence,
-                   "words": confidence_words(shape.verdict.confidence), "rationale": printable(report.verdict.rationale)}
+                   "words": f"{confidence_words(shape.verdict.confidence)} confidence", "rationale": printable(report.verdict.rationale)}
     return {"report": report, "outline": shape, "verdict": verdict, "sections": sections,
             "document_of": {s.id: s.document_id for s in report.sources}}
 
