@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from veracity.embed import MiniLMEmbedder
-from veracity.eval.verdict import NEE, REFUTED, SUPPORTED, Case, ece, predict
+from veracity.eval.verdict import NEE, REFUTED, SUPPORTED, Case, ScoreCache, ece, tally_decisions
 from veracity.onnx_model import MODELS
 from veracity.types import VERDICT_LABELS as LABELS
 from veracity.stance import MODEL_SHA256, MiniLMStance
@@ -71,7 +71,7 @@ def main() -> None:
     with gzip.open(args.dev, "rt", encoding="utf-8") as fh:
         rows = [json.loads(line) for line in fh]
     cases = [Case(r["claim"], (("e", r["evidence"]),), GOLD[r["label"]]) for r in rows if r["label"] in GOLD]
-    predictions = predict(cases, MiniLMEmbedder(), MiniLMStance())
+    predictions = tally_decisions(cases, ScoreCache(None, MiniLMStance(), MiniLMEmbedder()))
     correct = np.array([label == c.gold for (label, _), c in zip(predictions, cases)], dtype=float)
     x = features(predictions)
     w = fit(x, correct)

@@ -52,3 +52,28 @@ def test_unknown_suite_and_missing_data_are_clear_errors(tmp_path):
         evaluation.run("speed", FIXTURES)
     with pytest.raises(InputError, match="not found"):
         evaluation.run("verdict", tmp_path, only=("healthver",))
+
+
+def test_verdict_sets_report_a_baseline_and_honesty_metrics(results):
+    fever = results["fever-symmetric"]
+    names = {m.name for m in fever.metrics}
+    assert {"majority_baseline", "accuracy", "macro_f1", "decisive_precision", "decisive_coverage",
+            "precision_at_0.8", "ece"} <= names
+    gold = json.loads((FIXTURES / "fever-symmetric" / "fever_symmetric_test.jsonl").read_text().splitlines()[0])
+    assert gold["gold_label"] in ("SUPPORTS", "REFUTES")
+    curve = fever.details["risk_coverage"]
+    assert curve[0]["coverage"] == 1.0 and [p["coverage"] for p in curve] == sorted(
+        (p["coverage"] for p in curve), reverse=True)
+    assert "| verdict | fever-symmetric | 200 | majority_baseline |" in evaluation.to_markdown([fever])
+
+
+def test_eval_writes_one_prediction_per_claim(results, tmp_path):
+    fever = results["fever-symmetric"]
+    assert evaluation.write_predictions([fever], tmp_path / "predictions.jsonl") == fever.rows
+    lines = [json.loads(line) for line in (tmp_path / "predictions.jsonl").read_text().splitlines()]
+    assert len(lines) == fever.rows == 200
+    assert all(set(line) == {"dataset", "claim", "gold", "predicted", "confidence"} for line in lines)
+    assert {line["gold"] for line in lines} <= {"supported", "refuted"}
+    assert {line["predicted"] for line in lines} <= {"supported", "refuted", "not_enough_evidence"}
+    accuracy = sum(line["gold"] == line["predicted"] for line in lines) / len(lines)
+    assert accuracy == fever.metric("accuracy").value  # the file scores to the table's figure

@@ -359,4 +359,7 @@ def test_long_text_is_split_into_check_worthy_claims(demo_engine):
     assert report.claim == plan["claim"] and report.claims[1] == "Chicago has been a sanctuary city since 1985"
     assert "check-worthy" in llm.requests[0][-1].content
     assert not report.nothing_found and "Drubi arrest records ICE" in report.queries
-    assert report.verdict.label == "supported"  # the main claim, judged by the stance model
+    # the main claim, judged by the stance model and the aggregator: supported, or (as in test_verdict's Drubi
+    # test) an abstention that says the evidence leans to support it
+    assert report.verdict.label == "supported" or (
+        report.verdict.label == "not_enough_evidence" and "leans to support" in report.verdict.rationale)

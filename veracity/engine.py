@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+import time
+from dataclasses import replace
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from .errors import ConfigError, InputError
 from .plugins import registry
@@ -16,7 +18,8 @@ from .types import Report
 if TYPE_CHECKING:
     from .ingest import IngestSummary
     from .store.base import CheckRecord
-    from .types import Hit
+    from .sources.web import Gathering
+    from .types import Failure, Hit
     from .embed import Embedder
     from .llm import LLM
     from .stance import StanceModel
@@ -92,14 +95,38 @@ class Engine:
         return hybrid(self.store, self.embedder, normalise(query), limit or self.settings.search_limit, mode=mode)
 
     def check(self, question: str, *, as_of: str | None = None, verdict: bool = True, save: bool = True,
-              on_stage: Callable[[str, float], None] | None = None) -> Report:
+              on_stage: Callable[[str, float], None] | None = None, web: str | None = None, refresh: bool = False,
+              replay: Gathering | None = None) -> Report:
         """Run a check. verdict=False skips the stance model (the report's verdict is then null).
-        on_stage(stage, ms) is called as each pipeline stage ends (progress for the service's event stream)."""
+        on_stage(stage, ms) is called as each pipeline stage ends (progress for the service's event stream).
+        web="web" first adds web pages for the question to the store (veracity.sources.web), web="only" checks
+        against those pages alone, web="" not at all, None as the `web` setting says; refresh=True asks the
+        providers and servers again instead of the cache."""
         from .pipeline import run_check
         from .render.json import to_json
 
-        report = run_check(question, store=self.store, embedder=self.embedder, stance_model=self.stance if verdict else None,
-                           settings=self.settings, as_of=check_date(as_of, "--as-of"), llm=self.llm, on_stage=on_stage)
+        store, gathering, started = self.store, replay, time.perf_counter()
+        if web is None:
+            web = "web" if self.settings.web else ""
+        if web and gathering is None:
+            from .sources.web import gather
+
+            gathering = gather(self, question, only=web == "only", refresh=refresh)
+        web_ms = round((time.perf_counter() - started) * 1000, 1)
+        if gathering is not None and on_stage is not None:
+            on_stage("web", web_ms)
+        if gathering is not None and gathering.only:
+            from .sources.scope import ScopedStore
+
+            store = cast("Store", ScopedStore(self.store, gathering.document_ids))
+        report = run_check(question, store=store, embedder=self.embedder, stance_model=self.stance if verdict else None,
+                           settings=self.settings, as_of=check_date(as_of, "--as-of"), llm=self.llm, on_stage=on_stage,
+                           today=gathering.checked_on if gathering is not None else None)
+        if gathering is not None:  # the web run is kept whoever saves the check (the service's workers do it)
+            from .sources.web import archive_of
+
+            report = replace(gathering.apply(report), timings_ms={"web": web_ms, **report.timings_ms})
+            archive_of(self.store).save_web_run(report.id, gathering.record(report))
         if save:
             from .store.base import CheckRecord
 
@@ -107,6 +134,24 @@ class Engine:
                                               verdict=report.verdict.label if report.verdict else None,
                                               report_json=to_json(report)))
         return report
+
+    def replay(self, check_id: str, *, verdict: bool = True, save: bool = True) -> Report:
+        """Run a saved check again on the same web snapshots and search results, with no network; a check
+        without web sources is run again on the collection as it is now."""
+        past = self.show(check_id)
+        from .sources.web import archive_of, replay
+
+        record = archive_of(self.store).web_run(past.id) if hasattr(self.store, "web_run") else None
+        if record is None:
+            return self.check(past.question, as_of=past.as_of, verdict=verdict, save=save, web="")
+        gathering = replay(self, past.id, record)
+        return self.check(past.question, as_of=record.get("as_of"), verdict=verdict, save=save, replay=gathering)
+
+    def ingest_urls(self, urls: list[str]) -> tuple[int, list[Failure]]:
+        """Read web pages into the store by hand: (pages read, failures)."""
+        from .sources.web import ingest_urls
+
+        return ingest_urls(self, urls)
 
     def history(self, limit: int = 20) -> list[CheckRecord]:
         return self.store.checks(limit)

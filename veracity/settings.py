@@ -69,6 +69,32 @@ class Settings:
                                       "the stance model's verdict) or judge (the LLM's stance decides the verdict)")
     support_threshold: float = _setting(0.5, "LLM mode: least p(supports) from the stance model for a written "
                                              "sentence to be printed")
+    web: bool = _setting(False, "every check also searches the web, as check --web (the service's web option)")
+    search_provider: str = _setting("", "web search provider, or a fallback chain of them separated by commas "
+                                        "(searxng, brave, tavily, duckduckgo, google_factcheck); empty: --web "
+                                        "asks you to choose one")
+    fetcher: str = _setting("httpx", "web page fetcher backend name, from the plugin registry")
+    searxng_url: str = _setting("", "SearXNG: base URL of your instance, e.g. http://127.0.0.1:8888")
+    brave_api_key: str = _setting("", "Brave Search API key (keep it in the environment or the config file)")
+    tavily_api_key: str = _setting("", "Tavily API key")
+    serper_api_key: str = _setting("", "Serper API key (reserved: no serper provider ships yet)")
+    google_factcheck_api_key: str = _setting("", "Google Fact Check Tools API key (claims:search)")
+    duckduckgo_url: str = _setting("https://html.duckduckgo.com/html/", "DuckDuckGo: the HTML endpoint ddgs posts "
+                                                                         "to (change it only for a local mirror)")
+    brave_url: str = _setting("https://api.search.brave.com/res/v1/web/search", "Brave Search API endpoint")
+    tavily_url: str = _setting("https://api.tavily.com/search", "Tavily search endpoint")
+    google_factcheck_url: str = _setting("https://factchecktools.googleapis.com/v1alpha1/claims:search",
+                                         "Google Fact Check Tools claims:search endpoint")
+    web_max_results: int = _setting(10, "web: results kept per query (and pages fetched per check at most)")
+    web_timeout_s: float = _setting(10.0, "web: seconds for one search request or one page, all redirects included")
+    web_max_bytes: int = _setting(10_000_000, "web: pages larger than this are not read (TooLarge)")
+    web_concurrency: int = _setting(8, "web: pages fetched at once (at most 2 per host)")
+    web_allow_hosts: tuple[str, ...] = _setting((), "web: host:port pairs the fetcher may reach although they are not "
+                                                    "public or not on port 80/443 (an intranet, a test server); "
+                                                    "empty by default")
+    web_deny_domains: tuple[str, ...] = _setting((), "web: domains never fetched (subdomains included)")
+    web_cache_hours: float = _setting(24.0, "web: search results are reused for this long (0: never); "
+                                            "--refresh bypasses the cache")
 
     service_workers: int = _setting(2, "service: checks and ingests run at once by `veracity serve` (the rest wait "
                                        "in the queue)")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from .factcheck import ClaimReview
 from typing import Any
 
 import numpy as np
@@ -207,6 +209,21 @@ class Usage:
 
 
 @dataclass(frozen=True)
+class WebUse:
+    """What a check took from the web (check --web / --web-only): the providers asked, the queries sent, how
+    many results came back and how many of their pages were read or could not be used (listed in failures)."""
+
+    providers: tuple[str, ...]
+    queries: tuple[str, ...]
+    results: int
+    pages_read: int
+    pages_failed: int
+    only: bool = False  # --web-only: the local collection was not searched
+    replay_of: str | None = None  # check --replay: the check whose snapshots and search results were used
+    claim_reviews: tuple[ClaimReview, ...] = ()  # fact checks found: from google_factcheck, or pages' markup
+
+
+@dataclass(frozen=True)
 class ClaimResult:
     """One claim of a pasted text, checked on its own: its verdict and summary (citations numbered as in the
     report that holds it)."""
@@ -240,5 +257,6 @@ class Report:
     mode: str = "extractive"  # extractive | llm (the prose was written by a model, then verified)
     open_question: bool = False  # "What did Chicago do?": findings agree or disagree with the leading answer
     llm: Usage | None = None
+    web: WebUse | None = None  # check --web: what was taken from the web
     undated_sources: int | None = None  # with as_of: how many of the sources have no date (kept, since unknown)
     claim_results: tuple[ClaimResult, ...] = ()  # a pasted text: each of its claims checked; verdict is overall

@@ -45,6 +45,7 @@ class SuiteResult:
     data_sha256: str
     notes: str = ""
     details: dict[str, Any] = field(default_factory=dict)
+    predictions: tuple[Any, ...] = ()  # verdict suites: one Prediction per claim (predictions.jsonl)
 
     def metric(self, name: str) -> Metric:
         return next(m for m in self.metrics if m.name == name)
@@ -131,7 +132,16 @@ def to_json(results: list[SuiteResult]) -> str:
     out = []
     for r in results:
         item = asdict(r)
+        item.pop("predictions")
         for m, d in zip(r.metrics, item["metrics"]):
             d["met"] = m.met
         out.append(item)
     return json.dumps(out, indent=2)
+
+
+def write_predictions(results: list[SuiteResult], path: Path) -> int:
+    """One JSON line per claim of the verdict sets: {"dataset", "claim", "gold", "predicted", "confidence"},
+    labels in veracity's names, so anyone can score them independently. Returns the number of lines."""
+    lines = [json.dumps(asdict(p), ensure_ascii=False) for r in results for p in r.predictions]
+    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    return len(lines)

@@ -90,7 +90,8 @@ def prepare(raws: list[RawDocument], embedder: Embedder, passage_chars: int,
             publisher=strip_controls(raw.publisher) if raw.publisher else None,
             published=raw.published, content_hash=content_hash(text), text=text, signature=signature(text),
             passages=[(c.start, c.end, c.sentences) for c in chunks],
-            passage_vectors=np.array(passage_vectors, dtype=np.float32), sentence_vectors=sentence_vectors))
+            passage_vectors=np.array(passage_vectors, dtype=np.float32), sentence_vectors=sentence_vectors,
+            reviews=raw.reviews))
     return out
 
 

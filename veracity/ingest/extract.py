@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from ..errors import InputError
+from ..factcheck import ClaimReview, parse_claim_reviews, ruling_reviews
 
 SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".jsonl"}
 
@@ -30,6 +31,7 @@ class RawDocument:
     publisher: str | None = None
     published: str | None = None
     offset: int = 0  # bytes of the file read up to the end of this document (for progress)
+    reviews: tuple[ClaimReview, ...] = ()  # a fact-check article's rulings
 
 
 @dataclass(frozen=True)
@@ -159,19 +161,18 @@ def read_html(path: Path, stream: BinaryIO) -> Iterator[Item]:
                                              favor_precision=True, with_metadata=True)
     except Exception as exc:  # trafilatura/lxml raise many kinds on broken markup
         raise InputError(f"{path}: malformed HTML ({exc})") from exc
-    text = field_of(result, "text")
-    if text is None or not text.strip():
+    if result is None or isinstance(result, dict) or not (result.text or "").strip():
         raise InputError(f"{path}: no article text found in the HTML")
-    yield RawDocument(title=(field_of(result, "title") or path.stem)[:300],
-                      location=field_of(result, "url") or str(path), text=text,
-                      publisher=field_of(result, "sitename"), published=parse_date(field_of(result, "date")),
-                      offset=len(data))
-
-
-def field_of(result: object, name: str) -> str | None:
-    """A field of trafilatura's result (a Document, or a dict in some versions), as text or None."""
-    value = result.get(name) if isinstance(result, dict) else getattr(result, name, None)
-    return str(value) if value else None
+    text: str = result.text or ""
+    title: str = (result.title or path.stem)[:300]
+    url: str | None = result.url or None
+    publisher: str | None = result.sitename or None
+    published = parse_date(result.date)
+    # a fact-check article: its ClaimReview markup, or else the rulings its prose states about its title's claim
+    reviews = parse_claim_reviews(html) or ruling_reviews(text, title, publisher=publisher, published=published,
+                                                         url=url)
+    yield RawDocument(title=title, location=url or str(path), text=text, publisher=publisher,
+                      published=published, reviews=tuple(reviews), offset=len(data))
 
 
 def read_pdf(path: Path, stream: BinaryIO) -> Iterator[Item]:

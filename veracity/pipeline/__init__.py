@@ -19,7 +19,7 @@ from ..settings import Settings
 from ..stance import StanceModel
 from ..store.base import Store
 from ..types import Failure, Plan, Report
-from . import prose
+from . import prose, review
 from .claims import combine
 from .gather import gather
 from .language import language_notes
@@ -51,7 +51,7 @@ class Timer:
 def versions(embedder: Embedder, stance_model: StanceModel | None, llm: LLM | None = None) -> dict[str, str]:
     return {"veracity": __version__, "embedder": embedder.version,
             "stance": stance_model.version if stance_model else "none",
-            "calibration": str(judging.calibration()["fitted_on"]) if stance_model else "none",
+            "calibration": judging.confidence_source() if stance_model else "none",
             "llm": llm.name if llm is not None else "none", "report_schema": "1"}
 
 
@@ -90,14 +90,18 @@ def run_check(question: str, *, store: Store, embedder: Embedder, stance_model: 
     judged = judging.judge(p, selection, stance_model, searched=searched, llm=llm, ledger=ledger,
                    llm_stance=settings.llm_stance)
     failures += judged.failures
+    ruled = review.rulings(p, judged, store, embedder)  # a fact-checker's rating of this very claim decides
+    judged = ruled.judgement
     timer.lap("judge")
 
-    drafts = tuple(organise(judged.candidates)) if judged.candidates else ()
+    rest = review.without_reviewed(judged.candidates, ruled.drafts)
+    drafts = ruled.drafts + (tuple(organise(rest)) if rest else ())
     timer.lap("organise")
 
     sources = number_sources(list(drafts))
     job = WriteJob(plan=p, verdict=judged.verdict, drafts=drafts, sources=sources,
-                   documents={c.evidence.document.id: c.evidence.document for c in judged.candidates},
+                   documents={m.evidence.document.id: m.evidence.document for d in drafts for m in d.members}
+                   | {c.evidence.document.id: c.evidence.document for c in judged.candidates},
                    gathered=gathered, searched=searched)
     writer: Writer = (LLMWriter(llm, ledger, stance_model or registry_stance(settings), settings.support_threshold)
                       if llm is not None and ledger is not None else ExtractiveWriter())

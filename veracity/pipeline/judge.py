@@ -10,6 +10,10 @@ Aggregation:
     else the stronger side            -> supported / refuted
 Confidence is a raw score mapped through a Platt scaling fitted on held-out licence-clean dev data
 (benchmarks/calibrate.py writes veracity/models/calibration.json).
+
+When an aggregator was fitted for the stance model that ships (veracity/models/aggregator.json, see
+pipeline/aggregate.py), it decides the claim's label and confidence instead, and abstains when unsure; the
+tally above still gives the rationale's weights, and open questions (agreement) keep the tally's rule.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import json
 import math
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import Any
 
 from ..errors import LLMError
 from ..llm import LLM, Ledger
@@ -25,6 +30,7 @@ from ..onnx_model import MODELS
 from ..stance import StanceModel
 from ..text import plural
 from ..types import NEUTRAL, STANCE_LABELS, Evidence, Failure, Judgement, Plan, Selection, Stance, Verdict
+from . import aggregate
 
 FULL_RELEVANCE = 0.5
 COUNTS = 0.5  # a group's best sentence counts toward a side only from this weighted score up
@@ -39,7 +45,7 @@ class Tally:
     neutral: float
 
 
-def score(claim: str, evidence: list[Evidence], stance_model) -> list[Evidence]:
+def score(claim: str, evidence: list[Evidence], stance_model: StanceModel) -> list[Evidence]:
     stances = stance_model.score(claim, [e.quote for e in evidence])
     return [replace(e, stance=s) for e, s in zip(evidence, stances)]
 
@@ -63,7 +69,7 @@ def tally(evidence: list[Evidence]) -> Tally:
 
 
 @lru_cache(maxsize=1)
-def calibration() -> dict:
+def calibration() -> dict[str, Any]:
     """The fitted Platt scaling, if one was fitted for the stance model that ships; identity otherwise."""
     from ..stance import MODEL_SHA256
 
@@ -71,8 +77,14 @@ def calibration() -> dict:
     if path.exists():
         fitted = json.loads(path.read_text())
         if fitted.get("stance_model_sha256") == MODEL_SHA256:
-            return fitted
+            return dict(fitted)
     return {"a": 1.0, "b": {}, "fitted_on": "identity (no calibration fitted for this stance model)"}
+
+
+def confidence_source() -> str:
+    """What the verdict's confidence was fitted on: the aggregator's dev claims, else the Platt scaling's pairs."""
+    fitted = aggregate.fitted()
+    return f"aggregator: {fitted['fitted_on']}" if fitted else str(calibration()["fitted_on"])
 
 
 def calibrated(raw: float, label: str) -> float:
@@ -106,8 +118,12 @@ def verdict(claim: str, evidence: list[Evidence], *, searched: str) -> Verdict:
     groups = len({e.document.group for e in evidence})
     t = tally(evidence)
     label, raw = decide(t)
+    confidence = calibrated(raw, label)
+    assessed = aggregate.assess(claim, evidence) if evidence else None
+    if assessed is not None:
+        label, confidence = assessed.label, assessed.confidence
     if not evidence:
-        return Verdict(label, calibrated(raw, label), f"No sentence in the sources searched ({searched}) is close "
+        return Verdict(label, confidence, f"No sentence in the sources searched ({searched}) is close "
                        "enough to the claim to judge it. That is not evidence that it is false.", counts)
     weights = f"support {t.supports:.2f}, refute {t.refutes:.2f}"
     independent = plural(groups, "independent source")
@@ -119,13 +135,22 @@ def verdict(claim: str, evidence: list[Evidence], *, searched: str) -> Verdict:
                    f"{'contradicts' if counts['refutes'] == 1 else 'contradict'} the claim and little supports it "
                    f"({weights}; {independent}).",
         "mixed": f"The sources disagree or support the claim only in part ({weights}; {independent}).",
-        "not_enough_evidence": f"The passages found ({searched}) are on the topic but neither confirm nor "
-                               f"contradict the claim ({weights}). That is not evidence that it is false.",
+        "not_enough_evidence": (f"The passages found ({searched}) are on the topic but neither confirm nor "
+                                f"contradict the claim ({weights}). That is not evidence that it is false."
+                                if max(t.supports, t.refutes) < COUNTS else
+                                f"The passages found ({searched}) bear on the claim ({weights}; {independent}), but "
+                                "not decisively enough to settle it. That is not evidence that it is false."),
     }[label]
-    return Verdict(label, calibrated(raw, label), rationale, counts)
+    if assessed is not None and assessed.leaning:
+        side = "support" if assessed.leaning == "supported" else "contradict"
+        rationale = (f"The evidence leans to {side} the claim (p {assessed.probabilities[assessed.leaning]:.2f}) "
+                     f"but does not decide it ({weights}; {independent})."
+                     + (" That is not evidence that it is false." if label == "not_enough_evidence" else ""))
+    return Verdict(label, confidence, rationale, counts)
 
 
-def agreement(evidence: list[Evidence], stance_model, *, searched: str) -> tuple[list[Evidence], Verdict]:
+def agreement(evidence: list[Evidence], stance_model: StanceModel, *,
+              searched: str) -> tuple[list[Evidence], Verdict]:
     """For an open question: do the sources agree? The most relevant evidence sentence is the leading answer;
     every sentence is scored for stance toward it, and the other independent sources are tallied as for a
     claim: they agree (supported), some contradict it (mixed), or none confirms it (not_enough_evidence)."""

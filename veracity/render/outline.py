@@ -73,6 +73,22 @@ def found_line(report: Report) -> str:
     return f"Found {plural(len(report.sources), 'source')} ({report.independent_sources} independent)"
 
 
+def web_line(report: Report) -> str:
+    """What the web gave a check (check --web): providers, results, pages read and pages that could not be used."""
+    w = report.web
+    if w is None:
+        return ""
+    where = "the web only" if w.only else "the web and the local collection"
+    replayed = f"; replayed from check {w.replay_of} with no network" if w.replay_of else ""
+    if w.queries != report.queries:  # LLM mode may search the collection with refined queries
+        where += " for " + "; ".join(f"“{q}”" for q in w.queries)
+    checks = "; ".join(f"{r.publisher or 'a fact-checker'} rated “{r.claim}” {r.rating or 'unrated'}"
+                       for r in w.claim_reviews)
+    return (f"Searched {where} ({', '.join(w.providers) or 'no provider'}): {plural(w.results, 'result')}, "
+            f"{plural(w.pages_read, 'page')} read, {w.pages_failed} could not be used"
+            + (f"; {plural(len(w.claim_reviews), 'fact check')} found: {checks}" if checks else "") + replayed)
+
+
 def mode_line(report: Report) -> str:
     """How the prose was written: quoted from the sources, or by a model and then checked sentence by sentence."""
     if report.mode == "llm" and report.llm is not None:
@@ -117,6 +133,6 @@ def outline(report: Report) -> Outline:
         title=p(report.question),
         checked_on=f"Checked on {report.checked_on}"
                    + (f" (evidence published on or before {report.as_of})" if report.as_of else ""),
-        searched_for=tuple(p(q) for q in report.queries), found=found_line(report), mode=p(mode_line(report)),
+        searched_for=tuple(p(q) for q in report.queries), found=found_line(report) + (f". {p(web_line(report))}" if report.web else ""), mode=p(mode_line(report)),
         verdict=verdict, sections=tuple(sections),
         footer=f"check {report.id} · " + " · ".join(f"{k} {p(v)}" for k, v in report.versions.items()))

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
+from ..factcheck import ClaimReview
 from ..types import Document, Passage, Span
 
 
@@ -22,6 +23,7 @@ class NewDocument:
     passages: list[tuple[int, int, tuple[Span, ...]]]
     passage_vectors: np.ndarray
     sentence_vectors: list[np.ndarray]
+    reviews: tuple[ClaimReview, ...] = ()  # a fact-check article's rulings (veracity/factcheck.py)
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,22 @@ class JobQueue(Protocol):
         """The job's events with seq > after, in order."""
 
 
+@dataclass(frozen=True)
+class StoredReview:
+    """A ClaimReview as the store keeps it: with the document it was read from."""
+
+    document_id: int
+    review: ClaimReview
+
+
+@runtime_checkable
+class ReviewStore(Protocol):
+    """A store that keeps the fact-checkers' rulings read at ingest (the SQLite store does)."""
+
+    def claim_reviews(self) -> list[StoredReview]: ...
+    def documents(self, ids: list[int]) -> dict[int, Document]: ...
+
+
 class Store(JobQueue, Protocol):
     """Documents, passages, vectors, saved checks and the job queue."""
 
@@ -135,3 +153,56 @@ class Store(JobQueue, Protocol):
         """(documents published on or before as_of, undated documents, documents published after it)."""
 
     def close(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A web page as it was read: one fetch (URL, final URL, status, headers, when) and its content, which is
+    stored once per SHA-256 of the raw bytes however often it is fetched."""
+
+    url: str
+    final_url: str
+    status: int
+    headers: dict[str, str]
+    content_type: str
+    content_hash: str  # SHA-256 of the raw bytes
+    text: str  # extracted
+    title: str
+    author: str | None
+    publisher: str | None
+    published: str | None
+    fetched_at: str
+    etag: str | None = None
+    last_modified: str | None = None
+    document_id: int | None = None  # the document made from it
+    id: int = 0  # the fetch's id (0 until stored)
+
+
+@dataclass(frozen=True)
+class SavedSearch:
+    id: int
+    provider: str
+    query: str
+    max_results: int
+    response: dict[str, Any]  # the SearchResponse as JSON
+    fetched_at: str
+
+
+class WebArchive(Protocol):
+    """What a store keeps of the web for caching and replay (the SQLite store has it; migration m003)."""
+
+    def save_search(self, provider: str, query: str, max_results: int, response: dict[str, Any],
+                    fetched_at: str) -> int: ...
+    def cached_search(self, provider: str, query: str, max_results: int, since: str) -> SavedSearch | None: ...
+    def searches(self, ids: list[int]) -> list[SavedSearch]: ...
+    def save_snapshot(self, snapshot: Snapshot) -> int:
+        """Record a fetch (its content once per content hash); returns the fetch id."""
+
+    def snapshots(self, ids: list[int]) -> list[Snapshot]: ...
+    def latest_snapshot(self, url: str) -> Snapshot | None: ...
+    def document_ids(self, content_hashes: list[str]) -> dict[str, int]: ...
+    def save_web_run(self, check_id: str, record: dict[str, Any]) -> None: ...
+    def web_run(self, check_id: str) -> dict[str, Any] | None: ...
+    def scope_lexical(self, query: str, limit: int, document_ids: list[int]) -> list[tuple[int, float]]: ...
+    def scope_vectors(self, document_ids: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """(passage ids, their vectors) of these documents."""

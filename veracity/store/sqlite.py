@@ -21,8 +21,10 @@ from ..dedupe import band_keys, similarity
 from ..text import UNSPACED, content_words, without_possessive
 from ..types import Document, Passage, Span
 from . import sqlite_migrations
-from .base import CheckRecord, NewDocument
+from ..factcheck import ClaimReview
+from .base import CheckRecord, NewDocument, StoredReview
 from .sqlite_jobs import SqliteJobs
+from .sqlite_web import SqliteWebArchive
 
 T = TypeVar("T")
 DAMAGE = ("malformed", "not a database", "disk image", "corrupt")
@@ -108,7 +110,7 @@ def cjk_query(text: str) -> str:
     return " OR ".join(f'"{g}"' for g in dict.fromkeys(grams))
 
 
-class SqliteStore(SqliteJobs):
+class SqliteStore(SqliteJobs, SqliteWebArchive):
     def __init__(self, path: str | os.PathLike[str], *, create: bool = True, dimension: int = 384) -> None:
         self.path = str(path)
         self.dimension = dimension
@@ -291,7 +293,20 @@ class SqliteStore(SqliteJobs):
                                 (cur.lastrowid, doc.title, text))
         self.db.executemany("INSERT INTO minhash_bands (key, document_id) VALUES (?, ?)",
                             [(k, doc_id) for k in band_keys(doc.signature)])
+        self.db.executemany(
+            "INSERT INTO claim_reviews (document_id, claim, rating, rating_value, best_rating, worst_rating, "
+            "publisher, published, url, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(doc_id, r.claim, r.rating, r.rating_value, r.best_rating, r.worst_rating, r.publisher, r.published,
+              r.url, r.origin) for r in doc.reviews])
         return doc_id
+
+    def claim_reviews(self) -> list[StoredReview]:
+        """Every fact-checker's ruling read at ingest, oldest document first."""
+        rows = self.db.execute("SELECT document_id, claim, rating, rating_value, best_rating, worst_rating, "
+                               "publisher, published, url, origin FROM claim_reviews ORDER BY document_id, id")
+        return [StoredReview(r[0], ClaimReview(claim=r[1], rating=r[2], rating_value=r[3], best_rating=r[4],
+                                               worst_rating=r[5], publisher=r[6], published=r[7], url=r[8],
+                                               origin=r[9])) for r in rows]
 
     def documents(self, ids: list[int]) -> dict[int, Document]:
         if not ids:

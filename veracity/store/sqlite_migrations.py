@@ -67,7 +67,35 @@ def m003_jobs(db: sqlite3.Connection) -> None:
                "PRIMARY KEY (job_id, seq))")
 
 
-def m004_unspaced_scripts(db: sqlite3.Connection) -> None:
+def m004_web_snapshots(db: sqlite3.Connection) -> None:
+    """Web sources: search responses (cache and replay), page snapshots stored once per content hash, each
+    fetch of a URL, and what each web check used (for `check --replay`)."""
+    for statement in (
+        "CREATE TABLE IF NOT EXISTS web_searches (id INTEGER PRIMARY KEY, provider TEXT NOT NULL, query TEXT NOT NULL, "
+        "max_results INTEGER NOT NULL, response TEXT NOT NULL, fetched_at TEXT NOT NULL)",
+        "CREATE INDEX IF NOT EXISTS web_searches_key ON web_searches(provider, query, max_results, fetched_at)",
+        "CREATE TABLE IF NOT EXISTS web_snapshots (id INTEGER PRIMARY KEY, content_hash TEXT NOT NULL UNIQUE, "
+        "content_type TEXT NOT NULL, text TEXT NOT NULL, title TEXT NOT NULL, author TEXT, publisher TEXT, "
+        "published TEXT, document_id INTEGER REFERENCES documents(id) ON DELETE SET NULL)",
+        "CREATE TABLE IF NOT EXISTS web_fetches (id INTEGER PRIMARY KEY, url TEXT NOT NULL, final_url TEXT NOT NULL, "
+        "status INTEGER NOT NULL, headers TEXT NOT NULL, etag TEXT, last_modified TEXT, fetched_at TEXT NOT NULL, "
+        "snapshot_id INTEGER NOT NULL REFERENCES web_snapshots(id))",
+        "CREATE INDEX IF NOT EXISTS web_fetches_url ON web_fetches(url, fetched_at)",
+        "CREATE TABLE IF NOT EXISTS web_runs (check_id TEXT PRIMARY KEY, record TEXT NOT NULL, "
+        "created_at TEXT NOT NULL DEFAULT (datetime('now')))",
+    ):
+        db.execute(statement)
+
+
+def m005_claim_reviews(db: sqlite3.Connection) -> None:
+    """Fact-checkers' rulings read at ingest (veracity/factcheck.py): one row per ClaimReview of a document."""
+    db.execute("CREATE TABLE IF NOT EXISTS claim_reviews (id INTEGER PRIMARY KEY, document_id INTEGER NOT NULL "
+               "REFERENCES documents(id) ON DELETE CASCADE, claim TEXT NOT NULL, rating TEXT, rating_value REAL, "
+               "best_rating REAL, worst_rating REAL, publisher TEXT, published TEXT, url TEXT, origin TEXT NOT NULL)")
+    db.execute("CREATE INDEX IF NOT EXISTS claim_reviews_document ON claim_reviews(document_id)")
+
+
+def m006_unspaced_scripts(db: sqlite3.Connection) -> None:
     """A trigram full-text index beside the word index, for passages in scripts written without spaces
     (Chinese, Japanese, Thai): the word index holds a whole run of them as one token, so no part of it could
     be found. Only passages holding such text are indexed; those already stored are added here."""
@@ -82,7 +110,8 @@ def m004_unspaced_scripts(db: sqlite3.Connection) -> None:
                        [r for r in rows if UNSPACED.search(r[1]) or UNSPACED.search(r[2])])
 
 
-MIGRATIONS: list[Migration] = [m001_initial, m002_titles_and_minhash, m003_jobs, m004_unspaced_scripts]
+MIGRATIONS: list[Migration] = [m001_initial, m002_titles_and_minhash, m003_jobs, m004_web_snapshots,
+                               m005_claim_reviews, m006_unspaced_scripts]
 
 
 def number(migration: Migration) -> int:
