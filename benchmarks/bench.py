@@ -1,7 +1,10 @@
 """Performance benchmark: ingest throughput, search latency, check latency (cold and warm), footprint.
 
 Usage: python benchmarks/bench.py [--data ../shared/data] [--out benchmarks/results] [--docs 600]
-Writes OUT/bench.json. The search collection is built from SciFact abstracts (the first --docs of the corpus,
+Writes OUT/bench.json. Without the benchmark data at --data (a fresh checkout has none) it says so in one line
+and measures on the small fixtures bundled in tests/fixtures/eval instead (Check-COVID abstracts, CheckThat!
+claims, FEVER claims as queries; no web pages), writing OUT/bench-fixtures.json: those figures are not
+comparable with bench.json's. The search collection is built from SciFact abstracts (the first --docs of the corpus,
 ingested through veracity's own pipeline and embedder).
 
 Ingest is measured on three kinds of text: SciFact abstracts, web pages (the pages WiCE claims cite, as
@@ -58,11 +61,19 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=600)
     parser.add_argument("--pages", type=int, default=60, help="WiCE web pages to ingest")
     args = parser.parse_args()
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from data import bench_data
+
+    data = bench_data(args.data, args.docs, args.pages)
+    if data.pages == [] and data.source.startswith("bundled"):
+        print(f"bench.py: measuring on the {data.source}; writing {args.out / 'bench-fixtures.json'}",
+              file=sys.stderr)
     from veracity.engine import Engine
     from veracity.settings import Settings
 
     work = Path(tempfile.mkdtemp())
-    result: dict = {"machine": f"{platform.machine()}, {__import__('os').cpu_count()} cores, Python {platform.python_version()}"}
+    result: dict = {"machine": f"{platform.machine()}, {__import__('os').cpu_count()} cores, Python {platform.python_version()}",
+                    "data": data.source}
 
     # check, cold: a new process ingests nothing and runs one check on the demo collection
     demo_db = work / "demo.db"
@@ -87,9 +98,8 @@ def main() -> None:
     result["check_warm_s"] = {"median": round(statistics.median(warm), 3), "p95": round(sorted(warm)[-1], 3)}
 
     # ingest throughput on SciFact abstracts, written as a JSONL file
-    rows = [json.loads(line) for line in (args.data / "bench/scifact/derived/beir_corpus.jsonl").open()][: args.docs]
-    jsonl = write_jsonl(work / "scifact.jsonl", ({"title": r["title"], "text": r["text"], "url": f"scifact:{r['_id']}"}
-                                                 for r in rows))
+    rows = data.abstracts
+    jsonl = write_jsonl(work / "scifact.jsonl", rows)
     runs = []
     for i in range(3):  # three fresh stores; the median run is reported (this machine varies by up to 25%)
         big, s, seconds = timed_ingest(work / f"scifact-{i}.db", jsonl)
@@ -99,7 +109,6 @@ def main() -> None:
                                             "runs_s": [round(r, 1) for r in runs]}
 
     # where the time goes: the same abstracts with stand-in vectors (no model), then the embedder alone
-    sys.path.insert(0, str(ROOT / "benchmarks"))
     from search_scale import StandIn
 
     from veracity import onnx_model
@@ -128,19 +137,16 @@ def main() -> None:
         "note": "best of 3: the most passages/s ingest can reach on these abstracts with this embedder here"}
 
     # ingest throughput on web pages: the pages WiCE dev claims cite (navigation and boilerplate included)
-    pages = [json.loads(line) for line in (args.data / "bench/wice/dev.jsonl").open()][: args.pages]
-    web = write_jsonl(work / "web.jsonl", ({"title": f"wice {i}", "text": "\n".join(p["evidence"]), "url": f"wice:{i}"}
-                                           for i, p in enumerate(pages)))
-    result["ingest_web"] = rates(*timed_ingest(work / "web.db", web)[1:])
+    if data.pages:
+        web = write_jsonl(work / "web.jsonl", data.pages)
+        result["ingest_web"] = rates(*timed_ingest(work / "web.db", web)[1:])
 
     # ingest throughput on short documents (CheckThat! Snopes claims: one passage each)
-    claims = [json.loads(line) for line in (args.data / "bench/checkthat2022-task2a-en/vclaims.jsonl").open()][:2000]
-    short = write_jsonl(work / "claims.jsonl", ({"title": c["title"], "text": c["vclaim"], "url": f"ct:{c['vclaim_id']}"}
-                                                for c in claims))
+    short = write_jsonl(work / "claims.jsonl", data.claims)
     result["ingest_short"] = rates(*timed_ingest(work / "claims.db", short)[1:])
 
     # search latency over the same collection, with queries from SciFact
-    queries = [json.loads(line)["text"] for line in (args.data / "bench/scifact/beir/queries.jsonl").open()][:200]
+    queries = data.queries[:200]
     for mode in ("lexical", "dense", "hybrid"):
         big.search(queries[0], mode=mode)
         times = []
@@ -162,7 +168,7 @@ def main() -> None:
     # stance model throughput at length 128: SciFact claims against the first sentences of an abstract
     from veracity.stance import MiniLMStance
 
-    claims = [json.loads(line)["text"] for line in (args.data / "bench/scifact/beir/queries.jsonl").open()][:256]
+    claims = data.queries[:256]
     pairs = [(c, r["text"][:900]) for c, r in zip(claims, rows)]
     lengths = [min(128, len(e.ids)) for e in onnx_model.tokenizer(128, pair=True).encode_batch(
         [(e, c) for c, e in pairs])]
@@ -178,7 +184,8 @@ def main() -> None:
         result["dev_venv_mb"] = folder_mb(venv)  # .venv with the dev and test extras (llama.cpp included);
         # the default install is measured by benchmarks/footprint.sh
     args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "bench.json").write_text(json.dumps(result, indent=2) + "\n")
+    name = "bench.json" if data.pages else "bench-fixtures.json"
+    (args.out / name).write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result, indent=2))
 
 

@@ -65,6 +65,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dev", type=Path, default=Path("training/build/stance_dev.jsonl.gz"))
     args = parser.parse_args()
+    if not args.dev.exists():
+        raise SystemExit(f"calibrate.py: {args.dev} not found; training/prepare_stance_data.py writes it, or "
+                         "pass --dev with the stance dev set")
     with gzip.open(args.dev, "rt", encoding="utf-8") as fh:
         rows = [json.loads(line) for line in fh]
     cases = [Case(r["claim"], (("e", r["evidence"]),), GOLD[r["label"]]) for r in rows if r["label"] in GOLD]

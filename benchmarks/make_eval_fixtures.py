@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import random
 import shutil
 from pathlib import Path
@@ -27,6 +28,11 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=Path("../shared/data/bench"))
     parser.add_argument("--out", type=Path, default=Path("tests/fixtures/eval"))
     args = parser.parse_args()
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from data import require
+
+    require(args.data, ("fever-symmetric/fever_symmetric_test.jsonl", "checkthat2022-task2a-en", "check-covid"),
+            "make_eval_fixtures.py")
     rng = random.Random(SEED)
 
     fever = args.out / "fever-symmetric"

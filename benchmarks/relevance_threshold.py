@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import random
 import time
 from pathlib import Path
@@ -44,6 +45,11 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results"))
     parser.add_argument("--limit", type=int, default=300)
     args = parser.parse_args()
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from data import require
+
+    require(args.data, ("bench/scifact/derived/beir_corpus.jsonl", "bench/scifact/beir/queries.jsonl",
+                        "bench/scifact/beir/qrels/test.tsv"), "relevance_threshold.py")
     base = args.data / "bench/scifact"
     corpus = {}
     for line in (base / "derived/beir_corpus.jsonl").open():

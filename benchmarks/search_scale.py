@@ -27,6 +27,7 @@ import argparse
 import csv
 import hashlib
 import json
+import sys
 import lzma
 import os
 import platform
@@ -288,6 +289,12 @@ def main() -> None:
     parser.add_argument("--no-build", action="store_true",
                         help="measure the stores in --work as they are (an interrupted build), without ingesting more")
     args = parser.parse_args()
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from data import require
+
+    if not (args.texts and args.queries):  # the sentences and the queries come from --data
+        require(args.data, ("bench", "nli/combined/pairs.jsonl", "bench/scifact/beir/queries.jsonl",
+                            "bench/checkthat2022-task2a-en/test_TEST.tsv"), "search_scale.py")
     args.work.mkdir(parents=True, exist_ok=True)
     if args.dump_texts:
         args.dump_texts.write_text("\n".join(sentences(args.data)) + "\n", encoding="utf-8")

@@ -105,13 +105,22 @@ def ingest(paths: list[str] = typer.Argument(..., help="files and folders to add
                 bar.update(task, total=total, completed=done, description=Path(path).name[:40])
 
             summary = eng.ingest([Path(p) for p in paths], progress=progress)
+        from .render.outline import printable as clean
+
+        for line in summary.ignored:
+            typer.echo(f"ignored: {clean(line)}", err=True)
+        for line in summary.warnings:
+            typer.echo(f"warning: {clean(line)}", err=True)
         for _, reason in summary.skipped:
-            typer.echo(f"skipped: {reason}", err=True)
+            typer.echo(f"skipped: {clean(reason)}", err=True)
         counts = eng.store.counts()
         typer.echo(f"added {plural(summary.added, 'document')} ({plural(summary.passages, 'passage')}), "
                    f"{summary.duplicates} already present, {len(summary.skipped)} skipped; the store now holds "
                    f"{plural(counts['documents'], 'document')} in {plural(counts['groups'], 'independent group')} "
                    f"({eng.store.path})")
+        if not summary.files and not summary.skipped:
+            typer.echo("error: nothing to ingest: no file of a type veracity reads (see the lines above)", err=True)
+            raise typer.Exit(1)
         if summary.skipped:
             raise typer.Exit(1)
 
@@ -122,7 +131,9 @@ def queue_ingest(paths: list[Path], db: str | None, job_mb: float) -> None:
     from .errors import ConfigError, InputError
     from .ingest import expand, size_of
 
-    files, missing = expand(paths)
+    files, missing, ignored = expand(paths)
+    for line in ignored:
+        typer.echo(f"ignored: {line}", err=True)
     for _, reason in missing:
         typer.echo(f"skipped: {reason}", err=True)
     if not files:
@@ -168,9 +179,11 @@ def search(query: str, db: str | None = DB, limit: int = typer.Option(10, help="
         if not hits:
             typer.echo("no passages matched")
         for i, h in enumerate(hits, 1):
+            from .render.outline import printable as clean
+
             date = h.document.published or "undated"
-            typer.echo(f"{i}. [{h.score:.4f}] {h.document.title} ({date}) — {h.document.location}")
-            typer.echo(f"   {h.passage.text[:300]}")
+            typer.echo(f"{i}. [{h.score:.4f}] {clean(h.document.title)} ({date}) — {clean(h.document.location)}")
+            typer.echo(f"   {clean(h.passage.text[:300])}")
 
 
 @app.command()
@@ -291,7 +304,9 @@ def history(db: str | None = DB, limit: int = typer.Option(20, help="how many ch
         if not rows:
             typer.echo("no checks yet")
         for r in rows:
-            typer.echo(f"{r.id}  {r.created_at}  {r.verdict or '-':<20} {r.question}")
+            from .render.outline import printable as clean
+
+            typer.echo(f"{r.id}  {r.created_at}  {r.verdict or '-':<20} {clean(r.question)}")
 
 
 @app.command()

@@ -51,38 +51,86 @@ def boilerplate_lines(lines: list[str]) -> set[int]:
     return drop
 
 
+# Terminal escape sequences (CSI such as "ESC[2J", OSC such as "ESC]0;title BEL", and two-byte ESC codes), then
+# every other control character but tab and newline (C0, DEL and C1). None of them is text a reader sees.
+_ESCAPE_SEQUENCE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x9b[0-?]*[ -/]*[@-~]|[\x1b\x9d]\][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+                              r"|\x1b[@-Z\\-_]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def strip_controls(text: str) -> str:
+    """Text without terminal escape sequences and control characters (tab and newline are kept; a carriage
+    return becomes a newline)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub("", _ESCAPE_SEQUENCE.sub("", text))
+
+
 def clean_text(text: str) -> str:
-    """Drop boilerplate lines; every kept line stays exactly as the source has it."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+    """Drop control characters and boilerplate lines; every kept line stays as the source has it otherwise.
+    Offsets (passages, quotes) are into this cleaned text, which is what the store keeps."""
+    text = strip_controls(text)
     lines = text.split("\n")
     drop = boilerplate_lines(lines)
     kept = [line.rstrip() for i, line in enumerate(lines) if i not in drop]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip()
 
 
+MAX_SENTENCE_CHARS = 1000  # a longer "sentence" (a table, a line with no full stop) is cut at spaces
+
+
+def bounded(start: int, end: int, text: str, limit: int = MAX_SENTENCE_CHARS) -> list[Span]:
+    """The span start:end, cut into pieces of at most `limit` characters, at the last space before the limit
+    when there is one (else hard). Whatever the input, no sentence (and so no passage) grows without bound."""
+    spans: list[Span] = []
+    while end - start > limit:
+        cut = text.rfind(" ", start + limit // 2, start + limit)
+        cut = cut if cut > start else start + limit
+        piece = text[start:cut].rstrip()
+        if piece:
+            spans.append(Span(start, start + len(piece)))
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
+    if end > start:
+        spans.append(Span(start, end))
+    return spans
+
+
 def sentence_spans(text: str) -> list[Span]:
     """Sentences as character spans into text, line by line (a line break always ends a sentence), from
-    sentencex's rule-based boundaries (abbreviations, initials, decimals and ellipses do not end one)."""
+    sentencex's rule-based boundaries (abbreviations, initials, decimals and ellipses do not end one). A line is
+    split into pieces of MAX_SENTENCE_CHARS at most before sentencex sees it, and so is any sentence."""
     spans: list[Span] = []
     offset = 0
     for line in text.split("\n"):
         if line.strip():
-            for b in sentencex.get_sentence_boundaries("en", line):
-                start, end = b["start_index"], b["end_index"]
-                piece = line[start:end]
-                lead = len(piece) - len(piece.lstrip())
-                piece = piece.strip()
-                if piece:
-                    spans.append(Span(offset + start + lead, offset + start + lead + len(piece)))
+            for piece_span in bounded(0, len(line), line, 20 * MAX_SENTENCE_CHARS):
+                part = line[piece_span.start:piece_span.end]
+                for b in sentencex.get_sentence_boundaries("en", part):
+                    start, end = piece_span.start + b["start_index"], piece_span.start + b["end_index"]
+                    piece = line[start:end]
+                    lead = len(piece) - len(piece.lstrip())
+                    piece = piece.strip()
+                    if piece:
+                        spans += [Span(offset + s.start, offset + s.end)
+                                  for s in bounded(start + lead, start + lead + len(piece), line)]
         offset += len(line) + 1
     return spans
 
 
-_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.-]*[A-Za-z0-9]|[A-Za-z0-9]")
+# A word: letters and digits of any script (accents kept: "Einwanderungsbehörde", "policía"), with inner
+# apostrophes, hyphens and full stops ("O'Hare", "Sun-Times", "574.5"), and commas between digits ("20,000").
+_WORD = re.compile(r"[^\W_](?:[\w'’.-]*[^\W_]|(?<=\d),(?=\d))*|[^\W_]")
 
 
 def words(text: str) -> list[str]:
     return _WORD.findall(text)
+
+
+# Scripts written without spaces between words: a lexical index of words cannot find a part of a run of them,
+# so passages holding them also go to a trigram index (store/sqlite_migrations.py m003).
+UNSPACED = re.compile("[\u0e00-\u0e7f\u0e80-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf"
+                      "\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]+")
 
 
 def content_words(text: str) -> list[str]:
@@ -135,3 +183,30 @@ def without_possessive(word: str) -> str:
 def plural(n: int, noun: str) -> str:
     """ "1 source", "3 sources"."""
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+# Frequent function words of languages other than English that share its alphabet (German, Spanish, French,
+# Italian, Portuguese, Dutch). Only a rough signal, for saying that the models read English.
+FOREIGN_WORDS = frozenset("""
+der die das und nicht mit ist von den dem des zu auf ein eine einer sich auch wurde hat haben wir sie es bei
+el la los las y con del por para que una uno es en se su lo como pero fue han sido hay está esta
+le les et est dans pour avec une sur pas qui sont ont été au aux du
+il della delle che sono nella degli per gli
+os as um uma não com para foi são
+het een ik niet zijn voor wordt
+""".split())
+
+
+def not_english(text: str) -> bool:
+    """Whether text reads as another language than English: most of its letters are not Latin (Chinese,
+    Russian, Arabic ...), or it has more function words of a neighbouring language than of English."""
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return False
+    latin = sum(1 for c in letters if c < "\u0250" or "\u1e00" <= c <= "\u1eff")
+    if latin < 0.5 * len(letters):
+        return True
+    tokens = [t.lower() for t in words(text)]
+    foreign = sum(t in FOREIGN_WORDS and t not in STOPWORDS for t in tokens)
+    english = sum(t in STOPWORDS for t in tokens)
+    return foreign >= 2 and foreign > english

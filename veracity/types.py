@@ -224,6 +224,17 @@ class WebUse:
 
 
 @dataclass(frozen=True)
+class ClaimResult:
+    """One claim of a pasted text, checked on its own: its verdict and summary (citations numbered as in the
+    report that holds it)."""
+
+    claim: str
+    verdict: Verdict | None
+    summary: CitedText
+    nothing_found: bool = False
+
+
+@dataclass(frozen=True)
 class Report:
     id: str
     question: str
@@ -247,3 +258,5 @@ class Report:
     open_question: bool = False  # "What did Chicago do?": findings agree or disagree with the leading answer
     llm: Usage | None = None
     web: WebUse | None = None  # check --web: what was taken from the web
+    undated_sources: int | None = None  # with as_of: how many of the sources have no date (kept, since unknown)
+    claim_results: tuple[ClaimResult, ...] = ()  # a pasted text: each of its claims checked; verdict is overall

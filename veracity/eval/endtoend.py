@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from ..text import strip_controls
 from ..types import Report
 
 from . import Metric, SuiteResult, files_sha256, jsonl, need, suite
@@ -29,7 +30,8 @@ QUICK_CLAIMS = 40
 
 
 def normalised(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip().lower()
+    """Lower case, spaces collapsed, control characters dropped (as ingest drops them from what it stores)."""
+    return re.sub(r"\s+", " ", strip_controls(text)).strip().lower()
 
 
 def check_covid(data: Path) -> tuple[Collection, list[dict[str, Any]]]:

@@ -1,13 +1,21 @@
-"""Files -> raw documents (title, location, publisher, date, text). One function per format."""
+"""Files -> raw documents (title, location, publisher, date, text). One function per format.
+
+Text and JSONL files are read as a stream: a .jsonl file line by line, a .txt or .md file in parts of about
+PART_CHARS characters (cut at a paragraph break where there is one), each part its own document. So a file of
+any size is read in bounded memory, and no stored document is larger than a part.
+"""
 
 from __future__ import annotations
 
+import codecs
+import io
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from ..errors import InputError
 from ..factcheck import ClaimReview, parse_claim_reviews, ruling_reviews
@@ -22,7 +30,21 @@ class RawDocument:
     text: str
     publisher: str | None = None
     published: str | None = None
+    offset: int = 0  # bytes of the file read up to the end of this document (for progress)
     reviews: tuple[ClaimReview, ...] = ()  # a fact-check article's rulings
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Part of a file that could not be used as it is: a line left out (kept=False), or a document kept with a
+    caveat (kept=True, e.g. a `published` value that is not a date). One line, naming where and why."""
+
+    location: str  # path, or path:line
+    reason: str
+    kept: bool = False
+
+
+Item = RawDocument | Problem
 
 
 def parse_date(value: object) -> str | None:
@@ -36,6 +58,15 @@ def parse_date(value: object) -> str | None:
         return date(int(match[1]), int(match[2]), int(match[3])).isoformat()
     except ValueError:
         return None
+
+
+def date_problem(value: object, where: str) -> Problem | None:
+    """A kept-with-caveat Problem when a published value is given but is not a date."""
+    if value in (None, "") or parse_date(value) is not None:
+        return None
+    shown = str(value)[:40]
+    return Problem(where, f"{where}: published {shown!r} is not a date (YYYY-MM-DD); the document was kept "
+                          "undated", kept=True)
 
 
 def decode(path: Path, data: bytes) -> str:
@@ -52,9 +83,45 @@ def decode(path: Path, data: bytes) -> str:
 _FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
 
 
-def read_text_file(path: Path, data: bytes) -> list[RawDocument]:
-    """.txt and .md; an optional front-matter block (---, key: value lines, ---) gives metadata."""
-    text = decode(path, data).replace("\r\n", "\n")
+PART_CHARS = 200_000  # a text file longer than this is stored as several documents ("title, part 2")
+READ_BYTES = 1 << 20
+
+
+def text_pieces(path: Path, stream: BinaryIO) -> Iterator[tuple[str, int]]:
+    """(text, bytes read so far) in pieces of about PART_CHARS, cut after a blank line (else after a line break,
+    else anywhere), decoded incrementally as UTF-8 (or UTF-16 with a byte-order mark)."""
+    head = stream.read(4096)
+    if b"\x00" in head and head[:2] not in (b"\xff\xfe", b"\xfe\xff"):
+        raise InputError(f"{path}: binary file, not text")
+    decoder = codecs.getincrementaldecoder("utf-16" if head[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig")()
+    buffer, read, data = "", 0, head
+    while True:
+        try:
+            buffer += decoder.decode(data, final=not data)
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{path}: not valid UTF-8 text (near byte {read + exc.start}); convert it to UTF-8 "
+                             "first") from exc
+        read += len(data)
+        while len(buffer) > PART_CHARS:
+            cut = buffer.rfind("\n\n", PART_CHARS // 2, PART_CHARS)
+            cut = cut + 2 if cut >= 0 else buffer.rfind("\n", PART_CHARS // 2, PART_CHARS) + 1 or PART_CHARS
+            yield buffer[:cut], read
+            buffer = buffer[cut:]
+        if not data:
+            break
+        data = stream.read(READ_BYTES)
+    if buffer:
+        yield buffer, read
+
+
+def read_text_file(path: Path, stream: BinaryIO) -> Iterator[Item]:
+    """.txt and .md; an optional front-matter block (---, key: value lines, ---) gives metadata. A file of more
+    than PART_CHARS characters becomes several documents, "title, part N" at "path#part-N"."""
+    pieces = text_pieces(path, stream)
+    first = next(pieces, None)
+    if first is None or not first[0].strip():
+        raise InputError(f"{path}: empty file")
+    text, offset = first[0].replace("\r\n", "\n"), first[1]
     meta: dict[str, str] = {}
     match = _FRONT_MATTER.match(text)
     if match:
@@ -63,13 +130,29 @@ def read_text_file(path: Path, data: bytes) -> list[RawDocument]:
             meta[key.strip().lower()] = value.strip().strip('"')
         text = text[match.end():]
     title = meta.get("title") or next((ln.strip().lstrip("# ") for ln in text.splitlines() if ln.strip()), path.stem)
-    return [RawDocument(title=title[:300], location=meta.get("url") or str(path), text=text,
-                        publisher=meta.get("publisher") or None, published=parse_date(meta.get("published")))]
+    location = meta.get("url") or str(path)
+    problem = date_problem(meta.get("published"), str(path))
+    if problem:
+        yield problem
+    base = RawDocument(title=title[:300], location=location, text=text, publisher=meta.get("publisher") or None,
+                       published=parse_date(meta.get("published")), offset=offset)
+    number = 1
+    for text, offset in pieces:
+        if number == 1:
+            yield RawDocument(**{**base.__dict__, "title": f"{base.title[:280]}, part 1", "location": f"{location}#part-1"})
+        number += 1
+        yield RawDocument(**{**base.__dict__, "title": f"{base.title[:280]}, part {number}",
+                             "location": f"{location}#part-{number}", "text": text, "offset": offset})
+    if number == 1:
+        yield base
 
 
-def read_html(path: Path, data: bytes) -> list[RawDocument]:
+def read_html(path: Path, stream: BinaryIO) -> Iterator[Item]:
     import trafilatura
 
+    data = stream.read()
+    if not data.strip():
+        raise InputError(f"{path}: empty file")
     html = decode(path, data)
     if "<" not in html:
         raise InputError(f"{path}: no HTML markup found")
@@ -88,16 +171,18 @@ def read_html(path: Path, data: bytes) -> list[RawDocument]:
     # a fact-check article: its ClaimReview markup, or else the rulings its prose states about its title's claim
     reviews = parse_claim_reviews(html) or ruling_reviews(text, title, publisher=publisher, published=published,
                                                          url=url)
-    return [RawDocument(title=title, location=url or str(path), text=text, publisher=publisher,
-                        published=published, reviews=tuple(reviews))]
+    yield RawDocument(title=title, location=url or str(path), text=text, publisher=publisher,
+                      published=published, reviews=tuple(reviews), offset=len(data))
 
 
-def read_pdf(path: Path, data: bytes) -> list[RawDocument]:
-    import io
+def read_pdf(path: Path, stream: BinaryIO) -> Iterator[Item]:
     import logging
 
     from pypdf import PdfReader
 
+    data = stream.read()
+    if not data.strip():
+        raise InputError(f"{path}: empty file")
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
         reader = PdfReader(io.BytesIO(data))
@@ -111,42 +196,69 @@ def read_pdf(path: Path, data: bytes) -> list[RawDocument]:
     if created and re.match(r"D:\d{8}", str(created)):
         raw = str(created)[2:10]
         published = parse_date(f"{raw[:4]}-{raw[4:6]}-{raw[6:8]}")
-    return [RawDocument(title=title or path.stem, location=str(path), text=text, published=published)]
+    yield RawDocument(title=title or path.stem, location=str(path), text=text, published=published, offset=len(data))
 
 
-def read_jsonl(path: Path, data: bytes) -> list[RawDocument]:
-    docs = []
-    for number, line in enumerate(decode(path, data).splitlines(), 1):
-        if not line.strip():
+def read_jsonl(path: Path, stream: BinaryIO) -> Iterator[Item]:
+    """One document per line. A line that is not a JSON object with a string 'text' is left out (a Problem
+    naming its line number) and the rest are kept; a `published` value that is not a date is reported."""
+    head = stream.read(4096)
+    if b"\x00" in head:
+        raise InputError(f"{path}: binary file, not text")
+    stream.seek(0)
+    read, rows = 0, 0
+    for number, raw_line in enumerate(stream, 1):
+        read += len(raw_line)
+        if not raw_line.strip():
             continue
+        rows += 1
+        where = f"{path}:{number}"
         try:
-            row = json.loads(line)
+            row = json.loads(raw_line.decode("utf-8-sig" if number == 1 else "utf-8"))
+        except UnicodeDecodeError:
+            yield Problem(where, f"{where}: not valid UTF-8; line left out")
+            continue
         except json.JSONDecodeError as exc:
-            raise InputError(f"{path}:{number}: not valid JSON ({exc.msg})") from exc
+            yield Problem(where, f"{where}: not valid JSON ({exc.msg}); line left out")
+            continue
         if not isinstance(row, dict) or not isinstance(row.get("text"), str):
-            raise InputError(f"{path}:{number}: each line needs an object with a string 'text'")
-        docs.append(RawDocument(title=str(row.get("title") or f"{path.stem} #{number}")[:300],
-                                location=str(row.get("url") or f"{path}#{number}"), text=row["text"],
-                                publisher=row.get("publisher") or None, published=parse_date(row.get("published"))))
-    return docs
+            yield Problem(where, f"{where}: needs an object with a string 'text'; line left out")
+            continue
+        problem = date_problem(row.get("published"), where)
+        if problem:
+            yield problem
+        yield RawDocument(title=str(row.get("title") or f"{path.stem} #{number}")[:300],
+                          location=str(row.get("url") or f"{path}#{number}"), text=row["text"],
+                          publisher=str(row["publisher"]) if row.get("publisher") else None,
+                          published=parse_date(row.get("published")), offset=read)
+    if not rows:
+        raise InputError(f"{path}: empty file")
 
 
 READERS = {".txt": read_text_file, ".md": read_text_file, ".markdown": read_text_file, ".html": read_html,
            ".htm": read_html, ".pdf": read_pdf, ".jsonl": read_jsonl}
 
 
-def read_file(path: Path, max_bytes: int) -> list[RawDocument]:
-    """Raw documents of one file; InputError with a one-line reason when the file cannot be used."""
+def unsupported(path: Path) -> str:
+    suffix = path.suffix.lower()
+    return f"{path}: unsupported file type {suffix or '(none)'}; use one of {', '.join(sorted(SUFFIXES))}"
+
+
+def read_file(path: Path, max_bytes: int) -> Iterator[Item]:
+    """Raw documents of one file, and Problems with parts of it, as the file is read; InputError with a
+    one-line reason when the file cannot be used at all (raised as soon as that is known)."""
     suffix = path.suffix.lower()
     if suffix not in READERS:
-        raise InputError(f"{path}: unsupported file type {suffix or '(none)'}; use one of {', '.join(sorted(SUFFIXES))}")
+        raise InputError(unsupported(path))
     try:
         size = path.stat().st_size
         if size > max_bytes:
             raise InputError(f"{path}: {size} bytes is over the {max_bytes}-byte limit (VERACITY_MAX_FILE_BYTES)")
-        data = path.read_bytes()
+        stream = path.open("rb")
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
-    if not data.strip():
-        raise InputError(f"{path}: empty file")
-    return READERS[suffix](path, data)
+    with stream:
+        try:
+            yield from READERS[suffix](path, stream)
+        except OSError as exc:
+            raise InputError(f"{path}: cannot read ({exc.strerror})") from exc

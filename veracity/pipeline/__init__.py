@@ -20,7 +20,10 @@ from ..stance import StanceModel
 from ..store.base import Store
 from ..types import Failure, Plan, Report
 from . import prose, review
+from .claims import combine
 from .gather import gather
+from .language import language_notes
+from .scope import searched_line, undated_sources
 from . import judge as judging
 from .organise import organise
 from .plan import plan as make_plan
@@ -62,6 +65,10 @@ def run_check(question: str, *, store: Store, embedder: Embedder, stance_model: 
     ledger = Ledger(max_calls=settings.llm_max_calls, budget_s=settings.llm_budget_s) if llm is not None else None
 
     p = make_plan(question)
+    if llm is None and len(p.claims) >= 2:  # a pasted text: each of its claims checked on its own, then joined
+        reports = [run_check(claim, store=store, embedder=embedder, stance_model=stance_model, settings=settings,
+                             as_of=as_of, today=today, on_stage=on_stage) for claim in p.claims]
+        return combine(p.question, p.claims, reports, uuid.uuid4().hex[:12])
     if llm is not None and ledger is not None:
         p = refine(p, llm, ledger, failures)
     p = with_leading_name(p, store)
@@ -75,10 +82,11 @@ def run_check(question: str, *, store: Store, embedder: Embedder, stance_model: 
                        entities=p.entities, as_of=as_of)
     failures += [Failure("select", f"ignored text in “{title}” that reads as instructions to an AI model (a prompt "
                                    "injection), not as evidence") for title in selection.injected_titles]
+    failures += language_notes(p.question, [c.evidence.quote for c in selection.candidates]
+                               or [h.passage.text for h in gathered.hits[:settings.max_evidence]])
     timer.lap("select")
 
-    searched = (f"{len(p.queries)} queries over {gathered.documents_searched} documents"
-                + (f" published on or before {as_of}" if as_of else ""))
+    searched = searched_line(len(p.queries), gathered.documents_searched, store, as_of)
     judged = judging.judge(p, selection, stance_model, searched=searched, llm=llm, ledger=ledger,
                    llm_stance=settings.llm_stance)
     failures += judged.failures
@@ -102,6 +110,7 @@ def run_check(question: str, *, store: Store, embedder: Embedder, stance_model: 
 
     written = writer.verify(job, draft)
     timer.lap("verify")
+    undated, notes = undated_sources(list(written.sources), as_of)
 
     return Report(
         id=uuid.uuid4().hex[:12], question=p.question, claim=p.claim,
@@ -109,9 +118,9 @@ def run_check(question: str, *, store: Store, embedder: Embedder, stance_model: 
         independent_sources=len({s.group for s in written.sources}), summary=written.summary,
         findings=written.findings, bottom_line=written.bottom_line, follow_up_questions=written.follow_ups,
         verdict=judged.verdict, timings_ms=timer.ms, versions=versions(embedder, stance_model, llm),
-        nothing_found=not written.findings, failures=tuple(failures) + written.failures, as_of=as_of,
+        nothing_found=not written.findings, failures=tuple(failures) + written.failures + tuple(notes), as_of=as_of,
         claims=p.claims, mode=written.mode, llm=ledger.report(llm.name) if llm is not None and ledger else None,
-        open_question=p.is_open)
+        open_question=p.is_open, undated_sources=undated)
 
 
 def refine(p: Plan, llm: LLM, ledger: Ledger, failures: list[Failure]) -> Plan:

@@ -18,10 +18,11 @@ def gather(plan: Plan, *, store: Store, embedder: Embedder, per_query: int, keep
                  for pid, score in fused)
     return Gathered(hits=hits, query_vectors=vectors,
                     sentence_vectors=store.sentence_vectors([h.passage.id for h in hits]),
-                    documents_searched=store.counts()["documents"], unmatched=unmatched(plan.claim, store))
+                    documents_searched=store.counts()["documents"], unmatched=unmatched(" ".join((plan.claim, *plan.entities)), store))
 
 
 def unmatched(claim: str, store: Store) -> tuple[str, ...]:
-    """The claim's words that no stored passage has at all (a report that finds nothing names them)."""
+    """The words (of the claim and its names) that no stored passage has at all: a report that finds nothing
+    names them, and no other word."""
     words = dict.fromkeys(without_possessive(w) for w in content_words(claim))
     return tuple(w for w in words if not store.lexical(w, 1))

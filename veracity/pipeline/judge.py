@@ -123,8 +123,8 @@ def verdict(claim: str, evidence: list[Evidence], *, searched: str) -> Verdict:
     if assessed is not None:
         label, confidence = assessed.label, assessed.confidence
     if not evidence:
-        return Verdict(label, confidence, f"Nothing in the sources searched ({searched}) addresses the claim. "
-                       "That is not evidence that it is false.", counts)
+        return Verdict(label, confidence, f"No sentence in the sources searched ({searched}) is close "
+                       "enough to the claim to judge it. That is not evidence that it is false.", counts)
     weights = f"support {t.supports:.2f}, refute {t.refutes:.2f}"
     independent = plural(groups, "independent source")
     rationale = {

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import replace
+from functools import cache
 
 from ..errors import InputError
 from ..store.base import Store
-from ..text import LEADING_FUNCTION_WORDS, STOPWORDS, content_words, distinctive, entities, without_possessive
+from ..text import (LEADING_FUNCTION_WORDS, STOPWORDS, content_words, distinctive, entities, sentence_spans,
+                    without_possessive)
 from ..types import Plan
 
 AUXILIARIES = {"did", "does", "do", "is", "are", "was", "were", "has", "have", "had", "can", "could", "will",
@@ -94,8 +97,44 @@ def subject_length(tokens: list[str]) -> int:
     return min(n, len(tokens))
 
 
+@cache
+def vocabulary() -> frozenset[str]:
+    """The whole words of the bundled tokenizer's English vocabulary (bert-base-uncased, 30k entries): enough to
+    tell a common word from a misspelling, offline."""
+    from ..onnx_model import TOKENIZER_PATH
+
+    vocab = json.loads(TOKENIZER_PATH.read_text(encoding="utf-8"))["model"]["vocab"]
+    return frozenset(w for w in vocab if w.isalpha())
+
+
+def known(word: str) -> bool:
+    """An English word the vocabulary has, itself or inflected ("deport" by "deported"); a misspelling such as
+    "deparment" or "polise" is not."""
+    w = word.lower()
+    vocab = vocabulary()
+    if not w.isalpha() or w in vocab or w in IRREGULAR_PAST or w in PARTICIPLES:
+        return True
+    stems = [w] + ([w[:-1]] if w.endswith("e") else []) + ([w[:-1] + "i"] if w.endswith("y") else [])
+    return any(stem + suffix in vocab for stem in stems
+               for suffix in ("s", "es", "ed", "d", "ing", "ion", "ation", "ment", "er", "ers"))
+
+
+PREPOSITIONS = {"in", "on", "at", "of", "for", "from", "to", "by", "with", "about", "near", "over", "under", "than",
+                "as", "like", "into", "not", "still", "really", "very", "more", "less", "also", "now"}
+
+
+def predicate_starts(token: str) -> bool:
+    """A word that begins the predicate after "is/was ... ": a number, a determiner, a preposition, "not",
+    an adverb in -ly, or a participle."""
+    w = token.lower()
+    return (token[:1].isdigit() or w in DETERMINERS or w in PREPOSITIONS or w.endswith("ly")
+            or participle_at(["", token]) is not None)
+
+
 def to_claim(question: str) -> tuple[str, bool]:
-    """("Chicago cooperated with ICE", True) for "Did Chicago cooperate with ICE?"; else (question, False)."""
+    """("Chicago cooperated with ICE", True) for "Did Chicago cooperate with ICE?"; else (question, False).
+    Conservative: when the words do not say clearly where the subject ends, or the verb is not a word the
+    vocabulary knows (a misspelling is never inflected), the claim keeps the question's own words."""
     tokens = question.rstrip(" ?.!").split()
     if len(tokens) < 3 or tokens[0].lower() not in AUXILIARIES or not question.rstrip().endswith("?"):
         return question.rstrip(" ?"), False
@@ -103,10 +142,32 @@ def to_claim(question: str) -> tuple[str, bool]:
     n = subject_length(rest)
     if aux in {"is", "are", "was", "were"}:  # a passive: the subject runs up to the participle
         n = participle_at(rest) or n
+    unsure = question.rstrip(" ?"), True
+    # "Is the Vellum dam 85 metres tall?": one more noun may belong to the subject, when the predicate plainly
+    # starts after it; two or more words before the predicate's start could be split anywhere.
+    if (aux in {"is", "are", "was", "were"} and participle_at(rest) is None and n + 1 < len(rest)
+            and not predicate_starts(rest[n]) and rest[n][:1].islower()):
+        if predicate_starts(rest[n + 1]):
+            n += 1
+        elif any(predicate_starts(t) for t in rest[n + 1:]):
+            return unsure
     subject, remainder = rest[:n], rest[n:]
     if not remainder:
         return question.rstrip(" ?"), True
     if aux in {"did", "does", "do"}:
+        if not known(remainder[0]):
+            nxt = remainder[1] if len(remainder) > 1 else ""
+            if nxt[:1].islower() and known(nxt) and not predicate_starts(nxt):
+                # "Did Chicago polise cooperate with ICE?": the unknown word is a misspelt part of the subject
+                subject, remainder = subject + remainder[:1], remainder[1:]
+            else:
+                return unsure
+        nxt = remainder[1] if len(remainder) > 1 else ""
+        if (past(remainder[0].lower()) not in vocabulary() and nxt[:1].islower() and not predicate_starts(nxt)
+                and past(nxt.lower()) in vocabulary()):
+            # "Did the Chicago zoo open ...?", "Did the police chief resign?": a word with no past tense before
+            # one that has one is a noun of the subject
+            subject, remainder = subject + remainder[:1], remainder[1:]
         verb = remainder[0]
         inflected = past(verb.lower()) if aux == "did" else third_person(verb.lower()) if aux == "does" else verb
         words = subject + [inflected] + remainder[1:]
@@ -145,7 +206,21 @@ def plan(question: str) -> Plan:
         unique.append(f"{unique[0]} {['evidence', 'report'][len(unique) - 1]}")
     is_open = not yes_no and (question.rstrip().endswith("?") or question.split()[0].lower() in OPEN_WORDS)
     return Plan(question=question, claim=claim, is_yes_no=yes_no, queries=tuple(unique), entities=tuple(names),
-                is_open=is_open)
+                is_open=is_open, claims=split_claims(question))
+
+
+MAX_CLAIMS = 8  # a pasted text is checked as at most this many claims
+
+
+def split_claims(text: str) -> tuple[str, ...]:
+    """The claims of a pasted text, offline: each of its sentences that states something (three content words
+    or more, not a question), in order, at most MAX_CLAIMS. A single sentence or a question gives ()."""
+    spans = sentence_spans(text)
+    if len(spans) < 2:
+        return ()
+    claims = [text[s.start:s.end].strip() for s in spans]
+    claims = [c for c in claims if not c.endswith("?") and len(content_words(c)) >= 3]
+    return tuple(dict.fromkeys(claims))[:MAX_CLAIMS] if len(claims) >= 2 else ()
 
 
 OPEN_WORDS = frozenset("who whom whose what which when where why how".split())

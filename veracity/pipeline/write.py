@@ -15,7 +15,6 @@ from ..stance import StanceModel
 from ..types import (Candidate, CitedText, Document, EvidenceRef, Failure, Finding, FindingDraft, Gathered, Plan,
                      Sentence, Source, Verdict)
 from . import prose
-from .select import names_all
 from .verify import verify as verify_quotes
 
 CONFIDENCE_WORDS = ((0.9, "very high"), (0.75, "high"), (0.6, "moderate"), (0.0, "low"))
@@ -79,7 +78,7 @@ def summary(groups: list[FindingDraft], sources: dict[int, Source]) -> CitedText
 OPEN_PHRASES = {
     "supported": "The sources searched agree on the answer to",
     "mixed": "The sources searched disagree on the answer to",
-    "not_enough_evidence": "Only one source searched answers",
+    "not_enough_evidence": "No other source searched confirms or contradicts the leading answer to",
 }
 VERDICT_PHRASES = {  # (before the quoted claim, after it)
     "supported": ("The sources searched support the claim", ""),
@@ -319,16 +318,25 @@ def nothing_found(job: WriteJob, failures: list[Failure]) -> Written:
     """The report when no evidence reached the report: what was searched, for what, and the words of the claim
     that nothing searched mentions. Never a verdict of false."""
     p = job.plan
-    missing = [e for e in p.entities if not any(names_all(h.document.text, (e,)) for h in job.gathered.hits)]
+    absent = {w.lower() for w in job.gathered.unmatched}  # words no stored passage has at all
+    # a name is missing only when none of its words is in any stored passage
+    missing = [e for e in p.entities if all(w.lower() in absent for w in e.split() if len(w) >= 3)]
     for w in job.gathered.unmatched:
         if not any(w.lower() in m.lower() or m.lower() in w.lower() for m in missing):
-            missing.append(w)  # a word no stored passage has at all
+            missing.append(w)
     quoted = [f"“{m}”" for m in missing]
     why = (f"No source searched mentions {', '.join(quoted[:-1])} or {quoted[-1]}." if len(quoted) > 1 else
-           f"No source searched mentions {quoted[0]}." if quoted else
-           "No passage reached the relevance threshold, so no finding is reported.")
-    text = CitedText(text=f"Nothing in the sources searched addresses this question. Searched: {job.searched}, "
-                          f"for {'; '.join(repr(q) for q in p.queries)}. {why}", citations=())
+           f"No source searched mentions {quoted[0]}." if quoted else "")
+    words = dict.fromkeys(without_possessive(w) for w in content_words(p.claim))
+    present = [w for w in words if w.lower() not in absent]
+    if job.gathered.hits and present:  # passages have some of its words, but none is close enough to quote
+        shown = ", ".join(f"“{w}”" for w in present[:6])
+        lead = (f"The sources searched have passages with some of its words ({shown}), but no sentence in them is "
+                "close enough to this question to quote (the relevance threshold), so no finding is reported.")
+    else:
+        lead = "Nothing in the sources searched addresses this question: no stored passage has any of its words."
+    text = CitedText(text=f"{lead} Searched: {job.searched}, for {'; '.join(repr(q) for q in p.queries)}. {why}"
+                          .strip(), citations=())
     bottom = CitedText(text="Not enough evidence in the sources searched. This does not mean the claim is "
                             "false: add sources that cover it (veracity ingest PATH) and check again.", citations=())
     questions = (f"Which sources would cover “{p.question}”?",

@@ -7,6 +7,7 @@ The JSON comes from the dataclasses themselves through pydantic, both ways, so i
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from typing import Any
 
@@ -16,6 +17,9 @@ from ..errors import InputError
 from ..types import Report
 
 SCHEMA_VERSION = 1
+# json escapes C0 controls itself; with ensure_ascii=False it leaves DEL, the C1 controls (a terminal can read
+# U+009B as an escape) and the two line separators as they are: these are escaped too.
+UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029]")
 
 
 @cache
@@ -29,7 +33,8 @@ def to_dict(report: Report) -> dict[str, Any]:
 
 
 def to_json(report: Report) -> str:
-    return json.dumps(to_dict(report), ensure_ascii=False, indent=2)
+    dumped = json.dumps(to_dict(report), ensure_ascii=False, indent=2)
+    return UNSAFE.sub(lambda m: f"\\u{ord(m[0]):04x}", dumped)
 
 
 def from_json(text: str) -> Report:

@@ -42,7 +42,7 @@ class SourceLine:
 
 @dataclass(frozen=True)
 class Section:
-    kind: str  # summary | finding | bottom_line | follow_ups | sources | problems
+    kind: str  # summary | claims | finding | bottom_line | follow_ups | sources | problems
     heading: str
     tag: str | None = None  # a finding's role, in words
     text: tuple[Cited, ...] = ()  # a paragraph of cited sentences
@@ -110,6 +110,12 @@ def source_line(s: Source) -> SourceLine:
 def outline(report: Report) -> Outline:
     p = printable
     sections = [Section("summary", "Executive summary", text=(Cited(p(report.summary.text), report.summary.citations),))]
+    if report.claim_results:  # a pasted text: each claim's verdict, then the findings of every claim
+        sections.append(Section("claims", "Claims in the text", items=tuple(
+            f"Claim {i}: “{p(c.claim)}” — " + (f"{VERDICT_TITLE[c.verdict.label]} ({c.verdict.confidence:.0%})"
+                                         if c.verdict else "not judged")
+            + f": {p(c.summary.text)}" + "".join(f" [{n}]" for n in c.summary.citations)
+            for i, c in enumerate(report.claim_results, 1))))
     for i, f in enumerate(report.findings, 1):
         sections.append(Section("finding", f"{i}. {p(f.heading)}", tag=role_tag(report, f.role) if f.role else None,
                                 text=tuple(Cited(p(s.text), s.citations) for s in f.sentences)))

@@ -7,15 +7,18 @@ import os
 import re
 import sqlite3
 import stat
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, TypeVar
+
 
 import numpy as np
 
 from ..errors import InputError, StoreError
 from ..dedupe import band_keys, similarity
-from ..text import content_words
+from ..text import UNSPACED, content_words, without_possessive
 from ..types import Document, Passage, Span
 from . import sqlite_migrations
 from ..factcheck import ClaimReview
@@ -23,17 +26,88 @@ from .base import CheckRecord, NewDocument, StoredReview
 from .sqlite_jobs import SqliteJobs
 from .sqlite_web import SqliteWebArchive
 
+T = TypeVar("T")
+DAMAGE = ("malformed", "not a database", "disk image", "corrupt")
+INTEGRITY_BUDGET_S = 0.5  # the integrity check before the first write stops after this long (see integrity())
+
+
+def damaged(path: str, exc: BaseException) -> StoreError:
+    """The one-line error for a store whose file is damaged, saying how to recover."""
+    what = " ".join(str(exc).replace("*** in database main ***", "").split())
+    return StoreError(f"store {path} is damaged ({what}); veracity will not write to it. Recover what is readable "
+                      f"with the sqlite3 shell: `sqlite3 {path} .recover | sqlite3 recovered.db`, then use "
+                      "--db recovered.db (or ingest your files again into a new --db)", backend="sqlite")
+
+
+def is_damage(exc: BaseException) -> bool:
+    return isinstance(exc, sqlite3.DatabaseError) and any(word in str(exc).lower() for word in DAMAGE)
+
+
+class _Cursor(sqlite3.Cursor):
+    """A cursor that turns SQLite's report of a damaged file into one StoreError naming the file."""
+
+    def _guard(self, call: Callable[..., T], *args: Any) -> T:
+        try:
+            return call(*args)
+        except sqlite3.DatabaseError as exc:
+            if is_damage(exc):
+                raise damaged(getattr(self.connection, "path", "?"), exc) from exc
+            raise
+
+    def execute(self, sql: str, parameters: Any = (), /) -> _Cursor:
+        self._guard(super().execute, sql, parameters)
+        return self
+
+    def executemany(self, sql: str, parameters: Any, /) -> _Cursor:
+        self._guard(super().executemany, sql, parameters)
+        return self
+
+    def fetchone(self) -> Any:
+        return self._guard(super().fetchone)
+
+    def fetchmany(self, size: int | None = 1) -> list[Any]:
+        return self._guard(super().fetchmany, size)
+
+    def fetchall(self) -> list[Any]:
+        return self._guard(super().fetchall)
+
+    def __next__(self) -> Any:
+        return self._guard(super().__next__)
+
+
+class _Connection(sqlite3.Connection):
+    """A connection whose execute() uses _Cursor; `path` names the store's file in errors."""
+
+    path = ""
+
+    def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:
+        return self.cursor(_Cursor).execute(sql, parameters)
+
+    def executemany(self, sql: str, parameters: Any, /) -> sqlite3.Cursor:
+        return self.cursor(_Cursor).executemany(sql, parameters)
+
+
 def fts_query(text: str) -> str:
-    """An OR query of the content words; long words also match by prefix to forgive typos."""
+    """An OR query of the content words for the unicode61 index. A word the tokenizer splits ("Sun-Times",
+    "574.5", "20,000", "O'Hare") becomes the phrase of its pieces ("sun times"), which is how the index holds
+    it; a possessive is dropped ("Chicago's" -> "chicago"); long one-piece words also match by prefix to forgive
+    typos. Runs of unspaced scripts (Chinese, Japanese, Thai) are left to cjk_query."""
     terms: list[str] = []
-    for word in content_words(text):
-        word = re.sub(r"[^\w]", "", word.lower())
-        if not word:
+    for word in content_words(UNSPACED.sub(" ", text)):
+        pieces = re.findall(r"[^\W_]+", without_possessive(word).lower())
+        if not pieces:
             continue
-        terms.append(f'"{word}"')
-        if len(word) >= 7:
-            terms.append(f"{word[:5]}*")
+        terms.append('"' + " ".join(pieces) + '"')
+        if len(pieces) == 1 and len(pieces[0]) >= 7:
+            terms.append(f'"{pieces[0][:5]}"*')
     return " OR ".join(dict.fromkeys(terms))
+
+
+def cjk_query(text: str) -> str:
+    """An OR query of the three-character pieces of the text's unspaced runs, for the trigram index (a run of
+    one or two characters cannot be matched there and is left out)."""
+    grams = [run[i:i + 3] for run in UNSPACED.findall(text) for i in range(max(len(run) - 2, 0))]
+    return " OR ".join(f'"{g}"' for g in dict.fromkeys(grams))
 
 
 class SqliteStore(SqliteJobs, SqliteWebArchive):
@@ -48,7 +122,9 @@ class SqliteStore(SqliteJobs, SqliteWebArchive):
         self.read_only = target.exists() and not (target.stat().st_mode & stat.S_IWUSR and os.access(self.path, os.W_OK))
         try:
             uri = f"file:{target.resolve()}?mode=ro" if self.read_only else f"file:{target.resolve()}"
-            self.db = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+            db = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False, factory=_Connection)
+            db.path = self.path
+            self.db: sqlite3.Connection = db
             self.db.execute("PRAGMA foreign_keys = ON")
             self.db.execute("PRAGMA busy_timeout = 5000")
             if not self.read_only:
@@ -56,6 +132,8 @@ class SqliteStore(SqliteJobs, SqliteWebArchive):
             else:
                 self._check_schema()
         except sqlite3.DatabaseError as exc:
+            if is_damage(exc) and "not a database" not in str(exc):
+                raise damaged(self.path, exc) from exc
             raise StoreError(f"cannot open store {self.path}: {exc}; is it a veracity store?", backend="sqlite") from exc
         self._matrix: np.ndarray | None = None
         self._matrix_ids: np.ndarray | None = None
@@ -64,6 +142,7 @@ class SqliteStore(SqliteJobs, SqliteWebArchive):
     # -- schema -------------------------------------------------------------------------------
     def _migrate(self) -> None:
         if sqlite_migrations.pending(self.db):
+            self._verify()
             with self._transaction():
                 sqlite_migrations.migrate(self.db)
         self._check_schema()
@@ -77,6 +156,7 @@ class SqliteStore(SqliteJobs, SqliteWebArchive):
                              f"use that embedder with this store (VERACITY_EMBEDDER) or give another --db",
                              backend="sqlite")
         if row is None and not self.read_only:
+            self._verify()
             with self._transaction():
                 self.db.execute("INSERT OR IGNORE INTO meta VALUES ('embedder', ?)", (embedder,))
 
@@ -92,7 +172,10 @@ class SqliteStore(SqliteJobs, SqliteWebArchive):
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
-        """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK when the block raises."""
+        """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK when the block raises. Every write goes through here, so the
+        integrity check runs before the first one (documents, checks, jobs alike)."""
+        if not self.read_only:
+            self._verify()
         self.db.execute("BEGIN IMMEDIATE")
         try:
             yield
@@ -104,6 +187,46 @@ class SqliteStore(SqliteJobs, SqliteWebArchive):
     def _writable(self) -> None:
         if self.read_only:
             raise StoreError(f"store {self.path} is read-only; make it writable or give another --db", backend="sqlite")
+        self._verify()
+
+    def integrity(self, budget_s: float = INTEGRITY_BUDGET_S) -> tuple[str | None, bool]:
+        """(what is wrong, or None; whether the whole file was checked). Bounded in time: the file's length is
+        compared with the page count the header gives (a truncated or extended file), then PRAGMA quick_check
+        runs until budget_s has passed (here 0.5 s covers the whole of a store of about 60 MB: a full check of a
+        1.5 GB store takes 12 to 14 s; benchmarks/integrity.py measures it). Damage in a part not reached is still caught when SQLite meets
+        it: every write is one transaction, rolled back on any error."""
+        if self.path != ":memory:" and Path(self.path).exists():
+            pages = self.db.execute("PRAGMA page_count").fetchone()[0]
+            size = self.db.execute("PRAGMA page_size").fetchone()[0]
+            on_disk = Path(self.path).stat().st_size
+            journal = self.db.execute("PRAGMA journal_mode").fetchone()[0]
+            if journal != "wal" and on_disk != pages * size:
+                return f"the file is {on_disk} bytes but its header counts {pages} pages of {size}", True
+        # quick_check runs in one step of SQLite's VM, so a progress handler cannot stop it; interrupt() from a
+        # timer can (and is a no-op if the check has already ended)
+        timer = threading.Timer(max(budget_s, 0.0), self.db.interrupt)
+        timer.start()
+        try:
+            rows = self.db.execute("PRAGMA quick_check(1)").fetchall()
+        except StoreError as exc:
+            return str(exc.__cause__), True
+        except sqlite3.OperationalError as exc:
+            if "interrupt" not in str(exc):
+                raise
+            return None, False
+        finally:
+            timer.cancel()
+            timer.join()
+        return (None if rows and rows[0][0] == "ok" else "; ".join(str(r[0]) for r in rows)), True
+
+    def _verify(self) -> None:
+        """Refuse to write into a damaged store: the integrity check runs once, before this Store's first write."""
+        if getattr(self, "_verified", False):
+            return
+        problem, _ = self.integrity()
+        if problem:
+            raise damaged(self.path, Exception(problem))
+        self._verified = True
 
     # -- documents ----------------------------------------------------------------------------
     def has_document(self, content_hash: str) -> bool:
@@ -123,12 +246,13 @@ class SqliteStore(SqliteJobs, SqliteWebArchive):
         best = int(np.argmax(sims))
         return int(rows[best][1]) if sims[best] >= threshold else None
 
-    def add_document(self, doc: NewDocument, near_duplicate_jaccard: float) -> int:
+    def add_document(self, doc: NewDocument, near_duplicate_jaccard: float) -> int | None:
         """Insert a document with its passages, index entries and vectors in one transaction."""
         return self.add_documents([doc], near_duplicate_jaccard)[0]
 
-    def add_documents(self, docs: list[NewDocument], near_duplicate_jaccard: float) -> list[int]:
-        """Insert documents in one transaction: all of them are written, or none (a rerun adds the rest)."""
+    def add_documents(self, docs: list[NewDocument], near_duplicate_jaccard: float) -> list[int | None]:
+        """Insert documents in one transaction: all of them are written, or none (a rerun adds the rest).
+        The id of each, or None for one already stored (by another process since the caller last looked)."""
         self._writable()
         self._matrix_key = None  # the vectors in memory are stale from here, whether this commits or not
         try:
@@ -137,13 +261,17 @@ class SqliteStore(SqliteJobs, SqliteWebArchive):
             return ids
         except BaseException as exc:
             if isinstance(exc, sqlite3.DatabaseError):
+                if is_damage(exc):
+                    raise damaged(self.path, exc) from exc
                 if "readonly" in str(exc):
                     raise StoreError(f"store {self.path} is read-only; make it writable or give another --db",
                                      backend="sqlite") from exc
                 raise StoreError(f"cannot write to store {self.path}: {exc}", backend="sqlite") from exc
             raise
 
-    def _insert(self, doc: NewDocument, near_duplicate_jaccard: float) -> int:
+    def _insert(self, doc: NewDocument, near_duplicate_jaccard: float) -> int | None:
+        if self.has_document(doc.content_hash):  # inside the write lock: another process may have added it
+            return None
         group = self._group_for(doc.signature, near_duplicate_jaccard)
         cur = self.db.execute(
             "INSERT INTO documents (content_hash, title, location, publisher, published, grp, text, signature)"
@@ -160,6 +288,9 @@ class SqliteStore(SqliteJobs, SqliteWebArchive):
                  vector.astype(np.float32).tobytes(), svecs.astype(np.float16).tobytes()))
             self.db.execute("INSERT INTO passages_fts (rowid, title, text) VALUES (?, ?, ?)",
                             (cur.lastrowid, doc.title, text))
+            if UNSPACED.search(doc.title) or UNSPACED.search(text):
+                self.db.execute("INSERT INTO passages_cjk (rowid, title, text) VALUES (?, ?, ?)",
+                                (cur.lastrowid, doc.title, text))
         self.db.executemany("INSERT INTO minhash_bands (key, document_id) VALUES (?, ?)",
                             [(k, doc_id) for k in band_keys(doc.signature)])
         self.db.executemany(
@@ -206,13 +337,24 @@ class SqliteStore(SqliteJobs, SqliteWebArchive):
 
     # -- search -------------------------------------------------------------------------------
     def lexical(self, query: str, limit: int) -> list[tuple[int, float]]:
-        match = fts_query(query)
-        if not match:
-            return []
-        rows = self.db.execute(
-            "SELECT rowid, -bm25(passages_fts) AS score FROM passages_fts WHERE passages_fts MATCH ?"
-            " ORDER BY bm25(passages_fts), rowid LIMIT ?", (match, limit)).fetchall()
-        return [(int(r[0]), float(r[1])) for r in rows]
+        """BM25 over the word index, and for unspaced scripts over the trigram index; when both answer, each
+        run's scores are divided by its best and summed. Ties by id."""
+        runs = []
+        for table, match in (("passages_fts", fts_query(query)), ("passages_cjk", cjk_query(query))):
+            if match:
+                rows = self.db.execute(
+                    f"SELECT rowid, -bm25({table}) AS score FROM {table} WHERE {table} MATCH ?"
+                    f" ORDER BY bm25({table}), rowid LIMIT ?", (match, limit)).fetchall()
+                runs.append([(int(r[0]), float(r[1])) for r in rows])
+        runs = [run for run in runs if run]
+        if len(runs) == 1:
+            return runs[0]
+        scores: dict[int, float] = {}
+        for run in runs:
+            best = max(abs(v) for _, v in run) or 1.0
+            for pid, value in run:
+                scores[pid] = scores.get(pid, 0.0) + value / best
+        return sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
 
     def _load_matrix(self) -> None:
         # data_version moves when another connection commits; add_documents forgets the key when this one
@@ -279,6 +421,12 @@ class SqliteStore(SqliteJobs, SqliteWebArchive):
         if len(rows) > 1:
             raise InputError(f"check id {check_id!r} is ambiguous; give more characters")
         return CheckRecord(*rows[0])
+
+    def count_as_of(self, as_of: str) -> tuple[int, int, int]:
+        """(documents published on or before as_of, undated documents, documents published after it)."""
+        row = self.db.execute("SELECT COALESCE(SUM(published <= ?), 0), COALESCE(SUM(published IS NULL), 0), "
+                              "COALESCE(SUM(published > ?), 0) FROM documents", (as_of, as_of)).fetchone()
+        return int(row[0]), int(row[1]), int(row[2])
 
     def counts(self) -> dict[str, int]:
         def one(sql: str) -> int:

@@ -95,8 +95,23 @@ def m005_claim_reviews(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS claim_reviews_document ON claim_reviews(document_id)")
 
 
+def m006_unspaced_scripts(db: sqlite3.Connection) -> None:
+    """A trigram full-text index beside the word index, for passages in scripts written without spaces
+    (Chinese, Japanese, Thai): the word index holds a whole run of them as one token, so no part of it could
+    be found. Only passages holding such text are indexed; those already stored are added here."""
+    from ..text import UNSPACED
+
+    db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS passages_cjk USING fts5(title, text, content='', "
+               "tokenize='trigram')")
+    cursor = db.execute("SELECT p.id, d.title, p.text FROM passages p JOIN documents d ON d.id = p.document_id "
+                        "ORDER BY p.id")
+    while rows := cursor.fetchmany(4096):
+        db.executemany("INSERT INTO passages_cjk (rowid, title, text) VALUES (?, ?, ?)",
+                       [r for r in rows if UNSPACED.search(r[1]) or UNSPACED.search(r[2])])
+
+
 MIGRATIONS: list[Migration] = [m001_initial, m002_titles_and_minhash, m003_jobs, m004_web_snapshots,
-                               m005_claim_reviews]
+                               m005_claim_reviews, m006_unspaced_scripts]
 
 
 def number(migration: Migration) -> int:
