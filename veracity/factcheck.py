@@ -30,6 +30,8 @@ bestRating 5, stated or left out).
 
 from __future__ import annotations
 
+from .labels import MIXED, REFUTED, SUPPORTED
+
 import json
 import re
 from collections.abc import Iterator
@@ -38,17 +40,17 @@ from typing import Any
 
 RATINGS: dict[str, str] = {
     # PolitiFact's six
-    "true": "supported", "mostly true": "supported", "half true": "mixed", "mostly false": "refuted",
-    "false": "refuted", "pants on fire": "refuted",
+    "true": SUPPORTED, "mostly true": SUPPORTED, "half true": MIXED, "mostly false": REFUTED,
+    "false": REFUTED, "pants on fire": REFUTED,
     # Snopes
-    "correct attribution": "supported", "mixture": "mixed", "misattributed": "refuted", "miscaptioned": "refuted",
-    "fake": "refuted", "scam": "refuted",
+    "correct attribution": SUPPORTED, "mixture": MIXED, "misattributed": REFUTED, "miscaptioned": REFUTED,
+    "fake": REFUTED, "scam": REFUTED,
     # Full Fact
-    "correct": "supported", "accurate": "supported", "misleading": "mixed", "partly correct": "mixed",
-    "partly true": "mixed", "incorrect": "refuted", "wrong": "refuted", "not true": "refuted",
-    "inaccurate": "refuted",
+    "correct": SUPPORTED, "accurate": SUPPORTED, "misleading": MIXED, "partly correct": MIXED,
+    "partly true": MIXED, "incorrect": REFUTED, "wrong": REFUTED, "not true": REFUTED,
+    "inaccurate": REFUTED,
 }
-SCALE = {1: "refuted", 2: "refuted", 3: "mixed", 4: "supported", 5: "supported"}
+SCALE = {1: REFUTED, 2: REFUTED, 3: MIXED, 4: SUPPORTED, 5: SUPPORTED}
 
 
 @dataclass(frozen=True)

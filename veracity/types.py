@@ -9,15 +9,11 @@ from typing import Any
 
 import numpy as np
 
-# The stance of one evidence sentence toward a claim.
-SUPPORTS, REFUTES, NEUTRAL = "supports", "refutes", "neutral"
-STANCE_LABELS = (SUPPORTS, REFUTES, NEUTRAL)
-# The verdict on a claim: the only four answers a check gives.
-SUPPORTED, REFUTED, MIXED, NOT_ENOUGH_EVIDENCE = "supported", "refuted", "mixed", "not_enough_evidence"
-VERDICT_LABELS = (SUPPORTED, REFUTED, MIXED, NOT_ENOUGH_EVIDENCE)
-# The role of a finding in a report, from the stance of its evidence.
-SUPPORTING, REFUTING, CONTEXT = "supporting", "refuting", "context"
-ROLE_OF_STANCE = {SUPPORTS: SUPPORTING, REFUTES: REFUTING, NEUTRAL: CONTEXT}
+from .labels import (CONTEXT, MIXED, NEUTRAL, NOT_ENOUGH_EVIDENCE, REFUTED, REFUTES, REFUTING, ROLE_OF_STANCE,
+                     STANCE_LABELS, SUPPORTED, SUPPORTING, SUPPORTS, VERDICT_LABELS)
+
+__all__ = ["CONTEXT", "MIXED", "NEUTRAL", "NOT_ENOUGH_EVIDENCE", "REFUTED", "REFUTES", "REFUTING", "ROLE_OF_STANCE",
+           "STANCE_LABELS", "SUPPORTED", "SUPPORTING", "SUPPORTS", "VERDICT_LABELS"]
 
 
 @dataclass(frozen=True)

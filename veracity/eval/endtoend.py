@@ -23,7 +23,8 @@ from ..types import Report
 
 from . import Metric, SuiteResult, files_sha256, jsonl, need, suite
 from .retrieval import Collection, build_store, default_work
-from .verdict import MIXED, NEE, REFUTED, SUPPORTED, macro_f1
+from ..types import MIXED, REFUTED, SUPPORTED
+from .verdict import NEE, macro_f1
 
 GOLD = {"SUPPORT": SUPPORTED, "REFUTE": REFUTED, "NOTENOUGHINFO": NEE}
 QUICK_CLAIMS = 40

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..pipeline import judge
-from ..types import STANCE_LABELS, Document, Evidence, Stance
+from ..types import MIXED, NOT_ENOUGH_EVIDENCE, REFUTED, STANCE_LABELS, SUPPORTED, Document, Evidence, Stance
 from . import Metric, SuiteResult, files_sha256, jsonl, need, suite
 
 if TYPE_CHECKING:
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from ..stance import MiniLMStance
 
 QUICK_CASES = 150
-SUPPORTED, REFUTED, NEE, MIXED = "supported", "refuted", "not_enough_evidence", "mixed"
+NEE = NOT_ENOUGH_EVIDENCE
 
 
 @dataclass(frozen=True)

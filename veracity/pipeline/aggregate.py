@@ -34,7 +34,7 @@ import numpy as np
 
 from ..onnx_model import MODELS
 from ..text import words
-from ..types import VERDICT_LABELS, Evidence
+from ..types import REFUTED, SUPPORTED, VERDICT_LABELS, Evidence
 from .align import align
 
 AGGREGATOR_PATH = MODELS / "aggregator.json"
@@ -139,7 +139,7 @@ def choose(p: np.ndarray, decisive: float) -> tuple[str, float]:
     """(label, confidence) from P(label): supported or refuted only from `decisive` up; mixed when it is the
     likeliest label; otherwise not_enough_evidence (the sources do not settle it)."""
     best = int(p.argmax())
-    if LABELS[best] in ("supported", "refuted") and p[best] >= decisive:
+    if LABELS[best] in (SUPPORTED, REFUTED) and p[best] >= decisive:
         return LABELS[best], float(p[best])
     rest = 2 if best == 2 else 3
     return LABELS[rest], float(p[rest])
@@ -154,5 +154,5 @@ def assess(claim: str, evidence: list[Evidence]) -> Assessment | None:
     label, confidence = choose(p, model["decisive"])
     likeliest = LABELS[int(p.argmax())]
     return Assessment(label, round(confidence, 3), {k: round(float(v), 4) for k, v in zip(LABELS, p)},
-                      leaning=likeliest if likeliest != label and likeliest in ("supported", "refuted")
+                      leaning=likeliest if likeliest != label and likeliest in (SUPPORTED, REFUTED)
                       and p.max() >= 0.5 else None)

@@ -29,7 +29,7 @@ from ..llm import LLM, Ledger
 from ..onnx_model import MODELS
 from ..stance import StanceModel
 from ..text import plural
-from ..types import NEUTRAL, STANCE_LABELS, Evidence, Failure, Judgement, Plan, Selection, Stance, Verdict
+from ..types import MIXED, NEUTRAL, NOT_ENOUGH_EVIDENCE, REFUTED, STANCE_LABELS, SUPPORTED, Evidence, Failure, Judgement, Plan, Selection, Stance, Verdict
 from . import aggregate
 
 FULL_RELEVANCE = 0.5
@@ -99,10 +99,10 @@ def decide(t: Tally) -> tuple[str, float]:
     """(label, raw confidence in [0, 1]) from a tally."""
     strong, weak = max(t.supports, t.refutes), min(t.supports, t.refutes)
     if strong < MIN_STRENGTH:
-        return "not_enough_evidence", 1 - strong
+        return NOT_ENOUGH_EVIDENCE, 1 - strong
     if weak >= MIXED_LEVEL:
-        return "mixed", weak
-    return ("supported" if t.supports > t.refutes else "refuted"), strong * (1 - weak)
+        return MIXED, weak
+    return (SUPPORTED if t.supports > t.refutes else REFUTED), strong * (1 - weak)
 
 
 def stance_counts(evidence: list[Evidence]) -> dict[str, int]:
@@ -128,24 +128,24 @@ def verdict(claim: str, evidence: list[Evidence], *, searched: str) -> Verdict:
     weights = f"support {t.supports:.2f}, refute {t.refutes:.2f}"
     independent = plural(groups, "independent source")
     rationale = {
-        "supported": f"{plural(counts['supports'], 'evidence sentence')} from the sources "
+        SUPPORTED: f"{plural(counts['supports'], 'evidence sentence')} from the sources "
                      f"{'supports' if counts['supports'] == 1 else 'support'} the claim and nothing outweighs "
                      f"{'it' if counts['supports'] == 1 else 'them'} ({weights}; {independent}).",
-        "refuted": f"{plural(counts['refutes'], 'evidence sentence')} "
+        REFUTED: f"{plural(counts['refutes'], 'evidence sentence')} "
                    f"{'contradicts' if counts['refutes'] == 1 else 'contradict'} the claim and little supports it "
                    f"({weights}; {independent}).",
-        "mixed": f"The sources disagree or support the claim only in part ({weights}; {independent}).",
-        "not_enough_evidence": (f"The passages found ({searched}) are on the topic but neither confirm nor "
+        MIXED: f"The sources disagree or support the claim only in part ({weights}; {independent}).",
+        NOT_ENOUGH_EVIDENCE: (f"The passages found ({searched}) are on the topic but neither confirm nor "
                                 f"contradict the claim ({weights}). That is not evidence that it is false."
                                 if max(t.supports, t.refutes) < COUNTS else
                                 f"The passages found ({searched}) bear on the claim ({weights}; {independent}), but "
                                 "not decisively enough to settle it. That is not evidence that it is false."),
     }[label]
     if assessed is not None and assessed.leaning:
-        side = "support" if assessed.leaning == "supported" else "contradict"
+        side = "support" if assessed.leaning == SUPPORTED else "contradict"
         rationale = (f"The evidence leans to {side} the claim (p {assessed.probabilities[assessed.leaning]:.2f}) "
                      f"but does not decide it ({weights}; {independent})."
-                     + (" That is not evidence that it is false." if label == "not_enough_evidence" else ""))
+                     + (" That is not evidence that it is false." if label == NOT_ENOUGH_EVIDENCE else ""))
     return Verdict(label, confidence, rationale, counts)
 
 
@@ -160,16 +160,16 @@ def agreement(evidence: list[Evidence], stance_model: StanceModel, *,
     counts = stance_counts(others)
     t = tally(others)
     label, raw = decide(t)
-    if label == "refuted":
-        label = "mixed"  # another source contradicts the leading answer: the sources disagree
+    if label == REFUTED:
+        label = MIXED  # another source contradicts the leading answer: the sources disagree
     groups = len({e.document.group for e in others})
     lead = f"The leading answer, from “{anchor.document.title}”, is: “{anchor.quote}”"
     rationale = {
-        "supported": f"{lead} {plural(counts['supports'], 'sentence')} from "
+        SUPPORTED: f"{lead} {plural(counts['supports'], 'sentence')} from "
                      f"{plural(groups, 'other independent source')} "
                      f"{'agrees' if counts['supports'] == 1 else 'agree'} with it.",
-        "mixed": f"{lead} Other sources contradict it ({plural(counts['refutes'], 'sentence')}): the sources disagree.",
-        "not_enough_evidence": f"{lead} No other independent source confirms or contradicts it "
+        MIXED: f"{lead} Other sources contradict it ({plural(counts['refutes'], 'sentence')}): the sources disagree.",
+        NOT_ENOUGH_EVIDENCE: f"{lead} No other independent source confirms or contradicts it "
                                f"({plural(groups, 'other source')} searched in {searched}).",
     }[label]
     return scored, Verdict(label, calibrated(raw, label), rationale, counts)

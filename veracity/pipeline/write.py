@@ -12,7 +12,7 @@ from ..text import LEADING_FUNCTION_WORDS, STOPWORDS, content_words, distinctive
 from ..errors import LLMError
 from ..llm import LLM, Ledger
 from ..stance import StanceModel
-from ..types import (Candidate, CitedText, Document, EvidenceRef, Failure, Finding, FindingDraft, Gathered, Plan,
+from ..types import (MIXED, NOT_ENOUGH_EVIDENCE, REFUTED, SUPPORTED, Candidate, CitedText, Document, EvidenceRef, Failure, Finding, FindingDraft, Gathered, Plan,
                      Sentence, Source, Verdict)
 from . import prose
 from .verify import verify as verify_quotes
@@ -76,16 +76,16 @@ def summary(groups: list[FindingDraft], sources: dict[int, Source]) -> CitedText
 
 
 OPEN_PHRASES = {
-    "supported": "The sources searched agree on the answer to",
-    "mixed": "The sources searched disagree on the answer to",
-    "not_enough_evidence": "No other source searched confirms or contradicts the leading answer to",
+    SUPPORTED: "The sources searched agree on the answer to",
+    MIXED: "The sources searched disagree on the answer to",
+    NOT_ENOUGH_EVIDENCE: "No other source searched confirms or contradicts the leading answer to",
 }
 VERDICT_PHRASES = {  # (before the quoted claim, after it)
-    "supported": ("The sources searched support the claim", ""),
-    "refuted": ("The sources searched contradict the claim", ""),
-    "mixed": ("The sources searched are mixed on the claim",
+    SUPPORTED: ("The sources searched support the claim", ""),
+    REFUTED: ("The sources searched contradict the claim", ""),
+    MIXED: ("The sources searched are mixed on the claim",
               ": some of the evidence supports it and some contradicts it or supports it only in part"),
-    "not_enough_evidence": ("There is not enough evidence in the sources searched to settle the claim", ""),
+    NOT_ENOUGH_EVIDENCE: ("There is not enough evidence in the sources searched to settle the claim", ""),
 }
 
 
@@ -175,9 +175,9 @@ def follow_ups(plan: Plan, finding_list: list[Finding], verdict: Verdict | None,
     asked = {w.lower() for w in content_words(plan.question)}
     for t in topics(finding_list, asked, texts)[:2]:
         out.append(f"What else do other sources report about {t}?")
-    if verdict and verdict.label in ("mixed", "refuted", "supported") and not plan.is_open:
+    if verdict and verdict.label in (MIXED, REFUTED, SUPPORTED) and not plan.is_open:
         out.append(f"Which sources dispute that {in_sentence(plan.claim)}?"
-                   if verdict.label == "supported" else f"What evidence would settle whether {in_sentence(plan.claim)}?")
+                   if verdict.label == SUPPORTED else f"What evidence would settle whether {in_sentence(plan.claim)}?")
     if newest:
         out.append(f"What has been reported on this since {newest}?")
     out.append(f"Which primary documents (records, rulings, statements) bear on “{plan.question}”?")
