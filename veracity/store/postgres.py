@@ -208,22 +208,22 @@ class PostgresStore(PostgresWebArchive):
         with self._db() as db:
             return db.execute("SELECT 1 FROM documents WHERE content_hash=%s", (content_hash,)).fetchone() is not None
 
-    def add_document(self, doc: NewDocument, near_duplicate_jaccard: float) -> int:
+    def add_document(self, doc: NewDocument, near_duplicate_jaccard: float) -> int | None:
         return self.add_documents([doc], near_duplicate_jaccard)[0]
 
-    def add_documents(self, docs: list[NewDocument], near_duplicate_jaccard: float) -> list[int]:
+    def add_documents(self, docs: list[NewDocument], near_duplicate_jaccard: float) -> list[int | None]:
         """Insert documents in one transaction: all of them are written, or none (a rerun adds the rest).
         A document already stored (same content hash, perhaps written by another worker meanwhile) is not
-        written again; its id is returned."""
+        written again; its place in the result is None, as in every store."""
         if not docs:
             return []
         with self._transaction() as db:
             db.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
-            ids: list[int] = []
+            ids: list[int | None] = []
             fresh: list[int] = []
             for doc in docs:
                 doc_id, new = self._insert(db, doc, near_duplicate_jaccard)
-                ids.append(doc_id)
+                ids.append(doc_id if new else None)
                 if new:
                     fresh.append(doc_id)
             if fresh:
