@@ -78,6 +78,7 @@ def test_plugins_lists_installed_backends_and_the_selected_ones(tmp_path, monkey
             register("extra-stance", lambda: None)
 
     monkeypatch.setenv("VERACITY_STANCE", "extra-stance")
+    monkeypatch.setenv("VERACITY_SEARCH_PROVIDER", "searxng,duckduckgo")
     with plugin(Extra(), name="test-extra"):
         result = CliRunner().invoke(app, ["plugins"])
     assert result.exit_code == 0, result.output
@@ -85,3 +86,5 @@ def test_plugins_lists_installed_backends_and_the_selected_ones(tmp_path, monkey
     assert lines["stance"] == "extra-stance (selected) [test-extra], minilm [veracity.default_plugins]"
     assert lines["store"] == "postgres [veracity.default_plugins], sqlite (selected) [veracity.default_plugins]"
     assert lines["llm"] == "gguf [veracity.default_plugins], openai [veracity.default_plugins]"  # extractive: none
+    assert "duckduckgo (selected)" in lines["search"] and "searxng (selected)" in lines["search"]
+    assert "brave (selected)" not in lines["search"]

@@ -292,7 +292,8 @@ def plugins() -> None:
         table = registry().backends()
     for kind in KINDS:
         rows = [b for b in table if b.kind == kind]
-        names = ", ".join(f"{b.name}{' (selected)' if b.name == chosen[kind] else ''} [{b.plugin}]" for b in rows)
+        picked = [name.strip() for name in chosen[kind].split(",")]  # search_provider may be a fallback chain
+        names = ", ".join(f"{b.name}{' (selected)' if b.name in picked else ''} [{b.plugin}]" for b in rows)
         typer.echo(f"{kind}: {names or 'none installed'}")
 
 
