@@ -30,7 +30,6 @@ import hashlib
 import json
 import os
 import platform
-import statistics
 import subprocess
 import sys
 import time
@@ -48,9 +47,7 @@ BUCKETS = 1 << 16
 PASSAGE_CHARS = 420
 
 
-def percentiles(times: list[float]) -> dict[str, float]:
-    times = sorted(times)
-    return {"p50": round(statistics.median(times), 2), "p95": round(times[int(len(times) * 0.95)], 2)}
+from search_scale import percentiles  # noqa: E402  (benchmarks/ is on sys.path above)
 
 
 def word_ids(text: str) -> list[int]:
@@ -413,24 +410,12 @@ def search(args: argparse.Namespace) -> dict[str, Any]:
         "client_rss_mb": round(psutil.Process().memory_info().rss / 1e6, 1)}
     pg.close()
 
-    import bm25s
-    import Stemmer
+    from search_scale import bm25s_latency
 
     sqc = SqliteStore(args.work / f"scale-{args.size}-{args.vectors}.db", create=False)
     texts = [r[0] for r in sqc.db.execute("SELECT text FROM passages ORDER BY id")]
     sqc.close()
-    stemmer = Stemmer.Stemmer("english")
-    t = time.perf_counter()
-    retriever = bm25s.BM25()
-    retriever.index(bm25s.tokenize(texts, stopwords="en", stemmer=stemmer, show_progress=False), show_progress=False)
-    index_s = time.perf_counter() - t
-    times = []
-    for q in qs:
-        t = time.perf_counter()
-        retriever.retrieve(bm25s.tokenize([q], stopwords="en", stemmer=stemmer, show_progress=False), k=10,
-                           show_progress=False)
-        times.append((time.perf_counter() - t) * 1000)
-    result["bm25s_lexical_ms"] = percentiles(times) | {"index_s": round(index_s, 1)}
+    result["bm25s_lexical_ms"] = bm25s_latency(texts, qs)
     return result
 
 
