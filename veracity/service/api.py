@@ -15,9 +15,9 @@ from sse_starlette import EventSourceResponse, ServerSentEvent
 from .. import __version__
 from ..engine import Engine
 from ..store.base import JOB_STATES, Job, JobEvent
-from .app import Service
 from .jobs import ENDED, describe, find_checks, job_links, save_uploads, submit_check
 from .security import ServiceError, bearer_ok
+from .state import Service
 
 router = APIRouter()
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import logging
 import secrets
-import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from fastapi import FastAPI, Request
 from jinja2 import Environment, FileSystemLoader
@@ -21,36 +20,14 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
-from ..engine import Engine
 from ..errors import ConfigError, InputError, VeracityError
 from ..settings import Settings
-from .pool import Pool
-from .security import CSP, CSRF_COOKIE, HEADERS, RateLimit, ServiceError, cross_origin, new_csrf
+from .state import Service
+from .security import CSP, CSRF_COOKIE, HEADERS, ServiceError, cross_origin, new_csrf
 
 log = logging.getLogger("veracity.service")
 HERE = Path(__file__).parent
-T = TypeVar("T")
 UNLIMITED = ("/static/", "/healthz", "/metrics")
-
-
-class Service:
-    """What every request shares: the settings, one engine (its store used under a lock, since one SQLite
-    connection must not be used by two threads at once), the worker pool and the rate limiter."""
-
-    def __init__(self, settings: Settings, workers: int) -> None:
-        self.settings = settings
-        self.engine = Engine(settings, create=True)
-        self.lock = threading.Lock()
-        self.pool = Pool(settings, workers)
-        self.limit = RateLimit(settings.requests_per_minute)
-
-    async def run(self, fn: Callable[[Engine], T]) -> T:
-        """Call fn(engine) on a worker thread, holding the store lock."""
-        def locked() -> T:
-            with self.lock:
-                return fn(self.engine)
-
-        return await run_in_threadpool(locked)
 
 
 def error_body(status: int, code: str, message: str, error_id: str | None = None) -> dict[str, Any]:

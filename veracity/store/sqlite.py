@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sqlite3
 import stat
 import threading
@@ -18,12 +17,13 @@ import numpy as np
 
 from ..errors import InputError, StoreError
 from ..dedupe import band_keys, similarity
-from ..text import UNSPACED, content_words, without_possessive
+from ..text import UNSPACED
 from ..types import Document, Passage, Span
 from . import sqlite_migrations
 from ..factcheck import ClaimReview
 from .base import CheckRecord, NewDocument, StoredReview
 from .sqlite_jobs import SqliteJobs
+from .sqlite_fts import cjk_query, fts_query
 from .sqlite_web import SqliteWebArchive
 
 T = TypeVar("T")
@@ -85,29 +85,6 @@ class _Connection(sqlite3.Connection):
 
     def executemany(self, sql: str, parameters: Any, /) -> sqlite3.Cursor:
         return self.cursor(_Cursor).executemany(sql, parameters)
-
-
-def fts_query(text: str) -> str:
-    """An OR query of the content words for the unicode61 index. A word the tokenizer splits ("Sun-Times",
-    "574.5", "20,000", "O'Hare") becomes the phrase of its pieces ("sun times"), which is how the index holds
-    it; a possessive is dropped ("Chicago's" -> "chicago"); long one-piece words also match by prefix to forgive
-    typos. Runs of unspaced scripts (Chinese, Japanese, Thai) are left to cjk_query."""
-    terms: list[str] = []
-    for word in content_words(UNSPACED.sub(" ", text)):
-        pieces = re.findall(r"[^\W_]+", without_possessive(word).lower())
-        if not pieces:
-            continue
-        terms.append('"' + " ".join(pieces) + '"')
-        if len(pieces) == 1 and len(pieces[0]) >= 7:
-            terms.append(f'"{pieces[0][:5]}"*')
-    return " OR ".join(dict.fromkeys(terms))
-
-
-def cjk_query(text: str) -> str:
-    """An OR query of the three-character pieces of the text's unspaced runs, for the trigram index (a run of
-    one or two characters cannot be matched there and is left out)."""
-    grams = [run[i:i + 3] for run in UNSPACED.findall(text) for i in range(max(len(run) - 2, 0))]
-    return " OR ".join(f'"{g}"' for g in dict.fromkeys(grams))
 
 
 class SqliteStore(SqliteJobs, SqliteWebArchive):

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from .base import SavedSearch, Snapshot
+from .sqlite_fts import fts_query
 
 SNAPSHOT_COLUMNS = ("f.url, f.final_url, f.status, f.headers, s.content_type, s.content_hash, s.text, s.title, "
                     "s.author, s.publisher, s.published, f.fetched_at, f.etag, f.last_modified, s.document_id, f.id")
@@ -105,7 +106,6 @@ class SqliteWebArchive:
         return json.loads(row[0]) if row else None
 
     def scope_lexical(self, query: str, limit: int, document_ids: list[int]) -> list[tuple[int, float]]:
-        from .sqlite import fts_query
 
         match = fts_query(query)
         if not match or not document_ids:
