@@ -82,7 +82,6 @@ class Settings:
     searxng_url: str = _setting("", "SearXNG: base URL of your instance, e.g. http://127.0.0.1:8888")
     brave_api_key: str = _setting("", "Brave Search API key (keep it in the environment or the config file)")
     tavily_api_key: str = _setting("", "Tavily API key")
-    serper_api_key: str = _setting("", "Serper API key (reserved: no serper provider ships yet)")
     google_factcheck_api_key: str = _setting("", "Google Fact Check Tools API key (claims:search)")
     duckduckgo_url: str = _setting("https://html.duckduckgo.com/html/", "DuckDuckGo: the HTML endpoint ddgs posts "
                                                                          "to (change it only for a local mirror)")
