@@ -137,21 +137,22 @@ def split_passages(sentences: list[str]) -> tuple[str, list[tuple[int, int, list
     return text, passages
 
 
-def build(size: int, data: Path, work: Path, texts_file: Path | None, vectors: str) -> dict[str, Any]:
-    """Build (or reuse) the PostgreSQL database and the SQLite store of about `size` passages."""
+def build(size: int, data: Path, work: Path, texts_file: Path | None, vectors: str, m: int,
+          ef_construction: int) -> dict[str, Any]:
+    """Build (or reuse) the PostgreSQL database and the SQLite store of about `size` passages, and its HNSW
+    index with these parameters."""
     import psycopg
     from pgserver import PgServer
     from search_scale import collection, sentences
 
     from veracity.dedupe import band_keys, content_hash, signature, similarity
-    from veracity.store import postgres_migrations
     from veracity.store.postgres import PostgresStore
     from veracity.store.sqlite import SqliteStore
 
     server = PgServer(work / "pg")
     done = work / f"built-{size}-{vectors}.json"
     if done.exists():
-        return json.loads(done.read_text()) | {"server": server}
+        return hnsw(json.loads(done.read_text()), done, server, m, ef_construction) | {"server": server}
     server.set(shared_buffers="2GB", maintenance_work_mem="3GB", max_parallel_maintenance_workers="2",
                work_mem="64MB", effective_cache_size="8GB", random_page_cost="1.1")
     server.restart()
@@ -286,8 +287,6 @@ def build(size: int, data: Path, work: Path, texts_file: Path | None, vectors: s
                        "setval(pg_get_serial_sequence('documents', 'id'), (SELECT max(id) FROM documents))"),
         ("drop_staging_s", "DROP TABLE staging"),
         ("gin_s", "CREATE INDEX passages_tsv ON passages USING gin (tsv)"),
-        ("hnsw_s", f"CREATE INDEX passages_vector ON passages USING hnsw (vector halfvec_ip_ops) WITH "
-                   f"(m = {postgres_migrations.HNSW_M}, ef_construction = {postgres_migrations.HNSW_EF_CONSTRUCTION})"),
         ("analyze_s", "VACUUM ANALYZE"),
     ]
     for name, sql in steps:
@@ -299,7 +298,30 @@ def build(size: int, data: Path, work: Path, texts_file: Path | None, vectors: s
     info = {"db": db_name, "documents": len(signatures), "passages": n_passages, "timings": timings}
     done.write_text(json.dumps(info, indent=2))
     pg.close()
-    return info | {"server": server}
+    return hnsw(info, done, server, m, ef_construction) | {"server": server}
+
+
+def hnsw(info: dict[str, Any], done: Path, server: Any, m: int, ef_construction: int) -> dict[str, Any]:
+    """Build the HNSW index of a built collection with these parameters, unless it has them already (so a rerun
+    with other parameters rebuilds only the index)."""
+    import psycopg
+
+    wanted = {"m": m, "ef_construction": ef_construction}
+    if info.get("hnsw") == wanted:
+        return info
+    with psycopg.connect(server.uri(info["db"]), autocommit=True) as db:
+        db.execute("SET maintenance_work_mem = '3GB'")
+        db.execute("SET max_parallel_maintenance_workers = 2")
+        db.execute("DROP INDEX IF EXISTS passages_vector")
+        t = time.perf_counter()
+        db.execute(f"CREATE INDEX passages_vector ON passages USING hnsw (vector halfvec_ip_ops) WITH "  # type: ignore[arg-type]
+                   f"(m = {int(m)}, ef_construction = {int(ef_construction)})")
+        info["timings"]["hnsw_s"] = round(time.perf_counter() - t, 1)
+        db.execute("ANALYZE passages")
+    print(f"  hnsw_s {info['timings']['hnsw_s']} (m {m}, ef_construction {ef_construction})", flush=True)
+    info["hnsw"] = wanted
+    done.write_text(json.dumps(info, indent=2))
+    return info
 
 
 def queries(data: Path, queries_file: Path | None) -> list[str]:
@@ -327,7 +349,7 @@ def search(args: argparse.Namespace) -> dict[str, Any]:
     from veracity.store.postgres import PostgresStore
     from veracity.store.sqlite import SqliteStore
 
-    info = build(args.size, args.data, args.work, args.texts, args.vectors)
+    info = build(args.size, args.data, args.work, args.texts, args.vectors, args.hnsw_m, args.ef_construction)
     server = info.pop("server")
     uri = server.uri(info["db"])
     qs = queries(args.data, args.queries)
@@ -484,6 +506,10 @@ def main() -> None:
                         "document frequency of the terms that bring candidates)")
     parser.add_argument("--ef-search", type=int, help="HNSW ef_search for the timings (default: the smallest "
                         "of 40, 100, 200, 400, 800 with recall@10 >= 0.95)")
+    parser.add_argument("--hnsw-m", type=int, default=None, help="HNSW m (default: the store's, "
+                        "postgres_migrations.HNSW_M)")
+    parser.add_argument("--ef-construction", type=int, default=None, help="HNSW ef_construction (default: the "
+                        "store's); a rerun with other HNSW parameters rebuilds only the index")
     parser.add_argument("--recall-queries", type=int, default=200, help="queries for HNSW recall (exact search "
                         "scans every vector)")
     parser.add_argument("--overlap-queries", type=int, default=200, help="queries for the lexical pruning overlap "
@@ -495,6 +521,10 @@ def main() -> None:
     if missing:
         raise SystemExit(f"missing {missing[0]}: give --data (the benchmark folder holds bench/) or --texts")
     args.work.mkdir(parents=True, exist_ok=True)
+    from veracity.store import postgres_migrations
+
+    args.hnsw_m = args.hnsw_m or postgres_migrations.HNSW_M
+    args.ef_construction = args.ef_construction or postgres_migrations.HNSW_EF_CONSTRUCTION
     result = search(args) if args.part == "search" else ingest(args)
     result["machine"] = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     args.out.mkdir(parents=True, exist_ok=True)

@@ -161,6 +161,85 @@ def test_hybrid_search_agrees_on_the_best_passage(filled, embedder):
     assert rain[0].document.title == "Weather"
 
 
+def test_hybrid_search_gives_the_same_hits_run_at_once_or_in_turn(filled, embedder, monkeypatch):
+    """PostgreSQL runs the lexical and dense queries at once, on two connections; the hits are those of running
+    them one after the other. Many threads searching at once each get their own answer."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    store, _ = filled
+    questions = ["Will the library open on Sundays?", "flood warning rain", "Did Chicago cooperate with ICE?",
+                 "How much did the city pay?"]
+    first = {q: [(h.passage.id, round(h.score, 6)) for h in hybrid(store, embedder, q, 5)] for q in questions}
+    if store.concurrent_search:
+        with ThreadPoolExecutor(4) as pool:
+            again = list(pool.map(lambda q: [(h.passage.id, round(h.score, 6))
+                                             for h in hybrid(store, embedder, q, 5)], questions * 3))
+        assert again == [first[q] for q in questions * 3]
+        monkeypatch.setattr(store, "concurrent_search", False)
+    in_turn = {q: [(h.passage.id, round(h.score, 6)) for h in hybrid(store, embedder, q, 5)] for q in questions}
+    assert in_turn == first and all(first.values())
+
+
+CHINESE = "芝加哥警察局表示，不会协助移民局的驱逐行动。芝加哥是一个庇护城市，市长表示将保护移民。"
+
+
+@pytest.fixture()
+def chinese(filled, embedder):
+    store, _ = filled
+    doc = prepare([RawDocument(title="芝加哥新闻", location="mem:zh", publisher=None, published=None, text=CHINESE)],
+                  embedder, 420)[0]
+    assert doc is not None
+    (doc_id,) = store.add_documents([doc], JACCARD)
+    return store, doc_id
+
+
+def test_unspaced_scripts_are_found_by_a_part_of_a_run(chinese):
+    """A Chinese run is one word to a word tokenizer; both stores index its three-character pieces."""
+    store, doc_id = chinese
+    for query in ("移民局", "驱逐行动", "芝加哥警察局是否与移民局合作？", "哥新闻"):  # the last in the title only
+        hits = store.lexical(query, 5)
+        assert hits, query
+        assert store.passages([hits[0][0]])[hits[0][0]].document_id == doc_id, query
+    assert store.lexical("移民", 5) == []  # two characters: no piece to match (as in SQLite's trigram index)
+    assert not any(store.passages([pid])[pid].document_id == doc_id for pid, _ in store.lexical("library", 10))
+
+
+def test_postgres_m006_indexes_the_unspaced_passages_of_an_existing_store(pg_server, prepared, embedder):
+    from veracity.store import postgres_migrations
+    from veracity.store.postgres import PostgresStore
+
+    uri = pg_server.create_database()
+    store = PostgresStore(uri)
+    store.vector_space("all-MiniLM-L6-v2-int8")
+    store.add_documents(prepared[:3], JACCARD)
+    doc = prepare([RawDocument(title="Chicago", location="mem:zh", publisher=None, published=None, text=CHINESE)],
+                  embedder, 420)[0]
+    assert doc is not None
+    store.add_documents([doc], JACCARD)
+    before = store.lexical("library Chicago", 10)
+    with store.db.transaction():  # back to how a store written before m006 looks
+        store.db.execute("UPDATE passages p SET tsv = to_tsvector('english', d.title || ' ' || p.text) "
+                         "FROM documents d WHERE d.id = p.document_id")
+        store.db.execute("TRUNCATE lexemes")
+        store.db.execute("INSERT INTO lexemes (lexeme, df) SELECT l, count(*) FROM passages, "
+                         "unnest(tsvector_to_array(tsv)) l GROUP BY l")
+        store.db.execute("UPDATE search_stats SET lexemes = (SELECT sum(length(tsv)) FROM passages)")
+        store.db.execute("DELETE FROM migrations WHERE name = 'm006_unspaced_scripts'")
+    assert store.lexical("驱逐行动", 5) == []
+    store.close()
+    reopened = PostgresStore(uri)
+    assert "m006_unspaced_scripts" in postgres_migrations.applied(reopened.db)
+    hits = reopened.lexical("驱逐行动", 5)
+    assert hits and "驱逐行动" in reopened.passages([hits[0][0]])[hits[0][0]].text
+    with reopened.db.cursor() as cur:
+        df = dict(cur.execute("SELECT lexeme, df FROM lexemes WHERE lexeme IN ('驱逐行', '移民局')").fetchall())
+        held, counted = cur.execute("SELECT (SELECT sum(length(tsv)) FROM passages), lexemes FROM "
+                                    "search_stats").fetchone()
+    assert df == {"驱逐行": 1, "移民局": 1} and held == counted  # the statistics BM25 reads stay exact
+    assert reopened.lexical("library Chicago", 10) == before  # other passages are untouched
+    reopened.close()
+
+
 # -- checks and history -------------------------------------------------------------------------------------------
 def test_checks_history_and_prefixes(store):
     for i, (cid, at) in enumerate((("aaa111", "2026-01-01T00:00:00+00:00"), ("aab222", "2026-01-03T00:00:00+00:00"),

@@ -128,9 +128,17 @@ def words(text: str) -> list[str]:
 
 
 # Scripts written without spaces between words: a lexical index of words cannot find a part of a run of them,
-# so passages holding them also go to a trigram index (store/sqlite_migrations.py m003).
+# so passages holding them are also indexed by their three-character pieces (`unspaced_trigrams`; SQLite's
+# trigram index, m006 of either store).
 UNSPACED = re.compile("[\u0e00-\u0e7f\u0e80-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf"
                       "\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]+")
+
+
+def unspaced_trigrams(text: str) -> list[str]:
+    """The three-character pieces of the text's runs of unspaced scripts, each once, in order (a run of one or
+    two characters has none)."""
+    grams = [run[i:i + 3] for run in UNSPACED.findall(text) for i in range(max(len(run) - 2, 0))]
+    return list(dict.fromkeys(grams))
 
 
 def content_words(text: str) -> list[str]:

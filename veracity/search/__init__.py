@@ -9,6 +9,7 @@ Reciprocal rank fusion (`fuse`) still merges the runs of several queries in gath
 from __future__ import annotations
 
 from collections import defaultdict
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -20,6 +21,9 @@ if TYPE_CHECKING:
     from ..store.base import Store
 
 RRF_K = 60
+# runs the dense query of a hybrid search beside the lexical one, for stores with concurrent_search (threads
+# are started as searches need them: one per search running at once, up to 8)
+_DENSE = ThreadPoolExecutor(max_workers=8, thread_name_prefix="veracity-dense")
 
 
 def fuse(rankings: list[list[int]], k: int = RRF_K) -> list[tuple[int, float]]:
@@ -46,12 +50,19 @@ def convex(runs: list[list[tuple[int, float]]]) -> list[tuple[int, float]]:
 
 def hybrid(store: Store, embedder: Embedder, query: str, limit: int, *, mode: str = "hybrid",
            vector: np.ndarray | None = None) -> list[Hit]:
-    """Search one query. mode is hybrid, lexical or dense."""
-    lexical = store.lexical(query, limit) if mode in ("hybrid", "lexical") else []
+    """Search one query. mode is hybrid, lexical or dense. Where the store allows it (concurrent_search), the
+    dense query runs in a second thread while the lexical one runs here."""
     dense: list[tuple[int, float]] = []
+    pending: Future[list[tuple[int, float]]] | None = None
     if mode in ("hybrid", "dense"):
         vec = vector if vector is not None else embedder.embed([query])[0]
-        dense = store.dense(vec, limit)
+        if mode == "hybrid" and store.concurrent_search:
+            pending = _DENSE.submit(store.dense, vec, limit)
+        else:
+            dense = store.dense(vec, limit)
+    lexical = store.lexical(query, limit) if mode in ("hybrid", "lexical") else []
+    if pending is not None:
+        dense = pending.result()
     lexical_rank = {pid: r for r, (pid, _) in enumerate(lexical, 1)}
     dense_rank = {pid: r for r, (pid, _) in enumerate(dense, 1)}
     fused = convex([lexical, dense])[:limit]

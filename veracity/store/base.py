@@ -129,6 +129,9 @@ class Store(JobQueue, Protocol):
     """Documents, passages, vectors, saved checks and the job queue."""
 
     path: str
+    concurrent_search: bool
+    """True when `lexical` and `dense` may run at the same time from two threads (search then runs them at
+    once); False where the store's connection belongs to one thread."""
 
     def vector_space(self, embedder: str) -> None:
         """Record the embedder of a new store; refuse an embedder other than the one that made its vectors."""

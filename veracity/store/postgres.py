@@ -28,8 +28,9 @@ import math
 import re
 import secrets
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, NoReturn
 
@@ -37,7 +38,7 @@ import numpy as np
 
 from ..dedupe import band_keys, similarity
 from ..errors import InputError, StoreError
-from ..text import content_words
+from ..text import UNSPACED, content_words, unspaced_trigrams
 from ..types import Document, Passage, Span
 from .base import JOB_STATES, CheckRecord, Job, JobEvent, NewDocument, StoredReview
 from .postgres_web import PostgresWebArchive
@@ -55,19 +56,35 @@ def masked(uri: str) -> str:
     return re.sub(r"(?i)(password=)[^&\s]*", r"\1***", uri)
 
 
-def query_terms(text: str) -> tuple[list[str], list[str]]:
-    """The content words of a query (as the SQLite store's fts_query takes them) and the 5-letter prefixes of
-    the long ones (to forgive typos)."""
+@dataclass(frozen=True)
+class QueryTerms:
+    """What a lexical query looks up: content words (stemmed by the english config in SQL), 5-letter prefixes
+    of the long ones (to forgive typos), and the three-character pieces of unspaced scripts (matched as they
+    are, as they are indexed: see `passage_tsvector`)."""
+
+    words: list[str]
+    prefixes: list[str]
+    grams: list[str]
+
+
+def query_terms(text: str) -> QueryTerms:
+    """The terms of a query, as the SQLite store's fts_query and cjk_query take them."""
     words: list[str] = []
     prefixes: list[str] = []
-    for word in content_words(text):
+    for word in content_words(UNSPACED.sub(" ", text)):
         word = re.sub(r"[^\w]", "", word.lower())
         if not word:
             continue
         words.append(word)
         if len(word) >= 7:
             prefixes.append(word[:5])
-    return list(dict.fromkeys(words)), list(dict.fromkeys(prefixes))
+    return QueryTerms(list(dict.fromkeys(words)), list(dict.fromkeys(prefixes)), unspaced_trigrams(text))
+
+
+# a passage's tsvector: its title and text under the english config, plus the three-character pieces of any
+# unspaced script in them (Chinese, Japanese, Thai: the parser keeps a whole run as one word, so no part of it
+# could be found otherwise). Parameters: the title and text, then the pieces.
+PASSAGE_TSVECTOR = "to_tsvector('english', %s) || array_to_tsvector(%s::text[])"
 
 
 def tsquery_term(lexeme: str, prefix: bool) -> str:
@@ -79,7 +96,32 @@ def _iso(value: datetime | None) -> str | None:
     return value.astimezone(timezone.utc).isoformat() if value is not None else None
 
 
+class _Link:
+    """One database connection, opened on first use and again after it was lost, and the lock its users hold."""
+
+    def __init__(self, connect: Callable[[], Any]) -> None:
+        self.connect = connect
+        self.lock = threading.RLock()
+        self.conn: Any = None
+
+    def get(self) -> Any:
+        if self.conn is None or self.conn.closed:
+            self.conn = self.connect()
+        return self.conn
+
+    def drop(self) -> None:
+        if self.conn is not None:
+            with suppress(Exception):  # already broken
+                self.conn.close()
+        self.conn = None
+
+
 class PostgresStore(PostgresWebArchive):
+    """See the module doc. `dense` runs on a connection of its own, so hybrid search runs the lexical and dense
+    queries at once (concurrent_search): two server processes, the latency of the slower one."""
+
+    concurrent_search = True
+
     def __init__(self, path: str, *, create: bool = True, dimension: int = 384, ef_search: int = EF_SEARCH,
                  candidate_budget: int = CANDIDATE_BUDGET) -> None:
         from . import postgres_migrations
@@ -90,8 +132,8 @@ class PostgresStore(PostgresWebArchive):
         self.ef_search = ef_search
         self.candidate_budget = candidate_budget
         self.create = create
-        self._lock = threading.RLock()
-        self._conn: Any = None
+        self._main = _Link(self._connect)
+        self._search = _Link(self._connect)  # dense search's own connection: see concurrent_search
         if dimension != postgres_migrations.DIMENSION:
             raise StoreError(f"the PostgreSQL store holds {postgres_migrations.DIMENSION}-dimension vectors, not "
                              f"{dimension}; use an embedder of that dimension", backend="postgres")
@@ -112,11 +154,9 @@ class PostgresStore(PostgresWebArchive):
     @property
     def db(self) -> Any:
         """The open connection (reconnecting after a lost one)."""
-        if self._conn is None or self._conn.closed:
-            self._conn = self._connect()
-        return self._conn
+        return self._main.get()
 
-    def _fail(self, exc: Exception) -> NoReturn:
+    def _fail(self, exc: Exception, link: _Link) -> NoReturn:
         import psycopg
 
         text = " ".join(str(exc).split())
@@ -124,12 +164,9 @@ class PostgresStore(PostgresWebArchive):
             for secret in re.findall(r"://[^:/@?#]*:([^@/?#]+)@", self.uri) + re.findall(r"(?i)password=([^&\s]+)",
                                                                                           self.uri):
                 text = text.replace(secret, "***")
-        lost = isinstance(exc, psycopg.OperationalError) or (self._conn is not None and self._conn.closed)
+        lost = isinstance(exc, psycopg.OperationalError) or (link.conn is not None and link.conn.closed)
         if lost:
-            if self._conn is not None:
-                with suppress(Exception):  # already broken
-                    self._conn.close()
-            self._conn = None
+            link.drop()
             if "does not exist" in text and "database" in text:
                 raise StoreError(f"cannot open the PostgreSQL store {self.path}: {text}; create the database "
                                  f"(createdb) or fix the URI in VERACITY_DB / --db", backend="postgres") from None
@@ -144,19 +181,21 @@ class PostgresStore(PostgresWebArchive):
         raise StoreError(f"PostgreSQL store {self.path}: {text}", backend="postgres") from None
 
     @contextmanager
-    def _db(self) -> Iterator[Any]:
-        """The connection, under this store's lock; database errors become one-line StoreErrors."""
+    def _db(self, link: _Link | None = None) -> Iterator[Any]:
+        """A connection (the main one unless told), under its lock; database errors become one-line
+        StoreErrors."""
         import psycopg
 
-        with self._lock:
+        link = link or self._main
+        with link.lock:
             try:
-                yield self.db
+                yield link.get()
             except psycopg.Error as exc:
-                self._fail(exc)
+                self._fail(exc, link)
 
     @contextmanager
-    def _transaction(self) -> Iterator[Any]:
-        with self._db() as db, db.transaction():
+    def _transaction(self, link: _Link | None = None) -> Iterator[Any]:
+        with self._db(link) as db, db.transaction():
             yield db
 
     # -- schema -------------------------------------------------------------------------------
@@ -260,11 +299,11 @@ class PostgresStore(PostgresWebArchive):
         for (start, end, spans), vector, svecs in zip(doc.passages, doc.passage_vectors, doc.sentence_vectors):
             text = doc.text[start:end]
             rows.append((doc_id, start, end, text, json.dumps([[s.start, s.end] for s in spans]),
-                         f"{doc.title} {text}", HalfVector(np.asarray(vector, dtype=np.float32)),
+                         f"{doc.title} {text}", unspaced_trigrams(f"{doc.title} {text}"), HalfVector(np.asarray(vector, dtype=np.float32)),
                          np.asarray(svecs).astype(np.float16).tobytes()))
         with db.cursor() as cur:
             cur.executemany('INSERT INTO passages (document_id, start, "end", text, sentences, tsv, vector, '
-                            "sentence_vectors) VALUES (%s, %s, %s, %s, %s, to_tsvector('english', %s), %s, %s)", rows)
+                            f"sentence_vectors) VALUES (%s, %s, %s, %s, %s, {PASSAGE_TSVECTOR}, %s, %s)", rows)
             cur.executemany("INSERT INTO minhash_bands (key, document_id) VALUES (%s, %s)",
                             [(k, doc_id) for k in band_keys(doc.signature)])
             if doc.reviews:
@@ -319,8 +358,8 @@ class PostgresStore(PostgresWebArchive):
         every passage that matches any term (for measuring the pruning, not for serving); document_ids keeps
         the passages of those documents only (`check --web-only`)."""
         budget = None if exhaustive else self.candidate_budget
-        words, prefixes = query_terms(query)
-        if not words:
+        wanted = query_terms(query)
+        if not (wanted.words or wanted.grams):
             return []
         with self._db() as db:
             terms = db.execute(
@@ -328,8 +367,9 @@ class PostgresStore(PostgresWebArchive):
                 "WHERE lexeme >= t.term AND lexeme < t.term || chr(1114111)) ELSE COALESCE((SELECT df FROM "
                 "lexemes WHERE lexeme = t.term), 0) END AS df, s.passages, s.lexemes FROM "
                 "(SELECT DISTINCT unnest(tsvector_to_array(to_tsvector('english', w))) AS term, false AS prefix "
-                "FROM unnest(%s::text[]) w UNION SELECT p, true FROM unnest(%s::text[]) p) t, search_stats s "
-                "ORDER BY df, t.term, t.prefix", (words, prefixes)).fetchall()
+                "FROM unnest(%s::text[]) w UNION SELECT p, true FROM unnest(%s::text[]) p UNION SELECT g, false FROM "
+                "unnest(%s::text[]) g) t, search_stats s ORDER BY df, t.term, t.prefix",
+                (wanted.words, wanted.prefixes, wanted.grams)).fetchall()
             terms = [t for t in terms if t[2] > 0]
             if not terms:
                 return []
@@ -364,7 +404,7 @@ class PostgresStore(PostgresWebArchive):
         from pgvector import HalfVector
 
         query = HalfVector(np.asarray(vector, dtype=np.float32))
-        with self._transaction() as db:
+        with self._transaction(self._search) as db:
             if exact:
                 db.execute("SET LOCAL enable_indexscan = off")
             else:
@@ -419,10 +459,9 @@ class PostgresStore(PostgresWebArchive):
         return dict.fromkeys(JOB_STATES, 0) | {state: int(n) for state, n in rows}
 
     def close(self) -> None:
-        with self._lock:
-            if self._conn is not None:
-                self._conn.close()
-                self._conn = None
+        for link in (self._main, self._search):
+            with link.lock:
+                link.drop()
 
     # -- jobs (store.base.JobQueue) -------------------------------------------------------------
     _JOB_COLUMNS = ("id, kind, payload, state, attempts, created_at, updated_at, lease_owner, lease_expires_at, "

@@ -120,7 +120,37 @@ def m005_claim_reviews(db: psycopg.Connection) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS claim_reviews_document ON claim_reviews(document_id)")
 
 
-MIGRATIONS: list[Migration] = [m001_initial, m002_search_indexes, m003_jobs, m004_web_snapshots, m005_claim_reviews]
+def m006_unspaced_scripts(db: psycopg.Connection) -> None:
+    """Passages in scripts written without spaces (Chinese, Japanese, Thai) become findable by their
+    three-character pieces, as the SQLite store's m006 makes them: the english parser keeps a whole run as one
+    word, so each passage's tsvector gains the pieces of its title and text (PostgresStore.PASSAGE_TSVECTOR
+    does this for new passages). Only passages holding such text change; their new lexemes are counted into
+    the term statistics, so BM25's idf stays exact."""
+    from collections import Counter
+
+    from ..text import UNSPACED, unspaced_trigrams
+
+    pattern = "[" + UNSPACED.pattern.strip("[]+") + "]"
+    rows = db.execute("SELECT p.id, d.title || ' ' || p.text, tsvector_to_array(p.tsv) FROM passages p "
+                      "JOIN documents d ON d.id = p.document_id WHERE p.text ~ %s OR d.title ~ %s ORDER BY p.id",
+                      (pattern, pattern)).fetchall()
+    added: Counter[str] = Counter()
+    for passage_id, text, lexemes in rows:
+        held = set(lexemes)
+        fresh = [g for g in unspaced_trigrams(text) if g not in held]
+        if fresh:
+            db.execute("UPDATE passages SET tsv = tsv || array_to_tsvector(%s::text[]) WHERE id = %s",
+                       (fresh, passage_id))
+            added.update(fresh)
+    if added:
+        with db.cursor() as cur:
+            cur.executemany("INSERT INTO lexemes (lexeme, df) VALUES (%s, %s) "
+                            "ON CONFLICT (lexeme) DO UPDATE SET df = lexemes.df + excluded.df", list(added.items()))
+        db.execute("UPDATE search_stats SET lexemes = lexemes + %s", (sum(added.values()),))
+
+
+MIGRATIONS: list[Migration] = [m001_initial, m002_search_indexes, m003_jobs, m004_web_snapshots, m005_claim_reviews,
+                               m006_unspaced_scripts]
 
 
 def number(migration: Migration) -> int:

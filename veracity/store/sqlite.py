@@ -88,6 +88,8 @@ class _Connection(sqlite3.Connection):
 
 
 class SqliteStore(SqliteJobs, SqliteWebArchive):
+    concurrent_search = False  # one connection, used by the thread that opened it
+
     def __init__(self, path: str | os.PathLike[str], *, create: bool = True, dimension: int = 384) -> None:
         self.path = str(path)
         self.dimension = dimension

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from ..text import UNSPACED, content_words, without_possessive
+from ..text import UNSPACED, content_words, unspaced_trigrams, without_possessive
 
 
 def fts_query(text: str) -> str:
@@ -27,5 +27,4 @@ def fts_query(text: str) -> str:
 def cjk_query(text: str) -> str:
     """An OR query of the three-character pieces of the text's unspaced runs, for the trigram index (a run of
     one or two characters cannot be matched there and is left out)."""
-    grams = [run[i:i + 3] for run in UNSPACED.findall(text) for i in range(max(len(run) - 2, 0))]
-    return " OR ".join(f'"{g}"' for g in dict.fromkeys(grams))
+    return " OR ".join(f'"{g}"' for g in unspaced_trigrams(text))
