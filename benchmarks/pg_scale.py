@@ -306,6 +306,8 @@ def hnsw(info: dict[str, Any], done: Path, server: Any, m: int, ef_construction:
     with other parameters rebuilds only the index)."""
     import psycopg
 
+    from veracity.store import postgres_migrations
+
     wanted = {"m": m, "ef_construction": ef_construction}
     if info.get("hnsw") == wanted:
         return info
@@ -314,8 +316,7 @@ def hnsw(info: dict[str, Any], done: Path, server: Any, m: int, ef_construction:
         db.execute("SET max_parallel_maintenance_workers = 2")
         db.execute("DROP INDEX IF EXISTS passages_vector")
         t = time.perf_counter()
-        db.execute(f"CREATE INDEX passages_vector ON passages USING hnsw (vector halfvec_ip_ops) WITH "  # type: ignore[arg-type]
-                   f"(m = {int(m)}, ef_construction = {int(ef_construction)})")
+        db.execute(postgres_migrations.hnsw_index(m, ef_construction))
         info["timings"]["hnsw_s"] = round(time.perf_counter() - t, 1)
         db.execute("ANALYZE passages")
     print(f"  hnsw_s {info['timings']['hnsw_s']} (m {m}, ef_construction {ef_construction})", flush=True)

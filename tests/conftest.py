@@ -42,8 +42,9 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(db: Path, port: int, log: Path, **env_settings: str):
-    """`veracity serve` as a subprocess (this checkout's code), once /healthz answers."""
+def start_server(db: Path | str, port: int, log: Path, **env_settings: str):
+    """`veracity serve` as a subprocess (this checkout's code), once /healthz answers. db is a SQLite file or a
+    postgresql:// URI; the log's folder holds the (absent) config file."""
     import os
     import subprocess
     import sys
@@ -51,7 +52,7 @@ def start_server(db: Path, port: int, log: Path, **env_settings: str):
 
     import httpx
 
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "VERACITY_CONFIG": str(db.parent / "no-config.toml"),
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "VERACITY_CONFIG": str(log.parent / "no-config.toml"),
            **{f"VERACITY_{k.upper()}": v for k, v in env_settings.items()}}
     out = log.open("ab")
     proc = subprocess.Popen([sys.executable, "-m", "veracity.cli", "serve", "--db", str(db), "--port", str(port)],
@@ -71,7 +72,7 @@ def start_server(db: Path, port: int, log: Path, **env_settings: str):
 
 
 class Server:
-    def __init__(self, url: str, token: str, db: Path, proc) -> None:
+    def __init__(self, url: str, token: str, db: Path | str, proc) -> None:
         self.url, self.token, self.db, self.proc = url, token, db, proc
 
     @property

@@ -67,6 +67,34 @@ def test_migrations_are_numbered_and_an_old_schema_upgrades(pg_server):
     store.close()
 
 
+def test_m007_rebuilds_the_hnsw_graph_of_a_filled_store(pg_server, demo_db_copy):
+    uri = pg_server.create_database()
+    source = SqliteStore(demo_db_copy)
+    store = PostgresStore(uri)
+    copy_store(source, store, near_duplicate_jaccard=0.5)
+    source.close()
+
+    def graph() -> str:
+        return str(store.db.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'passages_vector'").fetchone()[0])
+
+    assert f"m='{postgres_migrations.HNSW_M}'" in graph() and "ef_construction='128'" in graph()
+    first = store.db.execute("SELECT id, vector FROM passages ORDER BY id LIMIT 1").fetchone()
+    vector = np.array(first[1].to_list(), dtype=np.float32)
+    before = store.dense(vector, 5)
+    with store.db.transaction():  # back to the graph m002 built, as in a store from before m007
+        store.db.execute("DROP INDEX passages_vector")
+        store.db.execute(postgres_migrations.hnsw_index(16, 64))
+        store.db.execute("DELETE FROM migrations WHERE name = 'm007_hnsw_graph'")
+    assert "m='16'" in graph()
+    store.close()
+    result = run("db", "migrate", "--db", uri)
+    assert result.returncode == 0 and "m007_hnsw_graph" in result.stdout, result.stdout + result.stderr
+    store = PostgresStore(uri, create=False)
+    assert "m='24'" in graph() and "ef_construction='128'" in graph()
+    assert store.dense(vector, 5) == before and before[0][0] == first[0]
+    store.close()
+
+
 def test_db_migrate_both_backends(pg_server, tmp_path):
     uri = with_password(pg_server.create_database())
     first = run("db", "migrate", "--db", uri)

@@ -38,6 +38,15 @@ def web():
     server.stop()
 
 
+@pytest.fixture(autouse=True)
+def closed_breaker():
+    """Each test starts with every provider's circuit closed (the breaker is shared by a process's checks)."""
+    from veracity.sources.chain import BREAKER
+
+    BREAKER.failures.clear()
+    BREAKER.opened_at.clear()
+
+
 def base_settings(server) -> dict:
     return dict(search_provider="searxng", searxng_url=server.url("/searxng"),
                 web_allow_hosts=(f"127.0.0.1:{server.port}",), web_timeout_s=TIMEOUT_S, web_max_bytes=400_000,
@@ -244,9 +253,15 @@ EXPECTED_PROBLEMS = {"/forbidden": "Blocked", "/captcha": "Blocked", "/slow": "T
                      "/paywall": "Paywalled", "/loop/0": "Unextractable"}
 
 
-def test_check_web_cites_the_pages_lists_every_problem_and_replays_offline(tmp_path):
+@pytest.fixture(params=["sqlite", "postgres"])
+def web_db(request, tmp_path):
+    """A new store of either backend: a SQLite file, or a database on the embedded PostgreSQL server."""
+    return tmp_path / "web.db" if request.param == "sqlite" else request.getfixturevalue("pg_server").create_database()
+
+
+def test_check_web_cites_the_pages_lists_every_problem_and_replays_offline(web_db):
     server = web_server.start(slow_s=TIMEOUT_S * 2.5)
-    db = tmp_path / "web.db"
+    db = web_db
     try:
         settings = settings_for(server, db, search_provider="brave,searxng,google_factcheck",
                                 brave_api_key="brave-key", brave_url=server.url("/limited/brave"),
