@@ -191,6 +191,7 @@ class SavedSearch:
     fetched_at: str
 
 
+@runtime_checkable
 class WebArchive(Protocol):
     """What a store keeps of the web for caching and replay (the SQLite store has it; migration m003)."""
 

@@ -17,7 +17,7 @@ import numpy as np
 
 from ..factcheck import ClaimReview
 from ..types import Span
-from .base import CheckRecord, NewDocument, Store
+from .base import CheckRecord, NewDocument, Store, WebArchive
 from .sqlite import SqliteStore
 
 
@@ -44,7 +44,12 @@ def copy_store(source: SqliteStore, target: Store, *, near_duplicate_jaccard: fl
         if not docs:
             break
         last = int(docs[-1][0])
-        fresh = [d for d in docs if not target.has_document(d[1])]
+        hashes = [d[1] for d in docs]
+        if isinstance(target, WebArchive):  # every built-in store: one query a batch
+            held = set(target.document_ids(hashes))
+        else:
+            held = {h for h in hashes if target.has_document(h)}
+        fresh = [d for d in docs if d[1] not in held]
         present += len(docs) - len(fresh)
         if fresh:
             ids = [d[0] for d in fresh]
@@ -73,8 +78,9 @@ def copy_store(source: SqliteStore, target: Store, *, near_duplicate_jaccard: fl
                     sentence_vectors=[np.frombuffer(r[4], dtype=np.float16).reshape(-1, source.dimension)
                                       .astype(np.float32) for r in rows],
                     reviews=tuple(reviews[d[0]])))
-            target.add_documents(new, near_duplicate_jaccard)  # one transaction: the whole batch or nothing
-            copied += len(new)
+            written = target.add_documents(new, near_duplicate_jaccard)  # one transaction: all or nothing
+            copied += sum(1 for i in written if i is not None)
+            present += sum(1 for i in written if i is None)  # written meanwhile by another process
         done += len(docs)
         if progress:
             progress(done, total)
