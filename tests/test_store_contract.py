@@ -118,6 +118,15 @@ def test_a_batch_is_written_whole_or_not_at_all(store, prepared):
     assert store.add_documents([prepared[0]], JACCARD)  # and the store is usable afterwards
 
 
+def test_vectors_of_another_dimension_are_refused_and_nothing_is_written(store, prepared):
+    store.vector_space("all-MiniLM-L6-v2-int8")
+    short = replace(prepared[1], passage_vectors=prepared[1].passage_vectors[:, :12])
+    with pytest.raises(StoreError, match="vectors of dimension 12, but the store holds 384"):
+        store.add_documents([prepared[0], short], JACCARD)
+    assert store.counts() == {"documents": 0, "groups": 0, "passages": 0, "checks": 0}
+    assert store.add_documents([prepared[0]], JACCARD)
+
+
 def test_another_embedder_is_refused(filled):
     store, _ = filled
     store.vector_space("all-MiniLM-L6-v2-int8")  # the same one is fine
@@ -255,6 +264,12 @@ def test_checks_history_and_prefixes(store):
     store.save_check(CheckRecord(id="aaa111", question="q0 again?", created_at="2026-01-04T00:00:00+00:00",
                                  verdict=None, report_json="{}"))
     assert store.check("aaa111").question == "q0 again?" and store.counts()["checks"] == 3
+    # LIKE's wildcards in an id match only themselves
+    assert store.check("b_").id == "b_c333"
+    with pytest.raises(InputError, match="no check"):
+        store.check("a_a")
+    with pytest.raises(InputError, match="no check"):
+        store.check("%")
 
 
 # -- jobs ---------------------------------------------------------------------------------------------------------

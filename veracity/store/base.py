@@ -25,6 +25,17 @@ class NewDocument:
     sentence_vectors: list[np.ndarray]
     reviews: tuple[ClaimReview, ...] = ()  # a fact-check article's rulings (veracity/factcheck.py)
 
+    def dimension_problem(self, dimension: int) -> str | None:
+        """Why this document's vectors do not fit a store of `dimension`, or None."""
+        shapes = [np.shape(self.passage_vectors)] + [np.shape(v) for v in self.sentence_vectors]
+        wrong = sorted({s[-1] for s in shapes if len(s) != 2 or s[-1] != dimension} - {0})
+        if len(self.passage_vectors) != len(self.passages) or len(self.sentence_vectors) != len(self.passages):
+            return f"{self.location}: {len(self.passages)} passages but a different number of vectors"
+        if wrong:
+            return (f"{self.location}: vectors of dimension {wrong[0]}, but the store holds {dimension}; use the "
+                    f"embedder that made the store's vectors (`veracity stats` names it) or another --db")
+        return None
+
 
 @dataclass(frozen=True)
 class CheckRecord:

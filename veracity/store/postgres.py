@@ -256,6 +256,9 @@ class PostgresStore(PostgresWebArchive):
         written again; its place in the result is None, as in every store."""
         if not docs:
             return []
+        for doc in docs:
+            if problem := doc.dimension_problem(self.dimension):
+                raise StoreError(problem, backend="postgres")
         with self._transaction() as db:
             db.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
             ids: list[int | None] = []

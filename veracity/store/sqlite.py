@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import os
 import sqlite3
 import stat
@@ -233,6 +234,9 @@ class SqliteStore(SqliteJobs, SqliteWebArchive):
         """Insert documents in one transaction: all of them are written, or none (a rerun adds the rest).
         The id of each, or None for one already stored (by another process since the caller last looked)."""
         self._writable()
+        for doc in docs:
+            if problem := doc.dimension_problem(self.dimension):
+                raise StoreError(problem, backend="sqlite")
         self._matrix_key = None  # the vectors in memory are stale from here, whether this commits or not
         try:
             with self._transaction():
@@ -393,8 +397,9 @@ class SqliteStore(SqliteJobs, SqliteWebArchive):
         return [CheckRecord(*r) for r in rows]
 
     def check(self, check_id: str) -> CheckRecord:
-        rows = self.db.execute("SELECT id, question, created_at, verdict, report FROM checks WHERE id LIKE ?"
-                               " ORDER BY id LIMIT 2", (check_id + "%",)).fetchall()
+        pattern = re.sub(r"([\\%_])", r"\\\1", check_id) + "%"  # the id's own % and _ match only themselves
+        rows = self.db.execute("SELECT id, question, created_at, verdict, report FROM checks WHERE id LIKE ? "
+                               "ESCAPE '\\' ORDER BY id LIMIT 2", (pattern,)).fetchall()
         if not rows:
             raise InputError(f"no check with id {check_id!r}; `veracity history` lists them")
         if len(rows) > 1:
