@@ -301,6 +301,26 @@ def test_jobs_claim_finish_and_events(store):
         store.job("nope")
 
 
+def test_check_history_is_filtered_by_the_store(store):
+    """The service's history search: question words in any case, and the verdict, filtered in the store."""
+    made = []
+    for i, (question, verdict) in enumerate((("Did Chicago cooperate with ICE?", "refuted"),
+                                             ("Is the Vellum dam 85 metres tall?", "supported"),
+                                             ("Did CHICAGO police share records?", "supported"),
+                                             ("Hat die Einwanderungsbehörde geholfen?", "mixed"))):
+        job = store.add_job("check", {"question": question})
+        store.claim_job("w", lease_s=30)
+        assert store.finish_job(job.id, "w", {"check_id": f"c{i}", "verdict": verdict})
+        made.append(job.id)
+    store.add_job("ingest", {"paths": ["/chicago"]})
+    assert [j.id for j in store.jobs(kind="check", question="chicago")] == [made[2], made[0]]
+    assert [j.id for j in store.jobs(kind="check", question="Chicago", verdict="supported")] == [made[2]]
+    assert [j.id for j in store.jobs(kind="check", verdict="supported", limit=1)] == [made[2]]
+    assert [j.id for j in store.jobs(kind="check", verdict="supported", before=made[2])] == [made[1]]
+    assert [j.id for j in store.jobs(kind="check", question="EINWANDERUNGSBEHÖRDE")] == [made[3]]
+    assert store.jobs(kind="check", question="100%") == [] and store.jobs(kind="check", question="_") == []
+
+
 def test_jobs_expired_lease_is_taken_again_then_fails(store):
     job = store.add_job("check", {"question": "a?"})
     for attempt in (1, 2, 3):

@@ -20,8 +20,6 @@ from ..worker import check_payload, upload_dir
 from .security import ServiceError
 
 ENDED = ("done", "failed", "cancelled")
-SCAN = 200  # jobs read per page while filtering history
-SCAN_MAX = 5000  # jobs looked at, at most, for one page of filtered history
 
 
 def submit_check(engine: Engine, payload: dict[str, Any]) -> Job:
@@ -61,24 +59,9 @@ def find_checks(engine: Engine, *, q: str = "", verdict: str = "", limit: int = 
         raise ServiceError(400, "bad_input", f"verdict {verdict!r}: use one of {', '.join(VERDICT_LABELS)}")
     if not 1 <= limit <= 200:
         raise ServiceError(400, "bad_input", "limit is between 1 and 200")
-    needle = q.strip().lower()
-    found: list[Job] = []
-    scanned, before = 0, cursor
-    while scanned < SCAN_MAX:
-        batch = engine.store.jobs(kind="check", limit=SCAN, before=before)
-        for job in batch:
-            scanned += 1
-            before = job.id
-            if needle and needle not in str(job.payload.get("question", "")).lower():
-                continue
-            if verdict and (job.result or {}).get("verdict") != verdict:
-                continue
-            found.append(job)
-            if len(found) == limit:
-                return Page(found, job.id)
-        if len(batch) < SCAN:
-            return Page(found, None)
-    return Page(found, before)  # looked at SCAN_MAX jobs: the next page goes on from there
+    found = engine.store.jobs(kind="check", limit=limit + 1, before=cursor, question=q.strip() or None,
+                              verdict=verdict or None)  # filtered by the store; one more tells if a page follows
+    return Page(found[:limit], found[limit - 1].id if len(found) > limit else None)
 
 
 SAFE = re.compile(r"[^A-Za-z0-9._-]+")

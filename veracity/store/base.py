@@ -106,8 +106,9 @@ class JobQueue(Protocol):
         """Raises InputError when there is no such job."""
 
     def jobs(self, *, kind: str | None = None, states: tuple[str, ...] | None = None, limit: int = 50,
-             before: str | None = None) -> list[Job]:
-        """Newest first; `before` is a job id cursor (jobs created before it)."""
+             before: str | None = None, question: str | None = None, verdict: str | None = None) -> list[Job]:
+        """Newest first; `before` is a job id cursor (jobs created before it). `question`: only jobs whose
+        payload's question holds it (any case); `verdict`: only jobs whose result's verdict is this."""
 
     def queue_position(self, job_id: str) -> int | None:
         """1 for the next queued job to be taken; None when the job is not queued."""

@@ -568,7 +568,7 @@ class PostgresStore(PostgresWebArchive):
         return self._job(row)
 
     def jobs(self, *, kind: str | None = None, states: tuple[str, ...] | None = None, limit: int = 50,
-             before: str | None = None) -> list[Job]:
+             before: str | None = None, question: str | None = None, verdict: str | None = None) -> list[Job]:
         bad = [s for s in states or () if s not in JOB_STATES]
         if bad:
             raise InputError(f"unknown job state {bad[0]!r}; use one of {', '.join(JOB_STATES)}")
@@ -576,9 +576,11 @@ class PostgresStore(PostgresWebArchive):
             rows = db.execute(
                 f"SELECT {self._JOB_COLUMNS} FROM jobs WHERE (%s::text IS NULL OR kind = %s) "
                 f"AND (%s::text[] IS NULL OR state = ANY(%s)) "
-                f"AND (%s::text IS NULL OR n < (SELECT n FROM jobs WHERE id = %s)) ORDER BY n DESC LIMIT %s",
+                f"AND (%s::text IS NULL OR n < (SELECT n FROM jobs WHERE id = %s)) "
+                f"AND (%s::text IS NULL OR strpos(lower(payload->>'question'), lower(%s)) > 0) "
+                f"AND (%s::text IS NULL OR result->>'verdict' = %s) ORDER BY n DESC LIMIT %s",
                 (kind, kind, list(states) if states else None, list(states) if states else None, before, before,
-                 limit)).fetchall()
+                 question or None, question or None, verdict or None, verdict or None, limit)).fetchall()
         return [self._job(r) for r in rows]
 
     def queue_position(self, job_id: str) -> int | None:

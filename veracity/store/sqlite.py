@@ -105,6 +105,8 @@ class SqliteStore(SqliteJobs, SqliteWebArchive):
             db = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False, factory=_Connection)
             db.path = self.path
             self.db: sqlite3.Connection = db
+            # Unicode-aware lower case (SQLite's lower() folds ASCII only), for the service's history search
+            db.create_function("casefold", 1, lambda t: t.casefold() if isinstance(t, str) else t, deterministic=True)
             self.db.execute("PRAGMA foreign_keys = ON")
             self.db.execute("PRAGMA busy_timeout = 5000")
             if not self.read_only:

@@ -137,8 +137,14 @@ class SqliteJobs:
         return job
 
     def jobs(self, *, kind: str | None = None, states: tuple[str, ...] | None = None, limit: int = 50,
-             before: str | None = None) -> list[Job]:
+             before: str | None = None, question: str | None = None, verdict: str | None = None) -> list[Job]:
         where, args = [], []  # type: list[str], list[Any]
+        if question:
+            where.append("instr(casefold(json_extract(payload, '$.question')), ?) > 0")
+            args.append(question.casefold())
+        if verdict:
+            where.append("json_extract(result, '$.verdict') = ?")
+            args.append(verdict)
         if kind is not None:
             where.append("kind=?")
             args.append(kind)
