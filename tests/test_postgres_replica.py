@@ -39,12 +39,15 @@ def test_a_writer_finds_its_own_documents_at_once_and_others_read_the_replica(pg
     uri, replica_uri = pair
     writer = PostgresStore(uri, replica=replica_uri)
     writer.vector_space("all-MiniLM-L6-v2-int8")
+    other = PostgresStore(uri, replica=replica_uri)  # another worker, which writes nothing
+    assert other.lexical("library", 5) == []  # it waits for the replica to be as new as the primary at its start
+    replica.wait_for(pg_server)
+    assert other.lexical("library", 5) == []  # ... and from then on reads the replica
     replica.pause()  # the replica lags: it has not replayed what follows
     try:
         writer.add_documents(prepared, JACCARD)
         mine = writer.lexical("library Sundays", 5)
         assert mine  # read from the primary: the replica has not replayed the write yet
-        other = PostgresStore(uri, replica=replica_uri)  # another worker: no write of its own to wait for
         assert other.lexical("library Sundays", 5) == [] and other.documents([1]) == {}  # the replica's view
     finally:
         replica.resume()

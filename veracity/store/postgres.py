@@ -147,8 +147,10 @@ class PostgresStore(PostgresWebArchive):
         if dimension != postgres_migrations.DIMENSION:
             raise StoreError(f"the PostgreSQL store holds {postgres_migrations.DIMENSION}-dimension vectors, not "
                              f"{dimension}; use an embedder of that dimension", backend="postgres")
-        with self._db():
+        with self._db() as db:
             self._migrate(create)
+            if self._replica is not None:  # the replica serves searches once it is as new as the primary is now
+                self._fence = str(db.execute("SELECT pg_current_wal_lsn()").fetchone()[0])
 
     # -- connection -----------------------------------------------------------------------------
     def _connect(self, uri: str) -> Any:
