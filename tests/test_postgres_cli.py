@@ -67,12 +67,18 @@ def test_migrations_are_numbered_and_an_old_schema_upgrades(pg_server):
     store.close()
 
 
-def test_m007_rebuilds_the_hnsw_graph_of_a_filled_store(pg_server, demo_db_copy):
+def demo_on_postgres(pg_server, demo_db_copy) -> tuple[str, PostgresStore]:
+    """A new PostgreSQL database holding the demo collection (copied from SQLite), and the store open on it."""
     uri = pg_server.create_database()
     source = SqliteStore(demo_db_copy)
     store = PostgresStore(uri)
     copy_store(source, store, near_duplicate_jaccard=0.5)
     source.close()
+    return uri, store
+
+
+def test_m007_rebuilds_the_hnsw_graph_of_a_filled_store(pg_server, demo_db_copy):
+    uri, store = demo_on_postgres(pg_server, demo_db_copy)
 
     def graph() -> str:
         return str(store.db.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'passages_vector'").fetchone()[0])
@@ -92,6 +98,16 @@ def test_m007_rebuilds_the_hnsw_graph_of_a_filled_store(pg_server, demo_db_copy)
     store = PostgresStore(uri, create=False)
     assert "m='24'" in graph() and "ef_construction='128'" in graph()
     assert store.dense(vector, 5) == before and before[0][0] == first[0]
+    store.close()
+
+
+def test_ef_search_beyond_pgvectors_bound_is_clamped(pg_server, demo_db_copy):
+    uri, store = demo_on_postgres(pg_server, demo_db_copy)
+    vector = np.array(store.db.execute("SELECT vector FROM passages ORDER BY id LIMIT 1").fetchone()[0].to_list(),
+                      dtype=np.float32)
+    wide = PostgresStore(uri, ef_search=5000)  # pgvector refuses more than 1000
+    assert wide.dense(vector, 3) == store.dense(vector, 3, exact=True)
+    wide.close()
     store.close()
 
 
@@ -189,11 +205,7 @@ def test_ingest_jobs_are_queued_for_workers(pg_server, tmp_path):
 
 
 def test_lexical_pruning_scores_the_rarest_terms_candidates(pg_server, demo_db_copy):
-    uri = pg_server.create_database()
-    source = SqliteStore(demo_db_copy)
-    store = PostgresStore(uri)
-    copy_store(source, store, near_duplicate_jaccard=0.5)
-    source.close()
+    uri, store = demo_on_postgres(pg_server, demo_db_copy)
     queries = ("Did Chicago cooperate with ICE?", "police deportations municipal code", "sanctuary memo records")
     for query in queries:  # a small collection: every term fits the budget, so pruning changes nothing
         assert store.lexical(query, 10) == store.lexical(query, 10, exhaustive=True)

@@ -30,6 +30,17 @@ def pair(pg_server, replica):
     return uri, replica.uri(urlsplit(uri).path.lstrip("/"))
 
 
+@pytest.fixture()
+def filled(pair, prepared):
+    """A store on a new database with a replica, holding the contract's documents."""
+    uri, replica_uri = pair
+    store = PostgresStore(uri, replica=replica_uri)
+    store.vector_space("all-MiniLM-L6-v2-int8")
+    store.add_documents(prepared, JACCARD)
+    yield store
+    store.close()
+
+
 def ids(hits: list[tuple[int, float]]) -> list[int]:
     return [pid for pid, _ in hits]
 
@@ -73,11 +84,8 @@ def test_a_writer_finds_its_own_documents_at_once_and_others_read_the_replica(pg
         store.close()
 
 
-def test_a_replica_that_is_down_is_logged_and_the_primary_answers(replica, pair, prepared, embedder, caplog):
-    uri, replica_uri = pair
-    store = PostgresStore(uri, replica=replica_uri)
-    store.vector_space("all-MiniLM-L6-v2-int8")
-    store.add_documents(prepared, JACCARD)
+def test_a_replica_that_is_down_is_logged_and_the_primary_answers(replica, filled, embedder, caplog):
+    store = filled
     replica.stop()
     try:
         with caplog.at_level(logging.WARNING, logger="veracity.store"):
@@ -87,14 +95,10 @@ def test_a_replica_that_is_down_is_logged_and_the_primary_answers(replica, pair,
                    r.getMessage() for r in caplog.records)
     finally:
         replica.start()
-    store.close()
 
 
-def test_searches_go_on_from_the_replica_while_the_primary_is_down(pg_server, replica, pair, prepared, embedder):
-    uri, replica_uri = pair
-    store = PostgresStore(uri, replica=replica_uri)
-    store.vector_space("all-MiniLM-L6-v2-int8")
-    store.add_documents(prepared, JACCARD)
+def test_searches_go_on_from_the_replica_while_the_primary_is_down(pg_server, replica, filled, embedder):
+    store = filled
     replica.wait_for(pg_server)
     before = [h.passage.id for h in hybrid(store, embedder, "flood warning rain", 3)]
     pg_server.stop()
@@ -102,7 +106,6 @@ def test_searches_go_on_from_the_replica_while_the_primary_is_down(pg_server, re
         assert [h.passage.id for h in hybrid(store, embedder, "flood warning rain", 3)] == before
     finally:
         pg_server.start()
-    store.close()
 
 
 def test_the_setting_reaches_the_store(pair, monkeypatch):

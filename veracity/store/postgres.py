@@ -50,6 +50,7 @@ WRITE_LOCK = 0x7665726163697480  # advisory lock key held while documents are wr
 K1, B = 1.2, 0.75  # BM25
 CANDIDATE_BUDGET = 3_000  # summed document frequency of the terms that bring candidates (see lexical)
 CANDIDATE_CAP = 6_000  # passages scored at most when even the rarest term is more common than the budget
+EF_SEARCH_MAX = 1000  # pgvector's upper bound for hnsw.ef_search; a larger setting is clamped to it
 EF_SEARCH = 400  # HNSW candidate list at query time (setting pg_ef_search; see benchmarks/pg_scale.py)
 
 
@@ -458,7 +459,7 @@ class PostgresStore(PostgresWebArchive):
             if exact:
                 db.execute("SET LOCAL enable_indexscan = off")
             else:
-                db.execute(f"SET LOCAL hnsw.ef_search = {max(int(self.ef_search), int(limit))}")
+                db.execute(f"SET LOCAL hnsw.ef_search = {min(max(int(self.ef_search), int(limit)), EF_SEARCH_MAX)}")
             return list(db.execute("SELECT id, -(vector <#> %s) AS score FROM passages ORDER BY vector <#> %s "
                                    "LIMIT %s", (query, query, limit)).fetchall())
 
