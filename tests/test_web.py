@@ -312,6 +312,38 @@ def test_check_web_cites_the_pages_lists_every_problem_and_replays_offline(web_d
     engine.close()
 
 
+def test_db_copy_takes_the_web_archive_and_a_web_check_replays_on_postgres(web, tmp_path, pg_server):
+    db = tmp_path / "web.db"
+    engine = Engine(settings_for(web, db))
+    report = engine.check(QUESTION, web="web")
+    engine.close()
+    assert report.web is not None and report.web.pages_read
+    uri = pg_server.create_database()
+    for attempt in range(2):  # the rerun finds everything there and copies nothing again
+        copied = CliRunner().invoke(app, ["db", "copy", "--from", str(db), "--to", uri])
+        assert copied.exit_code == 0, copied.output
+        if attempt == 0:
+            assert f"web archive: {report.web.pages_read} page fetches" in copied.output
+            assert "1 web check can be replayed there" in copied.output
+        else:
+            assert "web archive: 0 page fetches and 0 search responses copied" in copied.output
+    on_postgres = Engine(Settings.load(db=uri))
+    # no network is asked: the replay reads the copied search responses and snapshots. Its web section is the
+    # original's; its evidence may rank differently (the two stores' lexical search differ), so it is compared
+    # with a second replay on PostgreSQL, which must be the same
+    again, third = on_postgres.replay(report.id), on_postgres.replay(report.id)
+    original, replayed = to_dict(report)["web"], to_dict(again)["web"]
+    assert replayed.pop("replay_of") == report.id and original.pop("replay_of") is None
+    assert replayed == original
+    fetched = {snap.url for snap in on_postgres.store.snapshots(on_postgres.store.web_run(report.id)["fetch_ids"])}
+    assert again.sources and {s.location for s in again.sources} <= fetched
+    second, last = to_dict(again), to_dict(third)
+    for d in (second, last):
+        d.pop("id"), d.pop("timings_ms")
+    assert second == last
+    on_postgres.close()
+
+
 def test_web_only_with_every_page_failing_is_not_enough_evidence(web, demo_db_copy):
     web.results = ["/forbidden", "/captcha", "/private/page", "/to-other-host"]
     try:

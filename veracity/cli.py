@@ -434,6 +434,10 @@ def db_copy(source: Path = typer.Option(..., "--from", help="the SQLite store to
         typer.echo(f"copied {plural(summary.copied, 'document')} and {plural(summary.checks, 'check')} from "
                    f"{source} to {dst.path} ({summary.present} already there); it now holds "
                    f"{plural(counts['documents'], 'document')}, {plural(counts['passages'], 'passage')}")
+        if summary.fetches or summary.searches or summary.web_runs:
+            typer.echo(f"web archive: {summary.fetches} page {'fetch' if summary.fetches == 1 else 'fetches'} and "
+                       f"{plural(summary.searches, 'search response')} copied; "
+                       f"{plural(summary.web_runs, 'web check')} can be replayed there")
         src.close()
         dst.close()
 

@@ -205,7 +205,7 @@ class SavedSearch:
 
 @runtime_checkable
 class WebArchive(Protocol):
-    """What a store keeps of the web for caching and replay (the SQLite store has it; migration m003)."""
+    """What a store keeps of the web for caching and replay (both stores have it; migration m004)."""
 
     def save_search(self, provider: str, query: str, max_results: int, response: dict[str, Any],
                     fetched_at: str) -> int: ...
@@ -219,6 +219,12 @@ class WebArchive(Protocol):
     def document_ids(self, content_hashes: list[str]) -> dict[str, int]: ...
     def save_web_run(self, check_id: str, record: dict[str, Any]) -> None: ...
     def web_run(self, check_id: str) -> dict[str, Any] | None: ...
+    def saved_search_id(self, provider: str, query: str, max_results: int, fetched_at: str) -> int | None:
+        """The id of the search response saved with exactly these keys, if any (a rerun of `db copy`)."""
+
+    def fetch_id(self, url: str, fetched_at: str, content_hash: str) -> int | None:
+        """The id of the fetch of this URL at this time with this content, if any (a rerun of `db copy`)."""
+
     def scope_lexical(self, query: str, limit: int, document_ids: list[int]) -> list[tuple[int, float]]: ...
     def scope_vectors(self, document_ids: list[int]) -> tuple[np.ndarray, np.ndarray]:
         """(passage ids, their vectors) of these documents."""

@@ -3,15 +3,17 @@
 Documents go over in id order, `batch` at a time, each batch in one transaction of the target: an interrupted
 copy leaves whole batches behind, and a rerun skips every document the target already holds (by content hash)
 and adds the rest. Passages, their vectors and sentence vectors are copied as stored (no re-embedding);
-fact-checkers' claim reviews go with their documents; dedupe groups are assigned again by the target from the same MinHash signatures in the same order, so they
-come out as the source's. Saved checks are copied too (a rerun overwrites them with the same values).
+fact-checkers' claim reviews go with their documents; dedupe groups are assigned again by the target from the
+same MinHash signatures in the same order, so they come out as the source's. Saved checks are copied too (a
+rerun overwrites them with the same values), and so is the web archive (search responses, page snapshots, what
+each web check used), so a web check replays on the copy. Jobs are not copied.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -27,6 +29,9 @@ class CopySummary:
     copied: int  # documents written by this run
     present: int  # documents the target held already (an earlier, interrupted run)
     checks: int  # checks copied
+    fetches: int = 0  # web page fetches copied (their snapshots with them)
+    searches: int = 0  # web search responses copied
+    web_runs: int = 0  # what each web check used, for `check --replay`
 
 
 def copy_store(source: SqliteStore, target: Store, *, near_duplicate_jaccard: float, batch: int = 200,
@@ -87,4 +92,48 @@ def copy_store(source: SqliteStore, target: Store, *, near_duplicate_jaccard: fl
     checks = source.db.execute("SELECT id, question, created_at, verdict, report FROM checks ORDER BY id").fetchall()
     for c in checks:
         target.save_check(CheckRecord(*c))
-    return CopySummary(documents=total, copied=copied, present=present, checks=len(checks))
+    web = copy_web(source, target) if isinstance(target, WebArchive) else WebCopy(0, 0, 0)
+    return CopySummary(documents=total, copied=copied, present=present, checks=len(checks), fetches=web.fetches,
+                       searches=web.searches, web_runs=web.runs)
+
+
+@dataclass(frozen=True)
+class WebCopy:
+    fetches: int
+    searches: int
+    runs: int
+
+
+def copy_web(source: SqliteStore, target: WebArchive) -> WebCopy:
+    """The web archive: search responses, page fetches with their snapshots (linked to the target's copy of
+    their document), and each web check's record with its search and fetch ids turned into the target's, so
+    `check --replay` works on the copy. What the target already holds (a rerun) is found and not copied again."""
+    searches: dict[int, int] = {}
+    added_searches = 0
+    for row in source.db.execute("SELECT id, provider, query, max_results, response, fetched_at FROM web_searches "
+                                 "ORDER BY id").fetchall():
+        found = target.saved_search_id(row[1], row[2], row[3], row[5])
+        if found is None:
+            found = target.save_search(row[1], row[2], row[3], json.loads(row[4]), row[5])
+            added_searches += 1
+        searches[int(row[0])] = found
+    fetches: dict[int, int] = {}
+    added_fetches = 0
+    fetched = source.snapshots([int(r[0]) for r in source.db.execute("SELECT id FROM web_fetches ORDER BY id")])
+    hashes = dict(source.db.execute("SELECT id, content_hash FROM documents WHERE id IN (SELECT document_id FROM "
+                                    "web_snapshots WHERE document_id IS NOT NULL)").fetchall())
+    documents = target.document_ids(list(hashes.values()))
+    for snapshot in fetched:
+        found = target.fetch_id(snapshot.url, snapshot.fetched_at, snapshot.content_hash)
+        if found is None:
+            document = documents.get(hashes.get(snapshot.document_id, "")) if snapshot.document_id else None
+            found = target.save_snapshot(replace(snapshot, id=0, document_id=document))
+            added_fetches += 1
+        fetches[snapshot.id] = found
+    runs = source.db.execute("SELECT check_id, record FROM web_runs ORDER BY check_id").fetchall()
+    for check_id, text in runs:
+        record = json.loads(text)
+        record["search_ids"] = [searches.get(int(i), int(i)) for i in record.get("search_ids", [])]
+        record["fetch_ids"] = [fetches.get(int(i), int(i)) for i in record.get("fetch_ids", [])]
+        target.save_web_run(check_id, record)
+    return WebCopy(fetches=added_fetches, searches=added_searches, runs=len(runs))

@@ -112,6 +112,19 @@ class PostgresWebArchive:
             row = db.execute("SELECT record FROM web_runs WHERE check_id=%s", (check_id,)).fetchone()
         return dict(row[0]) if row else None
 
+    def saved_search_id(self, provider: str, query: str, max_results: int, fetched_at: str) -> int | None:
+        with self._db() as db:
+            row = db.execute("SELECT min(id) FROM web_searches WHERE provider=%s AND query=%s AND max_results=%s "
+                             "AND fetched_at=%s", (provider, query, max_results, fetched_at)).fetchone()
+        return int(row[0]) if row[0] is not None else None
+
+    def fetch_id(self, url: str, fetched_at: str, content_hash: str) -> int | None:
+        with self._db() as db:
+            row = db.execute("SELECT min(f.id) FROM web_fetches f JOIN web_snapshots s ON s.id = f.snapshot_id "
+                             "WHERE f.url=%s AND f.fetched_at=%s AND s.content_hash=%s",
+                             (url, fetched_at, content_hash)).fetchone()
+        return int(row[0]) if row[0] is not None else None
+
     def scope_lexical(self, query: str, limit: int, document_ids: list[int]) -> list[tuple[int, float]]:
         if not document_ids:
             return []

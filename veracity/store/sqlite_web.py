@@ -105,6 +105,17 @@ class SqliteWebArchive:
         row = self.db.execute("SELECT record FROM web_runs WHERE check_id=?", (check_id,)).fetchone()
         return json.loads(row[0]) if row else None
 
+    def saved_search_id(self, provider: str, query: str, max_results: int, fetched_at: str) -> int | None:
+        row = self.db.execute("SELECT min(id) FROM web_searches WHERE provider=? AND query=? AND max_results=? AND "
+                              "fetched_at=?", (provider, query, max_results, fetched_at)).fetchone()
+        return int(row[0]) if row[0] is not None else None
+
+    def fetch_id(self, url: str, fetched_at: str, content_hash: str) -> int | None:
+        row = self.db.execute("SELECT min(f.id) FROM web_fetches f JOIN web_snapshots s ON s.id = f.snapshot_id "
+                              "WHERE f.url=? AND f.fetched_at=? AND s.content_hash=?",
+                              (url, fetched_at, content_hash)).fetchone()
+        return int(row[0]) if row[0] is not None else None
+
     def scope_lexical(self, query: str, limit: int, document_ids: list[int]) -> list[tuple[int, float]]:
 
         match = fts_query(query)
