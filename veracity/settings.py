@@ -54,7 +54,7 @@ class Settings:
               "by benchmarks/relevance_threshold.py (see benchmarks/results/relevance_threshold.json)")
     mmr_lambda: float = _setting(0.7, "relevance vs. diversity trade-off when selecting evidence")
     near_duplicate_jaccard: float = _setting(0.5, "MinHash Jaccard at which two documents share a group")
-    pg_ef_search: int = _setting(400, "PostgreSQL store: HNSW candidate list per dense query (higher: better recall, "
+    pg_ef_search: int = _setting(800, "PostgreSQL store: HNSW candidate list per dense query (higher: better recall, "
                                       "slower; at least the number of passages asked for, at most 1000)")
     pg_replica: str = _setting("", "PostgreSQL store: URI of a read replica (a streaming standby) that serves "
                                    "searches; empty: the primary does. A worker's own writes are searched on the "

@@ -51,7 +51,7 @@ K1, B = 1.2, 0.75  # BM25
 CANDIDATE_BUDGET = 3_000  # summed document frequency of the terms that bring candidates (see lexical)
 CANDIDATE_CAP = 6_000  # passages scored at most when even the rarest term is more common than the budget
 EF_SEARCH_MAX = 1000  # pgvector's upper bound for hnsw.ef_search; a larger setting is clamped to it
-EF_SEARCH = 400  # HNSW candidate list at query time (setting pg_ef_search; see benchmarks/pg_scale.py)
+EF_SEARCH = 800  # HNSW candidate list at query time (setting pg_ef_search; see benchmarks/pg_scale.py)
 
 
 def masked(uri: str) -> str:

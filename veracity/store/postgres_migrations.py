@@ -18,11 +18,11 @@ Migration = Callable[[psycopg.Connection], None]
 
 DIMENSION = 384  # the dimension of the shipped embedder's vectors; the HNSW index needs a fixed one
 MIGRATE_LOCK = 0x7665726163697479  # "veracity": the advisory lock key taken while migrating
-# the HNSW graph (m007): 24 neighbours a node, a candidate list of 128 while building. Measured with static
-# MiniLM stand-in vectors (benchmarks/pg_scale.py): at 150k passages and ef_search 200 these reach recall@10 0.956
-# against 0.907 for pgvector's defaults (16, 64), and 0.942 for (16, 256) at about the same build time
-HNSW_M = 24
-HNSW_EF_CONSTRUCTION = 128
+# the HNSW graph (m007): 32 neighbours a node, a candidate list of 200 while building. Measured at 1,037,835
+# passages with static MiniLM stand-in vectors (benchmarks/pg_scale.py, docs/scale.md): recall@10 against exact
+# search 0.957 at ef_search 800, where (24, 128) reached 0.931 and no ef_search pgvector allows reached 0.95
+HNSW_M = 32
+HNSW_EF_CONSTRUCTION = 200
 
 
 def m001_initial(db: psycopg.Connection) -> None:
@@ -152,10 +152,11 @@ def m006_unspaced_scripts(db: psycopg.Connection) -> None:
 
 
 def m007_hnsw_graph(db: psycopg.Connection) -> None:
-    """The HNSW index rebuilt with a denser graph (HNSW_M, HNSW_EF_CONSTRUCTION): the same recall at a smaller
-    ef_search, so dense search is faster at scale. Instant on a new store; on a large one it takes a while
-    (benchmarks/results/pg_scale.json, hnsw_s, for 1M passages on 2 cores), so run `veracity db migrate` once
-    before starting workers. Searches wait for it; nothing is lost if it is interrupted (it is one transaction).
+    """The HNSW index rebuilt with a denser graph (HNSW_M, HNSW_EF_CONSTRUCTION): recall@10 0.95 at 1M passages
+    is out of reach with pgvector's defaults (16, 64). Instant on a new store; on a large one it takes a while
+    (29 minutes for 1M passages on 2 cores: benchmarks/results/pg_scale.json, hnsw_s), so run `veracity db
+    migrate` once before starting workers. Searches wait for it; nothing is lost if it is interrupted (it is one
+    transaction).
     """
     db.execute("SET LOCAL maintenance_work_mem = '1GB'")
     db.execute("DROP INDEX IF EXISTS passages_vector")
