@@ -158,7 +158,9 @@ def m007_hnsw_graph(db: psycopg.Connection) -> None:
     migrate` once before starting workers. Searches wait for it; nothing is lost if it is interrupted (it is one
     transaction).
     """
-    db.execute("SET LOCAL maintenance_work_mem = '1GB'")
+    # the graph is built in memory up to this much (1M passages need about 1.2 GB); past it pgvector goes on
+    # building on disk, slower. A bound, not an allocation: a small store uses little
+    db.execute("SET LOCAL maintenance_work_mem = '2GB'")
     db.execute("DROP INDEX IF EXISTS passages_vector")
     db.execute(hnsw_index(HNSW_M, HNSW_EF_CONSTRUCTION))
 
