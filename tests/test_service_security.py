@@ -168,3 +168,30 @@ def test_serve_refuses_a_public_host_without_a_token(tmp_path: Path) -> None:
                          capture_output=True, text=True, timeout=60)
     assert run.returncode == 1 and run.stderr.startswith("error: serving on 0.0.0.0")
     assert len(run.stderr.strip().splitlines()) == 1
+
+
+def test_host_header_must_name_this_server(client, settings) -> None:
+    """DNS rebinding: a page of evil.example whose name resolves to 127.0.0.1 sends Host: evil.example."""
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    evil = {"Host": "evil.example:8750", "Origin": "http://evil.example:8750"}
+    read = client.get("/api/checks?limit=1", headers=evil)
+    assert read.status_code == 400 and read.json()["error"]["code"] == "bad_host"
+    assert "allowed_hosts" in read.json()["error"]["message"]
+    write = client.post("/api/checks", headers={**evil, **auth}, json={"question": "x y z"})
+    assert write.status_code == 400
+    for path in ("/", "/static/style.css", "/healthz", "/docs"):
+        assert client.get(path, headers=evil).status_code == 400, path
+    for name in ("127.0.0.1:8750", "localhost:8750", "LOCALHOST", "[::1]:8750", "::1"):
+        assert client.get("/api/checks?limit=1", headers={"Host": name}).status_code == 200, name
+    open_app = Client(create_app(Settings.load(db=settings.db, api_token=""), workers=0))
+    assert open_app.post("/api/checks", headers=evil, json={"question": "x y z"}).status_code == 400
+    named = Client(create_app(Settings.load(db=settings.db, allowed_hosts="veracity.internal, other.lan"), workers=0))
+    for name in ("veracity.internal", "Veracity.Internal.:443", "other.lan:8750"):
+        assert named.get("/api/checks?limit=1", headers={"Host": name}).status_code == 200, name
+    assert named.get("/api/checks?limit=1", headers={"Host": "evil.example"}).status_code == 400
+    bound = Client(create_app(settings, workers=0, host="192.0.2.7"))
+    assert bound.get("/healthz", headers={"Host": "192.0.2.7:8750"}).status_code == 200
+    assert bound.get("/healthz", headers={"Host": "198.51.100.1:8750"}).status_code == 400
+    everywhere = Client(create_app(settings, workers=0, host="0.0.0.0"))
+    assert everywhere.get("/healthz", headers={"Host": "198.51.100.1:8750"}).status_code == 200  # an address: no rebinding
+    assert everywhere.get("/healthz", headers={"Host": "evil.example"}).status_code == 400

@@ -107,6 +107,10 @@ class Settings:
                                        "in the queue)")
     api_token: str = _setting("", "service: bearer token required for every write (POST, DELETE) when set; "
                                   "required to serve on a non-loopback host")
+    allowed_hosts: tuple[str, ...] = _setting((), "service: host names the service answers to besides the address it "
+                                                  "listens on, localhost, 127.0.0.1 and ::1 (the names it is reached "
+                                                  "by, a reverse proxy's); a request whose Host header names another "
+                                                  "host is refused (400), which stops DNS rebinding")
     max_question_chars: int = _setting(2000, "service: longest question or claim accepted")
     max_upload_bytes: int = _setting(10_000_000, "service: largest file accepted by POST /api/documents")
     requests_per_minute: int = _setting(600, "service: requests per minute per client address (0: no limit)")

@@ -23,7 +23,7 @@ from .. import __version__
 from ..errors import ConfigError, InputError, VeracityError
 from ..settings import Settings
 from .state import Service
-from .security import CSP, CSRF_COOKIE, HEADERS, ServiceError, cross_origin, new_csrf
+from .security import CSP, CSRF_COOKIE, HEADERS, HostCheck, ServiceError, cross_origin, new_csrf
 
 log = logging.getLogger("veracity.service")
 HERE = Path(__file__).parent
@@ -37,9 +37,11 @@ def error_body(status: int, code: str, message: str, error_id: str | None = None
     return {"error": body}
 
 
-def create_app(settings: Settings | None = None, *, workers: int | None = None) -> FastAPI:
-    """The app; its worker pool starts with the app (lifespan). workers=0 runs no jobs (tests of the API)."""
+def create_app(settings: Settings | None = None, *, workers: int | None = None, host: str = "127.0.0.1") -> FastAPI:
+    """The app; its worker pool starts with the app (lifespan). workers=0 runs no jobs (tests of the API). host is
+    the address the server listens on: requests must name it, a loopback name or one of allowed_hosts."""
     settings = settings or Settings.load()
+    hosts = HostCheck(host, settings.allowed_hosts)
     service = Service(settings, settings.service_workers if workers is None else workers)
 
     @asynccontextmanager
@@ -107,6 +109,10 @@ def create_app(settings: Settings | None = None, *, workers: int | None = None) 
         request.state.csrf = request.cookies.get(CSRF_COOKIE) or new_csrf()
         response: Response
         try:
+            if not hosts.allows(request.headers.get("host")):
+                raise ServiceError(400, "bad_host", f"this server does not answer to the host name "
+                                   f"{request.headers.get('host', '')[:100]!r}; if that is its name, add it to the "
+                                   "setting allowed_hosts (VERACITY_ALLOWED_HOSTS)")
             if not path.startswith(UNLIMITED):
                 client = request.client.host if request.client else "unknown"
                 wait = service.limit.allow(client)

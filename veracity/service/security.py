@@ -1,16 +1,20 @@
-"""Security for the service: the API token, CSRF tokens for forms, same-origin writes, rate limits, headers."""
+"""Security for the service: the Host check, the API token, CSRF tokens for forms, same-origin writes, rate
+limits, headers."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import secrets
 import threading
 import time
 from collections import deque
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from starlette.requests import Request
+if TYPE_CHECKING:
+    from starlette.requests import Request
 
 CSRF_COOKIE = "veracity_csrf"
 SESSION_COOKIE = "veracity_session"
@@ -25,6 +29,56 @@ class ServiceError(Exception):
     def __init__(self, status: int, code: str, message: str, headers: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.status, self.code, self.message, self.headers = status, code, message, headers or {}
+
+
+LOCAL_NAMES = ("localhost", "127.0.0.1", "::1")
+ANY_ADDRESS = ("", "0.0.0.0", "::")
+
+
+def loopback(host: str) -> bool:
+    """The address to listen on is loopback only (localhost, 127.0.0.0/8, ::1)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def host_name(header: str) -> str:
+    """The host in a Host header, lower case, without its port or a final dot ('[::1]:8750' -> '::1')."""
+    header = header.strip().lower()
+    if header.startswith("["):
+        return header[1:].partition("]")[0]
+    if header.count(":") == 1:
+        header = header.partition(":")[0]
+    return header.rstrip(".")
+
+
+def is_address(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
+class HostCheck:
+    """Which Host headers the service answers: the address it listens on, localhost, 127.0.0.1, ::1 and the names
+    in the setting allowed_hosts; when it listens on every address (0.0.0.0, ::), any IP address too. A page of
+    another site whose name resolves to this server (DNS rebinding) sends its own name, and is refused. A
+    request without a Host header (HTTP/1.0; no browser sends one) is answered."""
+
+    def __init__(self, bind: str, allowed: tuple[str, ...]) -> None:
+        self.bind = bind
+        self.names = {*LOCAL_NAMES, host_name(bind), *(host_name(name) for name in allowed)} - {""}
+        self.any_address = bind in ANY_ADDRESS
+
+    def allows(self, header: str | None) -> bool:
+        if header is None:
+            return True
+        name = host_name(header)
+        return name in self.names or (self.any_address and is_address(name))
 
 
 def same(a: str, b: str) -> bool:

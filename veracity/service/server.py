@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 
 from ..errors import ConfigError
 from ..settings import Settings
-
-
-def loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+from .security import loopback
 
 
 def serve(settings: Settings, *, host: str = "127.0.0.1", port: int = 8750) -> None:
@@ -32,5 +23,5 @@ def serve(settings: Settings, *, host: str = "127.0.0.1", port: int = 8750) -> N
         raise ConfigError(f"the service needs its extra ({exc.name} is missing): pip install 'veracity[service]'") from exc
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    app = create_app(settings)
+    app = create_app(settings, host=host)
     uvicorn.run(app, host=host, port=port, log_level="info", access_log=False, timeout_graceful_shutdown=15)
