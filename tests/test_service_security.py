@@ -135,6 +135,10 @@ def test_headers_and_no_traceback(client) -> None:
     error = crashed.json()["error"]
     assert crashed.status_code == 500 and error["id"] and error["id"] in error["message"]
     assert "secret internals" not in crashed.text and "Traceback" not in crashed.text
+    for response in (crashed, client.get("/api/boom", headers={"Accept": "text/html"})):
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["x-frame-options"] == "DENY" and response.headers["referrer-policy"] == "same-origin"
+        assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
 
 
 def test_source_text_is_escaped_everywhere(client, settings) -> None:

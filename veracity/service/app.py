@@ -96,12 +96,15 @@ def create_app(settings: Settings | None = None, *, workers: int | None = None, 
                     405: "this method is not allowed here; the API is described at /docs"}
         return error_response(request, exc.status_code, "http", messages.get(exc.status_code, str(exc.detail)))
 
-    @app.exception_handler(Exception)
-    async def crash(request: Request, exc: Exception) -> Response:
+    def crashed(request: Request, exc: BaseException) -> Response:
         error_id = secrets.token_hex(6)
         log.error("error %s on %s %s", error_id, request.method, request.url.path, exc_info=exc)
         return error_response(request, 500, "internal", f"internal error {error_id}; it is in the server's log",
                               error_id)
+
+    @app.exception_handler(Exception)
+    async def crash(request: Request, exc: Exception) -> Response:
+        return crashed(request, exc)  # only for an error outside `guard`; guard answers the rest with its headers
 
     @app.middleware("http")
     async def guard(request: Request, call_next: Callable[[Request], Any]) -> Response:
@@ -133,6 +136,8 @@ def create_app(settings: Settings | None = None, *, workers: int | None = None, 
             response = await call_next(request)
         except ServiceError as exc:
             response = error_response(request, exc.status, exc.code, exc.message, headers=exc.headers)
+        except Exception as exc:  # answered here, not by Starlette's outermost handler, to carry the headers below
+            response = crashed(request, exc)
         for key, value in HEADERS.items():
             response.headers.setdefault(key, value)
         response.headers.setdefault("Content-Security-Policy", CSP)
