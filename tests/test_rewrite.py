@@ -47,3 +47,51 @@ def test_a_typo_does_not_flip_the_verdict(demo_engine):
     # correct spelling is refuted too (the aggregator may abstain on one and call the other mixed)
     assert typo.label != "refuted" or right.label == "refuted", (typo, right)
     assert {typo.label, right.label} <= {"mixed", "not_enough_evidence"} or typo.label == right.label
+
+
+# The common irregular verbs of English (issue 24, item 28: "Did inflation rise?" gave "Inflation rised").
+IRREGULAR = {
+    "arise": "arose", "awake": "awoke", "bear": "bore", "beat": "beat", "become": "became", "begin": "began",
+    "bend": "bent", "bind": "bound", "bite": "bit", "bleed": "bled", "blow": "blew", "break": "broke",
+    "breed": "bred", "bring": "brought", "build": "built", "burst": "burst", "buy": "bought", "cast": "cast",
+    "catch": "caught", "choose": "chose", "cling": "clung", "come": "came", "cost": "cost", "creep": "crept",
+    "cut": "cut", "deal": "dealt", "dig": "dug", "draw": "drew", "drink": "drank", "drive": "drove", "eat": "ate",
+    "fall": "fell", "feed": "fed", "feel": "felt", "fight": "fought", "find": "found", "flee": "fled",
+    "fling": "flung", "fly": "flew", "forbid": "forbade", "forget": "forgot", "forgive": "forgave",
+    "freeze": "froze", "get": "got", "give": "gave", "go": "went", "grind": "ground", "grow": "grew",
+    "hang": "hung", "have": "had", "hear": "heard", "hide": "hid", "hit": "hit", "hold": "held", "hurt": "hurt",
+    "keep": "kept", "know": "knew", "lay": "laid", "lead": "led", "leave": "left", "lend": "lent", "let": "let",
+    "lie": "lied", "light": "lit", "lose": "lost", "make": "made", "mean": "meant", "meet": "met",
+    "mislead": "misled", "overcome": "overcame", "oversee": "oversaw", "overtake": "overtook",
+    "overthrow": "overthrew", "pay": "paid", "put": "put", "quit": "quit", "read": "read", "ride": "rode",
+    "ring": "rang", "rise": "rose", "run": "ran", "say": "said", "see": "saw", "seek": "sought", "sell": "sold",
+    "send": "sent", "set": "set", "shake": "shook", "shed": "shed", "shoot": "shot", "shrink": "shrank",
+    "shut": "shut", "sing": "sang", "sink": "sank", "sit": "sat", "sleep": "slept", "slide": "slid",
+    "speak": "spoke", "spend": "spent", "spin": "spun", "split": "split", "spread": "spread", "spring": "sprang",
+    "stand": "stood", "steal": "stole", "stick": "stuck", "sting": "stung", "strike": "struck", "swear": "swore",
+    "sweep": "swept", "swim": "swam", "swing": "swung", "take": "took", "teach": "taught", "tear": "tore",
+    "tell": "told", "think": "thought", "throw": "threw", "undergo": "underwent", "understand": "understood",
+    "undertake": "undertook", "upset": "upset", "wake": "woke", "wear": "wore", "win": "won",
+    "withdraw": "withdrew", "withhold": "withheld", "write": "wrote",
+}
+
+
+@pytest.mark.parametrize("verb, past", sorted(IRREGULAR.items()))
+def test_irregular_verbs_take_their_past(verb, past):
+    assert to_claim(f"Did the council {verb}?") == (f"The council {past}", True)
+
+
+@pytest.mark.parametrize("question, claim", [
+    ("Did inflation rise?", "Inflation rose"),
+    ("Did the stock fall last week?", "The stock fell last week"),  # "fall" is the verb, not "last"
+    ("Did the stock market fall?", "The stock market fell"),
+    ("Did the senator lie about the budget?", "The senator lied about the budget"),
+    ("Did the city ban smoking in bars?", "The city banned smoking in bars"),
+    ("Did the council admit the error?", "The council admitted the error"),
+    ("Did the agency try again?", "The agency tried again"),
+    ("Does the mayor teach at the university?", "The mayor teaches at the university"),
+    ("Does the city have a plan?", "The city has a plan"),
+    ("Does the council go along with it?", "The council goes along with it"),
+])
+def test_the_verb_after_the_subject_is_conjugated(question, claim):
+    assert to_claim(question) == (claim, True)

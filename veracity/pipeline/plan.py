@@ -16,26 +16,38 @@ from ..types import Plan
 AUXILIARIES = {"did", "does", "do", "is", "are", "was", "were", "has", "have", "had", "can", "could", "will",
                "would", "should"}
 DETERMINERS = {"the", "a", "an", "this", "that", "these", "those", "its", "their", "his", "her", "our", "any"}
-IRREGULAR_PAST = {"go": "went", "send": "sent", "say": "said", "make": "made", "take": "took", "give": "gave",
-                  "hand": "handed", "get": "got", "tell": "told", "pay": "paid", "find": "found", "win": "won",
-                  "lose": "lost", "buy": "bought", "sell": "sold", "hold": "held", "keep": "kept", "leave": "left",
-                  "meet": "met", "run": "ran", "see": "saw", "come": "came", "know": "knew", "write": "wrote",
-                  "begin": "began", "bring": "brought", "think": "thought", "build": "built", "spend": "spent",
-                  "have": "had", "be": "was", "do": "did", "put": "put", "cut": "cut", "set": "set", "let": "let",
-                  "quit": "quit", "shut": "shut", "hit": "hit", "cost": "cost", "lead": "led", "fight": "fought"}
+def inflections(verb: str, tag: str) -> tuple[str, ...]:
+    """A verb's forms for a Penn tag (VBD past, VBZ third person) from lemminflect's English data: its irregular
+    verbs and spelling rules ("rise" -> "rose", "ban" -> "banned", "admit" -> "admitted"); () for a word it does
+    not know as a verb."""
+    from lemminflect import getInflection
+
+    return tuple(str(f) for f in getInflection(verb, tag=tag, inflect_oov=False))
 
 
-DOUBLED = {"admit", "commit", "permit", "submit", "omit", "occur", "refer", "prefer", "regret", "control",
-           "patrol", "compel", "expel", "transfer", "deter", "equip", "rebut", "abet", "acquit", "confer", "infer"}
+def verb_lemmas(word: str) -> tuple[str, ...]:
+    """The verbs a word can be a form of ("fell" -> fall, fell); () when it is never a verb ("chief", "zoo")."""
+    from lemminflect import getAllLemmas
+
+    return tuple(str(w) for w in getAllLemmas(word.lower()).get("VERB", ()))
+
+
+def can_be_verb(word: str) -> bool:
+    return bool(verb_lemmas(word))
+
+
+# A past form the data cannot choose: "lie" has "lay" (to recline) first, but a claim that someone lied means
+# the other sense.
+PAST_BY_SENSE = {"lie": "lied"}
 
 
 def past(verb: str) -> str:
-    if verb in IRREGULAR_PAST:
-        return IRREGULAR_PAST[verb]
-    if re.fullmatch(r"[^aeiou]{1,2}[aeiou][^aeiouwxy]", verb):  # one syllable: ban -> banned, stop -> stopped
-        return verb + verb[-1] + "ed"
-    if verb in DOUBLED:  # stress on the last syllable: admit -> admitted
-        return verb + verb[-1] + "ed"
+    """The simple past, the first (commonest) form the data gives; a word it does not know: the regular -ed."""
+    forms = inflections(verb, "VBD")
+    if verb in PAST_BY_SENSE:
+        return PAST_BY_SENSE[verb]
+    if forms:
+        return forms[0]
     if verb.endswith("e"):
         return verb + "d"
     if len(verb) > 2 and verb.endswith("y") and verb[-2] not in "aeiou":
@@ -44,8 +56,9 @@ def past(verb: str) -> str:
 
 
 def third_person(verb: str) -> str:
-    if verb in {"have"}:
-        return "has"
+    forms = inflections(verb, "VBZ")
+    if forms:
+        return forms[0]
     if verb.endswith(("s", "sh", "ch", "x", "z", "o")):
         return verb + "es"
     if len(verb) > 2 and verb.endswith("y") and verb[-2] not in "aeiou":
@@ -73,7 +86,8 @@ def participle_at(tokens: list[str]) -> int | None:
 # ("Chicago officials"), since after "did" or "does" the verb is in its base form and rarely ends in -s.
 SUBJECT_NOUNS = {"police", "government", "officials", "council", "administration", "mayor", "governor", "staff",
                  "people", "public", "media", "department", "city", "state", "court", "board", "army", "military",
-                 "company", "team", "party", "congress", "senate", "agency", "school", "university", "hospital"}
+                 "company", "team", "party", "congress", "senate", "agency", "school", "university", "hospital",
+                 "market", "industry"}
 
 
 def subject_length(tokens: list[str]) -> int:
@@ -112,7 +126,7 @@ def known(word: str) -> bool:
     "deparment" or "polise" is not."""
     w = word.lower()
     vocab = vocabulary()
-    if not w.isalpha() or w in vocab or w in IRREGULAR_PAST or w in PARTICIPLES:
+    if not w.isalpha() or w in vocab or w in PARTICIPLES or can_be_verb(w):
         return True
     stems = [w] + ([w[:-1]] if w.endswith("e") else []) + ([w[:-1] + "i"] if w.endswith("y") else [])
     return any(stem + suffix in vocab for stem in stems
@@ -163,10 +177,11 @@ def to_claim(question: str) -> tuple[str, bool]:
             else:
                 return unsure
         nxt = remainder[1] if len(remainder) > 1 else ""
-        if (past(remainder[0].lower()) not in vocabulary() and nxt[:1].islower() and not predicate_starts(nxt)
-                and past(nxt.lower()) in vocabulary()):
-            # "Did the Chicago zoo open ...?", "Did the police chief resign?": a word with no past tense before
-            # one that has one is a noun of the subject
+        if (not can_be_verb(remainder[0]) and nxt[:1].islower() and not predicate_starts(nxt)
+                and can_be_verb(nxt)):
+            # "Did the Chicago zoo open ...?", "Did the police chief resign?": a word that is never a verb before
+            # one that can be is a noun of the subject; "Did the stock fall last week?": "fall" can be, so it is
+            # the verb
             subject, remainder = subject + remainder[:1], remainder[1:]
         verb = remainder[0]
         inflected = past(verb.lower()) if aux == "did" else third_person(verb.lower()) if aux == "does" else verb
