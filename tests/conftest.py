@@ -32,7 +32,7 @@ def demo_db_copy(demo_engine, tmp_path) -> Path:
 
 
 # -- the service: a real uvicorn on 127.0.0.1, one per test session --------------------------------------------
-SERVICE_TOKEN = "test-token-0123456789"
+SERVICE_TOKEN = "test-token-0123456789-abcdefghijklmnop"
 
 
 def free_port() -> int:

@@ -18,9 +18,10 @@ from veracity.service import create_app
 from veracity.service.server import serve
 from veracity.errors import ConfigError
 from veracity.settings import Settings
+from veracity.service.security import SESSION_COOKIE, session_value
 from veracity.worker import Worker
 
-TOKEN = "s3cret-token"
+TOKEN = "s3cret-token-for-tests-0123456789abcdef"
 HOSTILE = ("Hostile Herald\n\n"
            "The Riverton council voted to close the old ferry dock in 2023. <script>alert('x')</script> "
            "Residents said the Riverton ferry dock closure <a href=\"javascript:alert(1)\">cost jobs</a>. "
@@ -38,7 +39,7 @@ class Client:
             async with httpx.AsyncClient(transport=httpx.ASGITransport(app=self.app, raise_app_exceptions=False), base_url=self.base,
                                          cookies=self.cookies) as c:
                 response = await c.request(method, url, **kw)
-                self.cookies.update(c.cookies)
+                self.cookies = httpx.Cookies(c.cookies)  # as a browser: set and deleted
                 return response
 
         return asyncio.run(go())
@@ -199,3 +200,41 @@ def test_host_header_must_name_this_server(client, settings) -> None:
     everywhere = Client(create_app(settings, workers=0, host="0.0.0.0"))
     assert everywhere.get("/healthz", headers={"Host": "198.51.100.1:8750"}).status_code == 200  # an address: no rebinding
     assert everywhere.get("/healthz", headers={"Host": "evil.example"}).status_code == 400
+
+
+def test_weak_tokens_are_refused(tmp_path: Path) -> None:
+    for weak in ("a", " ", "x" * 31, f" {TOKEN} "):
+        with pytest.raises(ConfigError, match="use 32 or more.*secrets.token_urlsafe"):
+            create_app(Settings.load(db=tmp_path / "x.db", api_token=weak), workers=0)
+        with pytest.raises(ConfigError, match="use 32 or more"):
+            serve(Settings.load(db=tmp_path / "x.db", api_token=weak), host="127.0.0.1", port=1)
+    env = {k: v for k, v in os.environ.items() if k != "VERACITY_API_TOKEN"}
+    run = subprocess.run([sys.executable, "-m", "veracity.cli", "serve", "--db", str(tmp_path / "x.db")],
+                         env={**env, "PYTHONPATH": str(ROOT), "VERACITY_CONFIG": str(tmp_path / "none.toml"),
+                              "VERACITY_API_TOKEN": "a"}, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 1 and len(run.stderr.strip().splitlines()) == 1
+    assert run.stderr.startswith("error: the API token") and "secrets.token_urlsafe(32)" in run.stderr
+
+
+def test_sign_in_expires_and_signs_out(settings) -> None:
+    browser = Client(create_app(settings, workers=0))
+    token = csrf_of(browser)
+    signed = browser.post("/login", data={"token": TOKEN, "csrf_token": token})
+    assert signed.status_code == 303 and "max-age=43200" in signed.headers["set-cookie"].lower()
+    cookie = browser.cookies[SESSION_COOKIE]
+    domain = next(c.domain for c in browser.cookies.jar if c.name == SESSION_COOKIE)
+    issued = int(cookie.partition(".")[0])
+    assert cookie != session_value(TOKEN, issued - 1)  # signed with the time it was given
+    question = {"question": "Did Riverton close the ferry dock?", "csrf_token": token}
+    assert browser.post("/checks", data=question).status_code == 303
+    assert "Sign out" in browser.get("/").text
+    browser.cookies.set(SESSION_COOKIE, session_value(TOKEN, issued - 13 * 3600), domain=domain)  # given 13 hours ago
+    assert browser.post("/checks", data=question).status_code == 401
+    browser.cookies.set(SESSION_COOKIE, f"{issued + 10**6}.{cookie.partition('.')[2]}", domain=domain)  # a forged time
+    assert browser.post("/checks", data=question).status_code == 401
+    browser.cookies.set(SESSION_COOKIE, cookie, domain=domain)
+    assert browser.post("/checks", data=question).status_code == 303
+    out = browser.post("/logout", data={"csrf_token": token})
+    assert out.status_code == 303 and SESSION_COOKIE not in browser.cookies
+    assert browser.post("/checks", data=question).status_code == 401 and "Sign in" in browser.get("/").text
+    assert browser.post("/logout", data={"csrf_token": "forged"}).status_code == 403

@@ -105,12 +105,15 @@ class Settings:
 
     service_workers: int = _setting(2, "service: checks and ingests run at once by `veracity serve` (the rest wait "
                                        "in the queue)")
-    api_token: str = _setting("", "service: bearer token required for every write (POST, DELETE) when set; "
-                                  "required to serve on a non-loopback host")
+    api_token: str = _setting("", "service: bearer token (32 characters or more) required for every write (POST, "
+                                  "DELETE) when set; required to serve on a non-loopback host, where reads need "
+                                  "it too")
     allowed_hosts: tuple[str, ...] = _setting((), "service: host names the service answers to besides the address it "
                                                   "listens on, localhost, 127.0.0.1 and ::1 (the names it is reached "
                                                   "by, a reverse proxy's); a request whose Host header names another "
                                                   "host is refused (400), which stops DNS rebinding")
+    session_hours: float = _setting(12.0, "service: a sign-in on /login lasts this long (its cookie carries the "
+                                          "signed time it was given)")
     max_question_chars: int = _setting(2000, "service: longest question or claim accepted")
     max_upload_bytes: int = _setting(10_000_000, "service: largest file accepted by POST /api/documents")
     requests_per_minute: int = _setting(600, "service: requests per minute per client address (0: no limit)")

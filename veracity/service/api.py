@@ -29,7 +29,7 @@ def service(request: Request) -> Service:
 
 def writer(request: Request) -> None:
     """Refuse a write without the API token, when one is configured."""
-    if not bearer_ok(request, service(request).settings.api_token):
+    if not bearer_ok(request, service(request).settings):
         raise ServiceError(401, "unauthorized", "this server needs its API token for writes: send "
                                                 "'Authorization: Bearer TOKEN'", {"WWW-Authenticate": "Bearer"})
 

@@ -23,7 +23,7 @@ from .. import __version__
 from ..errors import ConfigError, InputError, VeracityError
 from ..settings import Settings
 from .state import Service
-from .security import CSP, CSRF_COOKIE, HEADERS, HostCheck, ServiceError, cross_origin, new_csrf
+from .security import CSP, CSRF_COOKIE, HEADERS, HostCheck, ServiceError, check_token, cross_origin, new_csrf
 
 log = logging.getLogger("veracity.service")
 HERE = Path(__file__).parent
@@ -41,6 +41,7 @@ def create_app(settings: Settings | None = None, *, workers: int | None = None, 
     """The app; its worker pool starts with the app (lifespan). workers=0 runs no jobs (tests of the API). host is
     the address the server listens on: requests must name it, a loopback name or one of allowed_hosts."""
     settings = settings or Settings.load()
+    check_token(settings.api_token, host)
     hosts = HostCheck(host, settings.allowed_hosts)
     service = Service(settings, settings.service_workers if workers is None else workers)
 

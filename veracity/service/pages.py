@@ -30,7 +30,7 @@ EXPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'no
 def page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:
     svc = request.app.state.service
     base = {"csrf": csrf_token(request), "token_needed": bool(svc.settings.api_token),
-            "signed_in": bearer_ok(request, svc.settings.api_token), "verdicts": VERDICT_LABELS,
+            "signed_in": bearer_ok(request, svc.settings), "verdicts": VERDICT_LABELS,
             "verdict_title": VERDICT_TITLE}
     response: Response = request.app.state.templates.TemplateResponse(request, name, {**base, **context},
                                                                        status_code=status)
@@ -39,7 +39,7 @@ def page(request: Request, name: str, context: dict[str, Any], status: int = 200
 
 def form_guard(request: Request, csrf: str | None) -> None:
     check_csrf(request, csrf)
-    if not bearer_ok(request, request.app.state.service.settings.api_token):
+    if not bearer_ok(request, request.app.state.service.settings):
         raise ServiceError(401, "unauthorized", "this server needs its API token: sign in on /login first")
 
 
@@ -213,5 +213,14 @@ async def login(request: Request, token: str = Form(""), csrf_token: str = Form(
         raise ServiceError(401, "unauthorized", "that is not this server's API token")
     response = RedirectResponse("/", status_code=303)
     response.set_cookie(SESSION_COOKIE, session_value(configured), httponly=True, samesite="strict",
+                        max_age=round(request.app.state.service.settings.session_hours * 3600),
                         secure=request.url.scheme == "https")
+    return response
+
+
+@router.post("/logout")
+async def logout(request: Request, csrf_token: str = Form("")) -> Response:
+    check_csrf(request, csrf_token)
+    response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, httponly=True, samesite="strict", secure=request.url.scheme == "https")
     return response

@@ -13,8 +13,12 @@ from collections import deque
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from ..errors import ConfigError
+
 if TYPE_CHECKING:
     from starlette.requests import Request
+
+    from ..settings import Settings
 
 CSRF_COOKIE = "veracity_csrf"
 SESSION_COOKIE = "veracity_session"
@@ -31,6 +35,7 @@ class ServiceError(Exception):
         self.status, self.code, self.message, self.headers = status, code, message, headers or {}
 
 
+MIN_TOKEN_CHARS = 32
 LOCAL_NAMES = ("localhost", "127.0.0.1", "::1")
 ANY_ADDRESS = ("", "0.0.0.0", "::")
 
@@ -86,21 +91,44 @@ def same(a: str, b: str) -> bool:
     return hmac.compare_digest(a.encode(), b.encode())
 
 
-def session_value(token: str) -> str:
-    """What the session cookie holds once a person has given the API token on /login (not the token itself)."""
-    return hmac.new(token.encode(), b"veracity-session", hashlib.sha256).hexdigest()
+def check_token(token: str, host: str) -> None:
+    """Refuse a guessable API token, and a server beyond loopback without one."""
+    if token and (len(token) < MIN_TOKEN_CHARS or token != token.strip()):
+        raise ConfigError(f"the API token (api_token, VERACITY_API_TOKEN) is {len(token.strip())} characters "
+                          f"{'with spaces around them ' if token != token.strip() else ''}; use {MIN_TOKEN_CHARS} or "
+                          f"more, e.g. make one with: python -c \"import secrets; print(secrets.token_urlsafe(32))\"")
+    if not loopback(host) and not token:
+        raise ConfigError(f"serving on {host} (not loopback) needs an API token: set VERACITY_API_TOKEN or "
+                          "api_token in the config file, or serve on 127.0.0.1")
 
 
-def bearer_ok(request: Request, token: str) -> bool:
-    """True when no token is configured, or the request carries it (Authorization: Bearer, or the session
-    cookie set by /login)."""
+def session_value(token: str, issued: int | None = None) -> str:
+    """What the session cookie holds once a person has given the API token on /login (not the token itself):
+    the time it was given and an HMAC of that time, keyed with the token."""
+    issued = int(time.time()) if issued is None else issued
+    mac = hmac.new(token.encode(), f"veracity-session:{issued}".encode(), hashlib.sha256).hexdigest()
+    return f"{issued}.{mac}"
+
+
+def session_ok(cookie: str, token: str, max_age_s: float) -> bool:
+    """The cookie was made by session_value with this token, less than max_age_s ago."""
+    issued, _, _ = cookie.partition(".")
+    if not issued.isdigit() or not -60 <= time.time() - int(issued) < max_age_s:
+        return False
+    return same(cookie, session_value(token, int(issued)))
+
+
+def bearer_ok(request: Request, settings: Settings) -> bool:
+    """True when no token is configured, or the request carries it (Authorization: Bearer, or an unexpired
+    session cookie set by /login)."""
+    token = settings.api_token
     if not token:
         return True
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer ") and same(header[7:].strip(), token):
         return True
     cookie = request.cookies.get(SESSION_COOKIE, "")
-    return bool(cookie) and same(cookie, session_value(token))
+    return bool(cookie) and session_ok(cookie, token, settings.session_hours * 3600)
 
 
 def csrf_token(request: Request) -> str:

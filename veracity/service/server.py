@@ -6,13 +6,11 @@ import logging
 
 from ..errors import ConfigError
 from ..settings import Settings
-from .security import loopback
+from .security import check_token
 
 
 def serve(settings: Settings, *, host: str = "127.0.0.1", port: int = 8750) -> None:
-    if not loopback(host) and not settings.api_token:
-        raise ConfigError(f"serving on {host} (not loopback) needs an API token: set VERACITY_API_TOKEN or "
-                          "api_token in the config file, or serve on 127.0.0.1")
+    check_token(settings.api_token, host)
     if settings.service_workers < 0:
         raise ConfigError("service_workers (--workers) is 0 or more")
     try:
