@@ -88,3 +88,105 @@ def test_plugins_lists_installed_backends_and_the_selected_ones(tmp_path, monkey
     assert lines["llm"] == "gguf [veracity.default_plugins], openai [veracity.default_plugins]"  # extractive: none
     assert "duckduckgo (selected)" in lines["search"] and "searxng (selected)" in lines["search"]
     assert "brave (selected)" not in lines["search"]
+
+
+# -- issue 24, items 15 to 22: the CLI and the store ------------------------------------------------------------
+def checks_in(path):
+    import sqlite3
+
+    db = sqlite3.connect(path)
+    try:
+        return db.execute("SELECT count(*) FROM checks").fetchone()[0]
+    finally:
+        db.close()
+
+
+def test_an_unrelated_sqlite_database_is_refused_and_left_untouched(tmp_path):
+    import sqlite3
+
+    other = tmp_path / "other.db"
+    db = sqlite3.connect(other)
+    db.execute("CREATE TABLE contacts (id INTEGER)")
+    db.commit()
+    db.close()
+    before = digest(other)
+    for args in (("check", "Did Chicago cooperate with ICE?"), ("ingest", str(EXAMPLES)), ("db", "migrate")):
+        result = run(*args, "--db", str(other))
+        assert result.returncode == 1, (args, result.stdout)
+        assert result.stderr.strip().count("\n") == 0 and "not a veracity store" in result.stderr
+        assert "contacts" in result.stderr and "Traceback" not in result.stderr
+        assert digest(other) == before
+    db = sqlite3.connect(other)
+    assert [r[0] for r in db.execute("SELECT name FROM sqlite_master")] == ["contacts"]
+    db.close()
+
+
+def test_a_file_that_is_not_sqlite_is_not_a_store_rather_than_damaged(tmp_path):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("shopping: eggs, milk\n" * 50)
+    before = digest(notes)
+    for args in (("check", "Did Chicago cooperate with ICE?"), ("search", "eggs"), ("db", "migrate")):
+        result = run(*args, "--db", str(notes))
+        assert result.returncode == 1, (args, result.stdout)
+        assert result.stderr.strip().count("\n") == 0 and "not a veracity store" in result.stderr
+        assert "damaged" not in result.stderr and ".recover" not in result.stderr
+    assert digest(notes) == before
+
+
+def test_a_read_only_store_checks_without_saving_and_says_so(demo_db_copy):
+    demo_db_copy.chmod(0o444)
+    before = digest(demo_db_copy)
+    result = run("check", "Did Chicago cooperate with ICE?", "--db", str(demo_db_copy), "-f", "json")
+    assert result.returncode == 0, result.stderr
+    assert '"schema_version": 1' in result.stdout
+    assert result.stderr.strip().count("\n") == 0 and "read-only" in result.stderr and "not saved" in result.stderr
+    assert digest(demo_db_copy) == before
+
+
+def test_version():
+    from veracity import __version__
+
+    result = run("--version")
+    assert result.returncode == 0 and result.stdout.strip() == f"veracity {__version__}"
+
+
+def test_an_empty_search_is_worded_for_search(demo_db_copy):
+    result = run("search", "  ", "--db", str(demo_db_copy))
+    assert result.returncode == 1 and result.stderr.strip().count("\n") == 0
+    assert "search text is empty" in result.stderr and "veracity search" in result.stderr
+    assert "question" not in result.stderr and "veracity check" not in result.stderr
+
+
+def test_show_with_an_empty_id_asks_for_an_id_not_ambiguous(demo_db_copy):
+    from veracity.store.base import CheckRecord
+    from veracity.store.sqlite import SqliteStore
+
+    store = SqliteStore(demo_db_copy)
+    for check_id in ("aaaa11112222", "bbbb33334444"):
+        store.save_check(CheckRecord(id=check_id, question="q", created_at="2026-01-01T00:00:00+00:00",
+                                     verdict=None, report_json="{}"))
+    store.close()
+    for given in ("", " "):
+        result = run("show", given, "--db", str(demo_db_copy))
+        assert result.returncode == 1 and result.stderr.strip().count("\n") == 0
+        assert "ambiguous" not in result.stderr and "give a check id" in result.stderr
+
+
+def test_search_scores_read_the_same_in_every_mode(demo_engine):
+    for mode in ("hybrid", "lexical", "dense"):
+        hits = demo_engine.search("arrest records", limit=5, mode=mode)
+        assert hits[0].score == 1.0, mode  # the best passage of the search, in every mode
+        assert all(0.0 <= h.score <= 1.0 for h in hits)
+        assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+
+
+def test_a_failed_output_write_saves_nothing(demo_db_copy, tmp_path):
+    before = checks_in(demo_db_copy)
+    result = run("check", "Did Chicago cooperate with ICE?", "--db", str(demo_db_copy),
+                 "-o", str(tmp_path / "missing" / "r.md"))
+    assert checks_in(demo_db_copy) == before
+    assert result.returncode == 1 and result.stderr.strip().count("\n") == 0
+    assert "cannot write" in result.stderr and "nothing was written or saved" in result.stderr
+    written = run("check", "Did Chicago cooperate with ICE?", "--db", str(demo_db_copy), "-o", str(tmp_path / "r.md"))
+    assert written.returncode == 0 and (tmp_path / "r.md").exists()
+    assert checks_in(demo_db_copy) == before + 1

@@ -28,6 +28,20 @@ DB = typer.Option(None, "--db", help="the store: a SQLite file or a postgresql:/
 FORMAT = typer.Option("terminal", "--format", "-f", help="terminal, markdown, json or html")
 
 
+def print_version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        typer.echo(f"veracity {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def options(version: bool = typer.Option(False, "--version", callback=print_version, is_eager=True,
+                                         help="print the version and exit")) -> None:
+    """Check a question or claim against your sources; every sentence of the report is cited."""
+
+
 @contextmanager
 def errors() -> Iterator[None]:
     try:
@@ -65,7 +79,8 @@ def emit(text: str, output: Path | None) -> None:
         except OSError as exc:
             from .errors import InputError
 
-            raise InputError(f"cannot write {output}: {exc.strerror}") from exc
+            raise InputError(f"cannot write {output}: {exc.strerror}; nothing was written or saved, give another "
+                             "-o FILE") from exc
         typer.echo(f"wrote {output}", err=True)
     else:
         typer.echo(text)
@@ -161,7 +176,8 @@ def queue_ingest(paths: list[Path], db: str | None, job_mb: float) -> None:
 def search(query: str, db: str | None = DB, limit: int = typer.Option(10, help="passages to show"),
            mode: str = typer.Option("hybrid", help="hybrid, lexical or dense"),
            format: str = typer.Option("terminal", "--format", "-f", help="terminal or json")) -> None:
-    """Hybrid (BM25 + dense) search of the collection."""
+    """Hybrid (BM25 + dense) search of the collection. Each score runs from 0 to 1 in every mode: 1 is the
+    best passage of this search (scores are relative to it, not probabilities)."""
     with errors():
         if mode not in ("hybrid", "lexical", "dense") or format not in ("terminal", "json"):
             from .errors import InputError
@@ -232,11 +248,16 @@ def check(question: str | None = typer.Argument(None, help="the question or clai
                                                                  "llm_stance": llm_stance}
         eng = engine(db, create=bool(web or web_only), **overrides)
         if replay is not None:
-            report = eng.replay(replay, verdict=verdict)
+            report = eng.replay(replay, verdict=verdict, save=False)
         else:
             report = eng.check(str(question), as_of=as_of, verdict=verdict,
-                               web="only" if web_only else "web" if web else None, refresh=refresh)
-        show_report(report, format, output)
+                               web="only" if web_only else "web" if web else None, refresh=refresh, save=False)
+        if output is None:
+            keep(eng, report)
+            show_report(report, format, output)
+        else:  # the file first, so a failed -o write saves nothing
+            show_report(report, format, output)
+            keep(eng, report)
         if verbose:
             typer.echo("timings (ms): " + ", ".join(f"{k} {v}" for k, v in report.timings_ms.items()), err=True)
             if report.llm is not None:
@@ -245,6 +266,15 @@ def check(question: str | None = typer.Argument(None, help="the question or clai
                            f"{u.seconds} s; " + ", ".join(f"{k} {v.calls}x {v.tokens_in}+{v.tokens_out} "
                                                            f"tok {v.seconds} s" for k, v in (u.stages or {}).items()),
                            err=True)
+
+
+def keep(eng: Engine, report: Report) -> None:
+    """Save a check to the store's history; a read-only store is said in one line, and the check is not saved."""
+    if getattr(eng.store, "read_only", False):
+        typer.echo(f"note: the store {eng.store.path} is read-only, so this check was not saved to its history",
+                   err=True)
+    else:
+        eng.save(report)
 
 
 def show_report(report: Report, format: str, output: Path | None) -> None:
@@ -370,6 +400,8 @@ def applied_migrations(settings: Settings) -> set[str]:
         lite = sqlite3.connect(settings.db)
         try:
             return sqlite_migrations.applied(lite)
+        except sqlite3.DatabaseError:
+            return set()  # not a SQLite file: opening the store below says so, in one line
         finally:
             lite.close()
     if settings.store == "postgres":

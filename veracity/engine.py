@@ -91,7 +91,10 @@ class Engine:
     def search(self, query: str, *, limit: int | None = None, mode: str = "hybrid") -> list[Hit]:
         from .pipeline.plan import normalise
         from .search import hybrid
+        from .text import content_words
 
+        if not content_words(query or ""):
+            raise InputError("the search text is empty; give words to look for, e.g. veracity search \"arrest records\"")
         return hybrid(self.store, self.embedder, normalise(query), limit or self.settings.search_limit, mode=mode)
 
     def check(self, question: str, *, as_of: str | None = None, verdict: bool = True, save: bool = True,
@@ -103,7 +106,6 @@ class Engine:
         against those pages alone, web="" not at all, None as the `web` setting says; refresh=True asks the
         providers and servers again instead of the cache."""
         from .pipeline import run_check
-        from .render.json import to_json
 
         store, gathering, started = self.store, replay, time.perf_counter()
         if web is None:
@@ -128,12 +130,18 @@ class Engine:
             report = replace(gathering.apply(report), timings_ms={"web": web_ms, **report.timings_ms})
             archive_of(self.store).save_web_run(report.id, gathering.record(report))
         if save:
-            from .store.base import CheckRecord
-
-            self.store.save_check(CheckRecord(id=report.id, question=report.question, created_at=_now(),
-                                              verdict=report.verdict.label if report.verdict else None,
-                                              report_json=to_json(report)))
+            self.save(report)
         return report
+
+    def save(self, report: Report) -> None:
+        """Keep a check in the store's history (`check(save=False)` then `save` lets a caller write the report
+        somewhere else first)."""
+        from .render.json import to_json
+        from .store.base import CheckRecord
+
+        self.store.save_check(CheckRecord(id=report.id, question=report.question, created_at=_now(),
+                                          verdict=report.verdict.label if report.verdict else None,
+                                          report_json=to_json(report)))
 
     def replay(self, check_id: str, *, verdict: bool = True, save: bool = True) -> Report:
         """Run a saved check again on the same web snapshots and search results, with no network; a check
@@ -159,6 +167,8 @@ class Engine:
     def show(self, check_id: str) -> Report:
         from .render.json import from_json
 
+        if not check_id.strip():
+            raise InputError("give a check id (its first characters are enough); `veracity history` lists them")
         return from_json(self.store.check(check_id).report_json)
 
     def close(self) -> None:

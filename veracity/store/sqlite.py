@@ -28,6 +28,7 @@ from .sqlite_fts import cjk_query, fts_query
 from .sqlite_web import SqliteWebArchive
 
 T = TypeVar("T")
+SQLITE_HEADER = b"SQLite format 3\x00"  # the first 16 bytes of every SQLite database file
 DAMAGE = ("malformed", "not a database", "disk image", "corrupt")
 INTEGRITY_BUDGET_S = 0.5  # the integrity check before the first write stops after this long (see integrity())
 
@@ -100,6 +101,11 @@ class SqliteStore(SqliteJobs, SqliteWebArchive):
         if not target.exists() and not create:
             raise InputError(f"no store at {target}; run `veracity ingest` first or give another --db")
         self.read_only = target.exists() and not (target.stat().st_mode & stat.S_IWUSR and os.access(self.path, os.W_OK))
+        if target.exists() and target.is_file() and target.stat().st_size > 0:
+            with target.open("rb") as f:
+                if f.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
+                    raise StoreError(f"{self.path} is not a veracity store (not a SQLite database at all); give "
+                                     "--db the path of a store veracity made, or of a new file", backend="sqlite")
         try:
             uri = f"file:{target.resolve()}?mode=ro" if self.read_only else f"file:{target.resolve()}"
             db = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False, factory=_Connection)
@@ -109,6 +115,7 @@ class SqliteStore(SqliteJobs, SqliteWebArchive):
             db.create_function("casefold", 1, lambda t: t.casefold() if isinstance(t, str) else t, deterministic=True)
             self.db.execute("PRAGMA foreign_keys = ON")
             self.db.execute("PRAGMA busy_timeout = 5000")
+            self._refuse_foreign()
             if not self.read_only:
                 self._migrate()
             else:
@@ -122,6 +129,18 @@ class SqliteStore(SqliteJobs, SqliteWebArchive):
         self._matrix_key: int | None = None
 
     # -- schema -------------------------------------------------------------------------------
+    def _refuse_foreign(self) -> None:
+        """Refuse a SQLite database that holds tables but is not a veracity store, before anything is written to
+        it (an empty database is a new store)."""
+        tables = sorted(r[0] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type IN ('table', "
+                                                      "'view') AND name NOT LIKE 'sqlite_%'").fetchall())
+        if tables and not {"meta", "documents"} <= set(tables):
+            self.db.close()
+            shown = ", ".join(tables[:3]) + (f" and {len(tables) - 3} more" if len(tables) > 3 else "")
+            raise StoreError(f"{self.path} is a SQLite database but not a veracity store (it holds {shown}); "
+                             "veracity will not write into it: give --db a store veracity made, or a new file",
+                             backend="sqlite")
+
     def _migrate(self) -> None:
         if sqlite_migrations.pending(self.db):
             self._verify()
