@@ -238,3 +238,23 @@ def test_sign_in_expires_and_signs_out(settings) -> None:
     assert out.status_code == 303 and SESSION_COOKIE not in browser.cookies
     assert browser.post("/checks", data=question).status_code == 401 and "Sign in" in browser.get("/").text
     assert browser.post("/logout", data={"csrf_token": "forged"}).status_code == 403
+
+
+def test_reads_need_the_token_beyond_loopback(settings) -> None:
+    public = Client(create_app(settings, workers=0, host="0.0.0.0"), base="http://192.0.2.7:8750")
+    for path in ("/api/checks", "/api/documents", "/api/search?q=ferry", "/openapi.json", "/metrics"):
+        refused = public.get(path)
+        assert refused.status_code == 401 and refused.json()["error"]["code"] == "unauthorized", path
+        assert "reads need its API token" in refused.json()["error"]["message"]
+    for path in ("/", "/history", "/collection", "/docs"):
+        sent = public.get(path)
+        assert sent.status_code == 303 and sent.headers["location"] == "/login", path
+    for path in ("/healthz", "/login", "/static/style.css"):
+        assert public.get(path).status_code == 200, path
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    assert public.get("/api/checks", headers=auth).status_code == 200
+    assert public.get("/api/documents", headers={"Authorization": "Bearer wrong"}).status_code == 401
+    assert public.post("/login", data={"token": TOKEN, "csrf_token": csrf_of(public, "/login")}).status_code == 303
+    assert public.get("/collection").status_code == 200 and public.get("/api/checks").status_code == 200
+    loopback_only = Client(create_app(settings, workers=0))
+    assert loopback_only.get("/api/documents").status_code == 200 and loopback_only.get("/").status_code == 200

@@ -13,7 +13,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from jinja2 import Environment, FileSystemLoader
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
@@ -23,11 +23,17 @@ from .. import __version__
 from ..errors import ConfigError, InputError, VeracityError
 from ..settings import Settings
 from .state import Service
-from .security import CSP, CSRF_COOKIE, HEADERS, HostCheck, ServiceError, check_token, cross_origin, new_csrf
+from .security import (CSP, CSRF_COOKIE, HEADERS, HostCheck, ServiceError, bearer_ok, check_token, cross_origin,
+                       loopback, new_csrf)
 
 log = logging.getLogger("veracity.service")
 HERE = Path(__file__).parent
 UNLIMITED = ("/static/", "/healthz", "/metrics")
+OPEN_TO_ALL = ("/static/", "/healthz", "/login", "/logout")  # without the token on a public address
+
+
+class SignIn(Exception):
+    """A page asked for without the token on a public address: the browser is sent to /login."""
 
 
 def error_body(status: int, code: str, message: str, error_id: str | None = None) -> dict[str, Any]:
@@ -43,6 +49,7 @@ def create_app(settings: Settings | None = None, *, workers: int | None = None, 
     settings = settings or Settings.load()
     check_token(settings.api_token, host)
     hosts = HostCheck(host, settings.allowed_hosts)
+    public = not loopback(host)  # reads need the token too
     service = Service(settings, settings.service_workers if workers is None else workers)
 
     @asynccontextmanager
@@ -124,6 +131,12 @@ def create_app(settings: Settings | None = None, *, workers: int | None = None, 
                     raise ServiceError(429, "rate_limited", f"more than {settings.requests_per_minute} requests a "
                                        f"minute from {client}; try again in {wait:.0f} s",
                                        {"Retry-After": str(max(1, round(wait)))})
+            if public and not path.startswith(OPEN_TO_ALL) and not bearer_ok(request, settings):
+                if wants_html(request) and request.method in ("GET", "HEAD"):
+                    raise SignIn()
+                raise ServiceError(401, "unauthorized", f"this server listens on {host}, beyond loopback, so reads "
+                                   "need its API token too: send 'Authorization: Bearer TOKEN' (pages: sign in on "
+                                   "/login)", {"WWW-Authenticate": "Bearer"})
             if request.method not in ("GET", "HEAD", "OPTIONS") and cross_origin(request):
                 raise ServiceError(403, "cross_origin", "writes are only taken from this site's own pages or "
                                                         "from API clients (no Origin header)")
@@ -135,6 +148,8 @@ def create_app(settings: Settings | None = None, *, workers: int | None = None, 
                     raise ServiceError(413, "too_large", f"the upload is {int(length)} bytes; the limit is "
                                        f"{settings.max_upload_bytes} (setting max_upload_bytes)")
             response = await call_next(request)
+        except SignIn:
+            response = RedirectResponse("/login", status_code=303)
         except ServiceError as exc:
             response = error_response(request, exc.status, exc.code, exc.message, headers=exc.headers)
         except Exception as exc:  # answered here, not by Starlette's outermost handler, to carry the headers below
