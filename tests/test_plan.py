@@ -52,3 +52,35 @@ def test_open_questions_are_told_from_claims_and_yes_no_questions():
     assert plan("What did Chicago do about ICE?").is_open
     assert not plan("Did Chicago cooperate with ICE?").is_open
     assert not plan("Chicago police sent ICE the records").is_open
+
+
+def test_a_yes_no_question_without_its_mark_is_planned_as_with_it():
+    bare, marked = plan("Did Chicago cooperate with ICE"), plan("Did Chicago cooperate with ICE?")
+    assert bare.claim == marked.claim == "Chicago cooperated with ICE" and bare.is_yes_no and not bare.is_open
+    assert bare.queries == marked.queries and bare.entities == marked.entities
+    assert bare.question == "Did Chicago cooperate with ICE"  # the report shows what was asked
+    assert plan("What did Chicago do about ICE").is_open
+
+
+def test_a_lower_case_acronym_is_written_as_the_collection_writes_it(demo_engine):
+    """Issue 21, item 6: seed 000 asks "Did Chicago cooperate with ice"; the collection writes ICE (one demo
+    article's garbled copy writes "Ice" and "ice" too, and capitalises function words: its casing has no vote)."""
+    store = demo_engine.store
+    typed, canonical = plan("Did Chicago cooperate with ice", store), plan("Did Chicago cooperate with ICE?", store)
+    assert typed.claim == "Chicago cooperated with ICE"
+    assert typed.queries == canonical.queries and typed.entities == canonical.entities
+    assert not any(q.endswith(" report") for q in typed.queries)
+    # a word the collection writes in lower case, or does not have, keeps the user's casing
+    assert plan("Did chicago police share records with ice agents", store).claim == \
+        "Chicago police shared records with ICE agents"
+    assert plan("Did the police share records with ice agents", store).queries[0] == \
+        "Did the police share records with ICE agents?"
+    assert "zebra" in plan("Did the zebra cooperate with ice", store).claim
+
+
+def test_the_check_of_a_bare_question_searches_what_the_canonical_one_searches(demo_engine):
+    typed = demo_engine.check("Did Chicago cooperate with ice", save=False)
+    canonical = demo_engine.check("Did Chicago cooperate with ICE?", save=False)
+    assert typed.claim == canonical.claim == "Chicago cooperated with ICE"
+    assert typed.queries == canonical.queries
+    assert typed.verdict == canonical.verdict

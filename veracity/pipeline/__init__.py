@@ -64,7 +64,7 @@ def run_check(question: str, *, store: Store, embedder: Embedder, stance_model: 
     failures: list[Failure] = []
     ledger = Ledger(max_calls=settings.llm_max_calls, budget_s=settings.llm_budget_s) if llm is not None else None
 
-    p = make_plan(question)
+    p = make_plan(question, store)
     if llm is None and len(p.claims) >= 2:  # a pasted text: each of its claims checked on its own, then joined
         reports = [run_check(claim, store=store, embedder=embedder, stance_model=stance_model, settings=settings,
                              as_of=as_of, today=today, on_stage=on_stage) for claim in p.claims]

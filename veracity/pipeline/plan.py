@@ -202,13 +202,17 @@ def normalise(question: str) -> str:
     return question
 
 
-def plan(question: str) -> Plan:
+def plan(question: str, store: Store | None = None) -> Plan:
+    """The plan of a check. store: the collection, asked how it writes the question's lower-case words (see
+    canonical); without it the question's own casing stands."""
     question = normalise(question)
-    claim, yes_no = to_claim(question)
-    keywords = [w for w in content_words(question) if w.lower() not in STOPWORDS]
-    names = entities(question)
-    queries = [question]
-    if claim.lower() != question.lower().rstrip(" ?"):
+    claims = split_claims(question)
+    asked = question if claims else canonical(question, store)  # a pasted text: each claim is planned on its own
+    claim, yes_no = to_claim(asked)
+    keywords = [w for w in content_words(asked) if w.lower() not in STOPWORDS]
+    names = entities(asked)
+    queries = [asked]
+    if claim.lower() != asked.lower().rstrip(" ?"):
         queries.append(claim)
     queries.append(" ".join(dict.fromkeys(keywords)))
     if names:
@@ -219,9 +223,66 @@ def plan(question: str) -> Plan:
     unique = list(dict.fromkeys(q.strip() for q in queries if q.strip()))
     while len(unique) < 3:
         unique.append(f"{unique[0]} {['evidence', 'report'][len(unique) - 1]}")
-    is_open = not yes_no and (question.rstrip().endswith("?") or question.split()[0].lower() in OPEN_WORDS)
+    is_open = not yes_no and (asked.rstrip().endswith("?") or asked.split()[0].lower() in OPEN_WORDS)
     return Plan(question=question, claim=claim, is_yes_no=yes_no, queries=tuple(unique), entities=tuple(names),
-                is_open=is_open, claims=split_claims(question))
+                is_open=is_open, claims=claims)
+
+
+def canonical(question: str, store: Store | None) -> str:
+    """The question in its canonical form, which the plan is made from: a word typed in lower case that the
+    collection writes in capitals is written so ("ice" -> "ICE", see collection_case), and a question that
+    opens with an auxiliary or a question word and ends with no mark gets its "?" ("Did Chicago cooperate with
+    ice" plans like "Did Chicago cooperate with ICE?")."""
+    if store is not None:
+        seen: dict[str, str] = {}
+        question = re.sub(r"(?<![\w'-])[a-z]{2,}(?![\w'-])",
+                          lambda m: seen.setdefault(m[0], collection_case(m[0], store)), question)
+    first = question.split()[0].lower() if question.split() else ""
+    if (first in AUXILIARIES or first in OPEN_WORDS) and not question.rstrip().endswith(("?", ".", "!")):
+        question = question.rstrip() + "?"
+    return question
+
+
+def collection_case(word: str, store: Store) -> str:
+    """A lower-case word as the collection writes it: in capitals ("ICE") when the passages that have it write
+    it in capitals at least twice, never in lower case, and in capitals at least twice as often as with a
+    leading capital only (a headline's "Ice"); else as typed. A document whose capitals say nothing (it
+    capitalises function words mid-sentence, as a headline or a garbled copy does) has no vote. Function words
+    are left alone ("us", "who")."""
+    if word in STOPWORDS or word in LEADING_FUNCTION_WORDS:
+        return word
+    hits = store.lexical(word, 30)
+    if not hits:
+        return word
+    pattern = re.compile(rf"(?<![\w'-])((?i:{re.escape(word)}))(?![\w'-])")
+    forms: dict[int, list[str]] = {}
+    capitals: dict[int, list[int]] = {}  # document -> [function words capitalised mid-sentence, all of them]
+    for passage in store.passages([i for i, _ in hits]).values():
+        forms.setdefault(passage.document_id, []).extend(m.group(1) for m in pattern.finditer(passage.text))
+        shouted, seen = function_word_capitals(passage.text)
+        counts = capitals.setdefault(passage.document_id, [0, 0])
+        counts[0], counts[1] = counts[0] + shouted, counts[1] + seen
+    votes = [f for doc, fs in forms.items() if capitals[doc][0] <= CASE_NOISE * capitals[doc][1] for f in fs]
+    upper = sum(f.isupper() for f in votes)
+    lower = sum(f.islower() for f in votes)
+    title = len(votes) - upper - lower
+    return word.upper() if upper >= 2 and lower == 0 and upper >= 2 * title else word
+
+
+CASE_NOISE = 0.1  # a document that capitalises more of its mid-sentence function words than this: casing is noise
+
+
+def function_word_capitals(text: str) -> tuple[int, int]:
+    """(function words written with a capital in mid-sentence, function words in mid-sentence) in a text."""
+    tokens = text.split()
+    shouted = seen = 0
+    for before, token in zip(tokens, tokens[1:]):
+        w = token.strip(".,;:!?\"'()[]\u201c\u201d\u2018\u2019")
+        if not w or w.lower() not in STOPWORDS or before.endswith((".", "!", "?", ":", "\u201c", '"')):
+            continue
+        seen += 1
+        shouted += w[0].isupper()
+    return shouted, seen
 
 
 MAX_CLAIMS = 8  # a pasted text is checked as at most this many claims
