@@ -77,3 +77,28 @@ def test_eval_writes_one_prediction_per_claim(results, tmp_path):
     assert {line["predicted"] for line in lines} <= {"supported", "refuted", "not_enough_evidence"}
     accuracy = sum(line["gold"] == line["predicted"] for line in lines) / len(lines)
     assert accuracy == fever.metric("accuracy").value  # the file scores to the table's figure
+
+
+def test_eval_verdict_skips_a_missing_dataset_with_one_line_and_goes_on(tmp_path):
+    """Issue 24, item 23: a benchmark folder holding only some of the verdict sets scores those it holds."""
+    import subprocess
+    import sys
+
+    from veracity.eval.verdict import SETS
+
+    data = tmp_path / "bench"
+    (data / "fever-symmetric").mkdir(parents=True)
+    rows = (FIXTURES / "fever-symmetric" / "fever_symmetric_test.jsonl").read_text().splitlines()[:12]
+    (data / "fever-symmetric" / "fever_symmetric_test.jsonl").write_text("\n".join(rows) + "\n")
+    result = subprocess.run([sys.executable, "-m", "veracity.cli", "eval", "verdict", "--data", str(data),
+                             "--out", str(tmp_path / "out")], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    skipped = [line for line in result.stderr.splitlines() if line.startswith("skipped: ")]
+    assert len(skipped) == len(SETS) - 1 and all("not found at" in line for line in skipped)
+    assert any(line.startswith("skipped: verdict / healthver: ") for line in skipped)
+    written = json.loads((tmp_path / "out" / "results.json").read_text())
+    scored = [r for r in written if not r["skipped"]]
+    assert [(r["dataset"], r["rows"]) for r in scored] == [("fever-symmetric", 12)]
+    assert "verdict / healthver: skipped" in (tmp_path / "out" / "results.md").read_text()
+    with pytest.raises(InputError, match="no benchmark of 'verdict' found"):
+        evaluation.run("verdict", tmp_path / "out")

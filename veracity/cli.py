@@ -363,6 +363,9 @@ def evaluate(suite: str = typer.Argument(..., help="verdict, retrieval, endtoend
 
     with errors():
         results = evaluation.run(suite, data, quick=quick, work=work, only=tuple(only or ()))
+        for r in results:
+            if r.skipped:
+                typer.echo(f"skipped: {r.suite} / {r.dataset}: {r.skipped}", err=True)
         table = Table("suite", "dataset", "metric", "veracity", "reference", "target", "met")
         for r in results:
             for m in r.metrics:

@@ -46,6 +46,7 @@ class SuiteResult:
     notes: str = ""
     details: dict[str, Any] = field(default_factory=dict)
     predictions: tuple[Any, ...] = ()  # verdict suites: one Prediction per claim (predictions.jsonl)
+    skipped: str = ""  # why a dataset was not scored (its files are missing); such a result has no metrics
 
     def metric(self, name: str) -> Metric:
         return next(m for m in self.metrics if m.name == name)
@@ -83,10 +84,21 @@ def files_sha256(paths: list[Path]) -> str:
 
 def need(paths: Iterable[Path], what: str) -> None:
     """Every file of a benchmark must be there; the first one missing is named."""
-    for path in paths:
-        if not path.exists():
-            raise InputError(f"{what} not found at {path}; pass --data with the folder that holds the benchmarks "
-                             "(for example ../shared/data/bench)")
+    if problem := missing(paths, what):
+        raise InputError(f"{problem}; pass --data with the folder that holds the benchmarks "
+                         "(for example ../shared/data/bench)")
+
+
+def missing(paths: Iterable[Path], what: str) -> str | None:
+    """'<benchmark> not found at <first missing file>', or None when every file is there."""
+    gap = next((path for path in paths if not path.exists()), None)
+    return f"{what} not found at {gap}" if gap is not None else None
+
+
+def skip(suite: str, dataset: str, reason: str) -> SuiteResult:
+    """The result of a dataset not scored, for a suite run over every dataset it knows (not named by --only)."""
+    return SuiteResult(suite=suite, dataset=dataset, rows=0, quick=False, seconds=0.0, metrics=(), data_sha256="",
+                       skipped=reason)
 
 
 def jsonl(path: Path) -> Iterator[Any]:
@@ -111,6 +123,9 @@ def run(name: str, data: Path | None, *, quick: bool = False, work: Path | None 
     results: list[SuiteResult] = []
     for n in names:
         results += SUITES[n](data, quick=quick, work=work, only=only)
+    if results and all(r.skipped for r in results):
+        raise InputError(f"no benchmark of {name!r} found in {data} ({results[0].skipped}); pass --data with the "
+                         "folder that holds the benchmarks (for example ../shared/data/bench)")
     return results
 
 
@@ -125,6 +140,7 @@ def to_markdown(results: list[SuiteResult]) -> str:
             lines.append(f"| {r.suite}{' (quick)' if r.quick else ''} | {r.dataset} | {r.rows} | {m.name} | "
                          f"{m.value:.4g} | {ref} | {target} | {met} |")
     notes = [f"- {r.suite} / {r.dataset}: {r.notes}" for r in results if r.notes]
+    notes += [f"- {r.suite} / {r.dataset}: skipped, {r.skipped}" for r in results if r.skipped]
     return "\n".join(lines + ([""] + notes if notes else [])) + "\n"
 
 

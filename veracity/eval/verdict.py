@@ -21,7 +21,7 @@ import numpy as np
 
 from ..pipeline import judge
 from ..types import MIXED, NOT_ENOUGH_EVIDENCE, REFUTED, STANCE_LABELS, SUPPORTED, Document, Evidence, Stance
-from . import Metric, SuiteResult, files_sha256, jsonl, need, suite
+from . import Metric, SuiteResult, files_sha256, jsonl, missing, need, skip, suite
 
 if TYPE_CHECKING:
     from ..embed import Embedder
@@ -333,4 +333,7 @@ def verdict_suite(data: Path, *, quick: bool = False, work: Path | None = None,
     if work:
         work.mkdir(parents=True, exist_ok=True)
     cache = ScoreCache(work, MiniLMStance(), MiniLMEmbedder())
-    return [score_set(key, data, quick=quick, cache=cache) for key in keys]
+    # a dataset named by --only must be there; otherwise one whose files are missing is skipped with its reason
+    gaps = {k: None if only else missing([data / f for f in SETS[k][0].files], SETS[k][0].name) for k in keys}
+    return [skip("verdict", key, gap) if gap else score_set(key, data, quick=quick, cache=cache)
+            for key, gap in gaps.items()]
