@@ -258,3 +258,46 @@ def test_reads_need_the_token_beyond_loopback(settings) -> None:
     assert public.get("/collection").status_code == 200 and public.get("/api/checks").status_code == 200
     loopback_only = Client(create_app(settings, workers=0))
     assert loopback_only.get("/api/documents").status_code == 200 and loopback_only.get("/").status_code == 200
+
+
+def test_server_paths_never_reach_users(client, settings) -> None:
+    """Locations and skip reasons name a file or a URL; the folders the server keeps them in are not shown."""
+    folders = [str(Path(settings.db).parent), str(ROOT), str(Path(settings.db).parent / "uploads")]
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    job = client.post("/api/checks", headers=auth, json={"question": "Did Riverton close the ferry dock?"}).json()
+    upload = client.post("/api/documents", headers=auth, files=[("files", ("fake.pdf", b"%PDF-1.4 not really", "application/pdf")),
+                                                                 ("files", ("notes.txt", HOSTILE.encode(), "text/plain"))]).json()
+    worker = Worker(settings)
+    while worker.run_once() is not None:
+        pass
+    worker.close()
+    ingest = client.get(upload["status_url"]).json()
+    assert ingest["state"] == "done", ingest
+    skipped = {s["path"]: s["reason"] for s in ingest["result"]["skipped"]}
+    assert set(skipped) == {"fake.pdf"} and skipped["fake.pdf"].startswith("fake.pdf")
+    documents = client.get("/api/documents").json()["documents"]
+    assert "hostile.txt" in [d["location"] for d in documents]
+    hits = client.get("/api/search", params={"q": "ferry dock"}).json()["hits"]
+    report = client.get(job["status_url"]).json()["report"]
+    assert "hostile.txt" in [s["location"] for s in report["sources"]]
+    locations = [d["location"] for d in documents] + [h["location"] for h in hits] + [s["location"] for s in report["sources"]]
+    assert locations and all("/" not in location for location in locations), locations
+    events = client.get(upload["events_url"]).text
+    shown = [client.get(path).text for path in ("/collection", f"/checks/{job['id']}", "/api/checks?limit=5",
+                                                f"/checks/{job['id']}/report.md", f"/checks/{job['id']}/report.json",
+                                                f"/checks/{job['id']}/report.html", "/documents/1")]
+    for text in [*shown, events, str(ingest)]:
+        assert not any(folder in text for folder in folders), [f for f in folders if f in text]
+    assert "fake.pdf" in shown[0] and "fake.pdf" in events
+
+
+def test_a_location_is_shown_as_a_file_name_or_url() -> None:
+    from veracity.service.display import scrub, shown
+
+    assert shown("/srv/veracity/uploads/fdbd47bc-fake.pdf") == "fake.pdf"
+    assert shown("/home/me/data/rows.jsonl#12") == "rows.jsonl#12"
+    assert shown("https://user:pw@news.example/a/b?c=1") == "https://news.example/a/b?c=1"
+    assert shown("C:\\Users\\me\\notes.txt") == "notes.txt" and shown("file:///srv/a/b.md") == "b.md"
+    assert (scrub("/srv/veracity/uploads/fdbd47bc-fake.pdf: malformed PDF (see https://x.example/a/b and /api/checks)")
+            == "fake.pdf: malformed PDF (see https://x.example/a/b and /api/checks)")
+    assert scrub("cannot add a job to /var/lib/veracity/v.db: disk full") == "cannot add a job to v.db: disk full"

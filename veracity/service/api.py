@@ -15,6 +15,7 @@ from sse_starlette import EventSourceResponse, ServerSentEvent
 from .. import __version__
 from ..engine import Engine
 from ..store.base import JOB_STATES, Job, JobEvent
+from .display import scrubbed, shown
 from .jobs import ENDED, describe, find_checks, job_links, save_uploads, submit_check
 from .security import ServiceError, bearer_ok
 from .state import Service
@@ -107,7 +108,7 @@ async def event_stream(request: Request, job_id: str, after: int) -> AsyncIterat
         job, events, where = await svc.run(read)
         for event in events:
             after = event.seq
-            yield ServerSentEvent(data=json.dumps(event.data, ensure_ascii=False), event=event.kind, id=str(event.seq))
+            yield ServerSentEvent(data=json.dumps(scrubbed(event.data), ensure_ascii=False), event=event.kind, id=str(event.seq))
         if job.state in ENDED and not events:
             return
         if where is not None and where != position:
@@ -155,7 +156,7 @@ async def list_documents(request: Request, limit: int = Query(50, description="1
 
     def run(engine: Engine) -> dict[str, Any]:
         docs = engine.store.list_documents(limit, cursor)
-        return {"documents": [{"id": d.id, "title": d.title, "location": d.location, "publisher": d.publisher,
+        return {"documents": [{"id": d.id, "title": d.title, "location": shown(d.location), "publisher": d.publisher,
                                "published": d.published, "group": d.group} for d in docs],
                 "next_cursor": docs[-1].id if len(docs) == limit else None}
 
@@ -173,7 +174,7 @@ async def search(request: Request, q: str = Query(..., description="what to look
     def run(engine: Engine) -> dict[str, Any]:
         hits = engine.search(q, limit=limit)
         return {"hits": [{"rank": i, "score": round(h.score, 5), "passage_id": h.passage.id, "text": h.passage.text,
-                          "document_id": h.document.id, "title": h.document.title, "location": h.document.location,
+                          "document_id": h.document.id, "title": h.document.title, "location": shown(h.document.location),
                           "published": h.document.published, "start": h.passage.start, "end": h.passage.end}
                          for i, h in enumerate(hits, 1)]}
 

@@ -22,6 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from .. import __version__
 from ..errors import ConfigError, InputError, VeracityError
 from ..settings import Settings
+from .display import scrub, shown
 from .state import Service
 from .security import (CSP, CSRF_COOKIE, HEADERS, HostCheck, ServiceError, bearer_ok, check_token, cross_origin,
                        loopback, new_csrf)
@@ -64,6 +65,7 @@ def create_app(settings: Settings | None = None, *, workers: int | None = None, 
                               '{"error": {"status", "code", "message", "id"?}}.')
     app.state.service = service
     templates = Jinja2Templates(env=Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True))
+    templates.env.filters["shown"] = shown
     app.state.templates = templates
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
@@ -90,7 +92,7 @@ def create_app(settings: Settings | None = None, *, workers: int | None = None, 
             status, code = 503, "config"
         else:
             status, code = 503, "backend"
-        return error_response(request, status, code, str(exc))
+        return error_response(request, status, code, scrub(str(exc)))
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import secrets
 from dataclasses import dataclass
@@ -16,7 +15,9 @@ from ..ingest.extract import SUFFIXES
 from ..settings import Settings
 from ..store.base import Job
 from ..types import VERDICT_LABELS
+from ..render.json import from_json, to_dict
 from ..worker import check_payload, upload_dir
+from .display import public_report, scrub, scrubbed
 from .security import ServiceError
 
 ENDED = ("done", "failed", "cancelled")
@@ -32,18 +33,20 @@ def job_links(job: Job) -> dict[str, str]:
 
 
 def describe(engine: Engine, job: Job, *, report: bool = True) -> dict[str, Any]:
-    """A job as the API shows it; a finished check carries its report (the JSON schema of `veracity check`)."""
+    """A job as the API shows it; a finished check carries its report (the JSON schema of `veracity check`, with
+    file names for server paths)."""
     out: dict[str, Any] = {
         "id": job.id, "kind": job.kind, "state": job.state, "attempts": job.attempts,
         "created_at": job.created_at, "updated_at": job.updated_at,
         "queue_position": engine.store.queue_position(job.id) if job.state == "queued" else None,
-        "question": job.payload.get("question"), "error": job.error, "result": job.result, **job_links(job)}
+        "question": job.payload.get("question"), "error": scrub(job.error) if job.error else job.error,
+        "result": scrubbed(job.result), **job_links(job)}
     if job.kind == "check":
         out["verdict"] = (job.result or {}).get("verdict")
         if report:
             out["report"] = None
             if job.state == "done" and job.result:
-                out["report"] = json.loads(engine.store.check(job.result["check_id"]).report_json)
+                out["report"] = to_dict(public_report(from_json(engine.store.check(job.result["check_id"]).report_json)))
     return out
 
 

@@ -17,6 +17,7 @@ from ..settings import Settings
 from ..render.json import from_json
 from ..render.outline import VERDICT_TITLE, outline, printable
 from ..types import VERDICT_LABELS, EvidenceRef, Report
+from .display import public_report
 from .jobs import describe, find_checks, save_uploads, submit_check
 from .security import SESSION_COOKIE, ServiceError, bearer_ok, check_csrf, csrf_token, same, session_value
 
@@ -96,7 +97,7 @@ def load_report(engine: Engine, job_id: str) -> tuple[Any, Report | None]:
         raise ServiceError(404, "not_found", f"no check with id {job_id!r}")
     report = None
     if job.state == "done" and job.result:
-        report = from_json(engine.store.check(job.result["check_id"]).report_json)
+        report = public_report(from_json(engine.store.check(job.result["check_id"]).report_json))
     return job, report
 
 
