@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import httpx
@@ -283,9 +284,11 @@ def test_server_paths_never_reach_users(client, settings) -> None:
     locations = [d["location"] for d in documents] + [h["location"] for h in hits] + [s["location"] for s in report["sources"]]
     assert locations and all("/" not in location for location in locations), locations
     events = client.get(upload["events_url"]).text
-    shown = [client.get(path).text for path in ("/collection", f"/checks/{job['id']}", "/api/checks?limit=5",
-                                                f"/checks/{job['id']}/report.md", f"/checks/{job['id']}/report.json",
-                                                f"/checks/{job['id']}/report.html", "/documents/1")]
+    responses = [client.get(path) for path in ("/collection", f"/checks/{job['id']}", "/api/checks?limit=5",
+                                               f"/checks/{job['id']}/report.md", f"/checks/{job['id']}/report.json",
+                                               f"/checks/{job['id']}/report.html", "/documents/1")]
+    assert [r.status_code for r in responses] == [200] * len(responses)
+    shown = [r.text for r in responses]
     for text in [*shown, events, str(ingest)]:
         assert not any(folder in text for folder in folders), [f for f in folders if f in text]
     assert "fake.pdf" in shown[0] and "fake.pdf" in events
@@ -301,3 +304,22 @@ def test_a_location_is_shown_as_a_file_name_or_url() -> None:
     assert (scrub("/srv/veracity/uploads/fdbd47bc-fake.pdf: malformed PDF (see https://x.example/a/b and /api/checks)")
             == "fake.pdf: malformed PDF (see https://x.example/a/b and /api/checks)")
     assert scrub("cannot add a job to /var/lib/veracity/v.db: disk full") == "cannot add a job to v.db: disk full"
+
+
+def test_web_needs_a_search_provider(settings, tmp_path: Path) -> None:
+    db = tmp_path / "web.db"
+    shutil.copy(settings.db, db)
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    question = {"question": "Did Riverton close the ferry dock?", "web": True}
+    bare = Client(create_app(replace(settings, db=str(db), search_provider=""), workers=0))
+    refused = bare.post("/api/checks", headers=auth, json=question)
+    assert refused.status_code == 400 and refused.json()["error"]["code"] == "bad_input"
+    assert "search_provider" in refused.json()["error"]["message"]
+    assert bare.post("/api/checks", headers=auth, json={**question, "web": False}).status_code == 202
+    box = re.search(r'<input type="checkbox" name="web"[^>]*>', bare.get("/").text)
+    assert box and "disabled" in box.group(0) and "no search provider is set" in bare.get("/").text
+    ready = Client(create_app(replace(settings, db=str(db), search_provider="duckduckgo"), workers=0))
+    queued = ready.post("/api/checks", headers=auth, json=question)  # queued only: no worker runs it
+    assert queued.status_code == 202
+    box = re.search(r'<input type="checkbox" name="web"[^>]*>', ready.get("/").text)
+    assert box and "disabled" not in box.group(0)

@@ -10,7 +10,7 @@ Job kinds and their JSON (the `payload` a client gives, the `result` a finished 
 
 - "check": payload {"question": str, "as_of": "YYYY-MM-DD" | null, "web": bool | null, "llm": bool | null}.
   `llm` false writes the report extractively even when an LLM is configured; true needs one configured
-  (the service never takes a model URL from a client). `web` true needs web sources installed.
+  (the service never takes a model URL from a client). `web` true needs a search provider configured.
   Result {"check_id": str, "verdict": str | null}: the report is saved in the store's checks, as
   `veracity check` saves it (`veracity show CHECK_ID`).
   Events: "queued", "started" {worker, attempt}, "stage" {stage, ms} as each pipeline stage ends (plan,
@@ -57,6 +57,11 @@ def upload_dir(settings: Settings) -> Path:
     raise ConfigError("set upload_dir (VERACITY_UPLOAD_DIR) to a folder the service and its workers share")
 
 
+def web_ready(settings: Settings) -> bool:
+    """A check may search the web: a search provider is set."""
+    return bool(settings.search_provider.strip(" ,"))
+
+
 def check_payload(payload: dict[str, Any], settings: Settings) -> dict[str, Any]:
     """A check job's payload, validated: the same rules for the API (at submit) and the worker."""
     question = payload.get("question")
@@ -73,6 +78,9 @@ def check_payload(payload: dict[str, Any], settings: Settings) -> dict[str, Any]
             raise InputError(f"{flag} is true, false or null")
     if payload.get("web") and "web" not in {f.name for f in fields(Settings)}:
         raise InputError("web sources are not installed in this veracity; leave web out to check the collection")
+    if payload.get("web") and not web_ready(settings):
+        raise InputError("web is true but no search provider is configured on the server (setting search_provider, "
+                         "e.g. duckduckgo, or searxng with searxng_url); leave web out to check the collection")
     if payload.get("llm") and not (settings.llm or settings.gguf):
         raise InputError("llm is true but no LLM is configured on the server (settings llm and llm_model, or gguf)")
     return {"question": question, "as_of": as_of, "web": payload.get("web"), "llm": payload.get("llm")}

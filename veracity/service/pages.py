@@ -3,7 +3,7 @@ Server-rendered with Jinja2 (autoescaped); every page reads and works without Ja
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
@@ -13,10 +13,10 @@ from fastapi.responses import RedirectResponse, Response
 from ..engine import Engine
 from ..pipeline.write import confidence_words
 from ..render import render
-from ..settings import Settings
 from ..render.json import from_json
 from ..render.outline import VERDICT_TITLE, outline, printable
 from ..types import VERDICT_LABELS, EvidenceRef, Report
+from ..worker import web_ready
 from .display import public_report
 from .jobs import describe, find_checks, save_uploads, submit_check
 from .security import SESSION_COOKIE, ServiceError, bearer_ok, check_csrf, csrf_token, same, session_value
@@ -105,8 +105,8 @@ def load_report(engine: Engine, job_id: str) -> tuple[Any, Report | None]:
 async def ask(request: Request) -> Response:
     svc = request.app.state.service
     recent = await svc.run(lambda e: [describe(e, j, report=False) for j in find_checks(e, limit=8).jobs])
-    web = "web" in {f.name for f in fields(Settings)}  # web sources installed
-    return page(request, "ask.html", {"recent": recent, "max_chars": svc.settings.max_question_chars, "web": web})
+    return page(request, "ask.html", {"recent": recent, "max_chars": svc.settings.max_question_chars,
+                                      "web": web_ready(svc.settings)})
 
 
 @router.post("/checks")
