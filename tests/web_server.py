@@ -104,6 +104,14 @@ CLAIMREVIEW_HTML = (
     '<p>Our rating: False. The department’s policy forbids officers from taking part in civil immigration '
     'enforcement, and we found no record of officers joining deportation operations in January 2025.</p>'
     '</article></body></html>')
+# a page in windows-1252 (issue 24, item 29): accents, curly quotes, a dash and a euro sign, bytes 0x80-0xff
+CP1252_TEXT = ("The caf\u00e9 on Rue Saint-Andr\u00e9 said the \u201cna\u00efve\u201d pricing plan \u2014 "
+               "a \u20ac5 coffee for every r\u00e9sum\u00e9 shown at the door \u2014 would end in March, "
+               "according to the owner, Fran\u00e7ois M\u00fcller, who told reporters that the \u00e9clair "
+               "stayed on the menu and that the se\u00f1ora who baked them would stay on as well.")
+CP1252_HTML = ('<!doctype html><html lang="en"><head>{meta}<title>Caf\u00e9 ends its \u201cna\u00efve\u201d '
+               'plan</title></head><body><article><h1>Caf\u00e9 ends its \u201cna\u00efve\u201d plan</h1>'
+               f'<p>{CP1252_TEXT}</p><p>{CP1252_TEXT}</p></article></body></html>')
 CAPTCHA_HTML = ('<!doctype html><html><head><title>Just a moment...</title></head><body><h1>Please verify you are '
                 'human</h1><p>Complete the captcha below to continue to the site.</p>'
                 '<div class="g-recaptcha" data-sitekey="x"></div></body></html>')
@@ -293,6 +301,13 @@ def handler_for(web_ref: list[LocalWeb], slow_s: float, huge_bytes: int) -> type
                 return self.send(200, article_html(ARTICLES[0])[1].encode())
             if path == "/claimreview":
                 return self.send(200, CLAIMREVIEW_HTML.encode())
+            if path == "/windows-1252/meta":  # declared by the page only: the header names no charset
+                page = CP1252_HTML.format(meta='<meta http-equiv="Content-Type" content="text/html; charset=windows-1252">')
+                return self.send(200, page.encode("cp1252"), "text/html")
+            if path == "/windows-1252/meta-charset":
+                return self.send(200, CP1252_HTML.format(meta="<meta charset=iso-8859-1>").encode("cp1252"), "text/html")
+            if path == "/windows-1252/header":  # declared by the server only
+                return self.send(200, CP1252_HTML.format(meta="").encode("cp1252"), "text/html; charset=windows-1252")
             if path == "/forbidden":
                 return self.send(403, b"<html><body>Forbidden</body></html>")
             if path == "/captcha":

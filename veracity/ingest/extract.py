@@ -19,6 +19,7 @@ from typing import Any, BinaryIO
 
 from ..errors import InputError
 from ..factcheck import ClaimReview, parse_claim_reviews, ruling_reviews
+from .encoding import decode_html
 
 SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".jsonl"}
 
@@ -153,7 +154,9 @@ def read_html(path: Path, stream: BinaryIO) -> Iterator[Item]:
     data = stream.read()
     if not data.strip():
         raise InputError(f"{path}: empty file")
-    html = decode(path, data)
+    if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise InputError(f"{path}: binary file, not text")
+    html = decode_html(data)  # a byte-order mark, else the page's <meta charset>, else UTF-8, else a guess
     if "<" not in html:
         raise InputError(f"{path}: no HTML markup found")
     try:

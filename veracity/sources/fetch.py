@@ -18,6 +18,7 @@ import httpx
 
 from .. import __version__
 from ..factcheck import ClaimReview, parse_claim_reviews
+from ..ingest.encoding import decode_html, header_charset
 from .base import (Blocked, Known, NotAllowed, Page, PageOutcome, Paywalled, Refused, Timeout, TooLarge,
                    Unextractable, Unusable)
 from .guard import GuardedTransport, Policy, RefusedURL, Resolver, check_url, system_resolver
@@ -235,11 +236,11 @@ def read(got: Download) -> PageOutcome:
             author = publisher = None
             base["content_type"] = "pdf"
         elif got.content_type == "text":
-            text = got.body.decode(charset(got.headers) or "utf-8", errors="replace")
+            text = decode_html(got.body, header_charset(got.headers.get("content-type", "")))
             title = next((ln.strip() for ln in text.splitlines() if ln.strip()), got.final_url)[:300]
             author = publisher = published = None
         else:
-            html = got.body.decode(charset(got.headers) or "utf-8", errors="replace")
+            html = decode_html(got.body, header_charset(got.headers.get("content-type", "")))
             head = html[:30_000]
             extracted = read_html(html, got.final_url)
             if extracted is None:
@@ -260,18 +261,6 @@ def read(got: Download) -> PageOutcome:
         return Unextractable(got.url, f"too little text ({len(text.split())} words)", got.status)
     return Page(text=text, title=(title or got.final_url)[:300], author=author, publisher=publisher or host,
                 published=published, claim_reviews=reviews, **base)  # type: ignore[arg-type]
-
-
-def charset(headers: dict[str, str]) -> str | None:
-    match = re.search(r"charset=([\w-]+)", headers.get("content-type", ""), re.IGNORECASE)
-    if not match:
-        return None
-    try:
-        import codecs
-
-        return codecs.lookup(match[1]).name
-    except LookupError:
-        return None
 
 
 def read_html(html: str, url: str) -> tuple[str, str, str | None, str | None, str | None] | None:
