@@ -141,7 +141,8 @@ async def job_events(job_id: str, request: Request, last_event_id: str | None = 
 
 @router.post("/api/documents", status_code=202, response_model=Accepted, dependencies=[Depends(writer)],
              summary="Upload files to ingest (multipart field 'files'); runs as an ingest job")
-async def post_documents(request: Request, files: list[UploadFile] = File(...)) -> dict[str, str]:
+async def post_documents(request: Request, files: list[UploadFile] = File(
+        ..., description="the files: .txt, .md, .html, .pdf or .jsonl, each up to max_upload_bytes")) -> dict[str, str]:
     svc = service(request)
     names = await svc.run(lambda e: save_uploads(files, e.settings))
     job = await svc.run(lambda e: e.store.add_job("ingest", {"uploads": names}))

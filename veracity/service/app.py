@@ -23,6 +23,7 @@ from .. import __version__
 from ..errors import ConfigError, InputError, VeracityError
 from ..settings import Settings
 from .display import scrub, shown
+from .openapi import document, operations
 from .state import Service
 from .security import (CSP, CSRF_COOKIE, HEADERS, HostCheck, ServiceError, bearer_ok, check_token, cross_origin,
                        loopback, new_csrf)
@@ -170,8 +171,11 @@ def create_app(settings: Settings | None = None, *, workers: int | None = None, 
     app.include_router(api_router)
     app.include_router(page_router)
 
+    app.openapi = lambda: document(app)  # type: ignore[method-assign]  # the errors as they are sent
+
     @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
     async def docs(request: Request) -> Response:
-        return templates.TemplateResponse(request, "docs.html", {"spec": app.openapi()})
+        spec = app.openapi()
+        return templates.TemplateResponse(request, "docs.html", {"spec": spec, "operations": operations(spec)})
 
     return app
