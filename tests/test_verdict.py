@@ -137,7 +137,7 @@ def test_json_report_carries_verdict_and_evidence_stance(demo_engine):
 def test_open_question_verdict_says_whether_the_sources_agree(demo_engine):
     report = demo_engine.check("What did Chicago do about ICE?", verdict=True, save=False)
     # an open question has no claim to refute: the sources agree, disagree, or no other source answers
-    expected_words = {"supported": "agree", "mixed": "the sources disagree",
+    expected_words = {"answered": "agree", "disputed": "the sources disagree",
                       "not_enough_evidence": "No other independent source confirms or contradicts it"}
     assert report.verdict.label in expected_words
     assert report.verdict.rationale.startswith("The leading answer, from")

@@ -25,6 +25,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..errors import LLMError
+from ..labels import ANSWERED, DISPUTED
 from ..llm import LLM, Ledger
 from ..onnx_model import MODELS
 from ..stance import StanceModel
@@ -151,28 +152,39 @@ def verdict(claim: str, evidence: list[Evidence], *, searched: str) -> Verdict:
 
 def agreement(evidence: list[Evidence], stance_model: StanceModel, *,
               searched: str) -> tuple[list[Evidence], Verdict]:
-    """For an open question: do the sources agree? The most relevant evidence sentence is the leading answer;
-    every sentence is scored for stance toward it, and the other independent sources are tallied as for a
-    claim: they agree (supported), some contradict it (mixed), or none confirms it (not_enough_evidence)."""
+    """For an open question, which is neither true nor false: its answer and whether the sources agree on it.
+    The most relevant evidence sentence is the leading answer; every sentence is scored for stance toward it,
+    and the other independent sources are tallied as for a claim: they agree (answered), some contradict it
+    (disputed), or none confirms or contradicts it (not_enough_evidence). The confidence is the tally's, as
+    for the claim label it stands for (answered: supported; disputed: mixed or refuted)."""
     anchor = max(evidence, key=lambda e: e.relevance)
     scored = score(anchor.quote, evidence, stance_model)
     others = [e for e in scored if e.document.group != anchor.document.group]
     counts = stance_counts(others)
     t = tally(others)
-    label, raw = decide(t)
-    if label == REFUTED:
-        label = MIXED  # another source contradicts the leading answer: the sources disagree
-    groups = len({e.document.group for e in others})
+    tallied, raw = decide(t)
+    label = {SUPPORTED: ANSWERED, REFUTED: DISPUTED, MIXED: DISPUTED}.get(tallied, NOT_ENOUGH_EVIDENCE)
+    agreeing = len({e.document.group for e in others  # the sources that count toward the tally's support
+                    if e.stance and e.stance.scores["supports"] * weight(e.relevance) >= COUNTS})
     lead = f"The leading answer, from “{anchor.document.title}”, is: “{anchor.quote}”"
     rationale = {
-        SUPPORTED: f"{lead} {plural(counts['supports'], 'sentence')} from "
-                     f"{plural(groups, 'other independent source')} "
-                     f"{'agrees' if counts['supports'] == 1 else 'agree'} with it.",
-        MIXED: f"{lead} Other sources contradict it ({plural(counts['refutes'], 'sentence')}): the sources disagree.",
+        ANSWERED: f"{lead} {plural(counts['supports'], 'sentence')} from "
+                  f"{plural(agreeing, 'other independent source')} "
+                  f"{'agrees' if counts['supports'] == 1 else 'agree'} with it.",
+        DISPUTED: f"{lead} Other sources contradict it ({plural(counts['refutes'], 'sentence')}): the sources "
+                  "disagree.",
         NOT_ENOUGH_EVIDENCE: f"{lead} No other independent source confirms or contradicts it "
-                               f"({plural(groups, 'other source')} searched in {searched}).",
+                             f"({plural(len({e.document.group for e in others}), 'other source')} searched in "
+                             f"{searched}).",
     }[label]
-    return scored, Verdict(label, calibrated(raw, label), rationale, counts)
+    return scored, Verdict(label, calibrated(raw, tallied), rationale, counts)
+
+
+def unanswered(searched: str) -> Verdict:
+    """An open question with no evidence sentence close enough to answer it."""
+    return Verdict(NOT_ENOUGH_EVIDENCE, calibrated(1.0, NOT_ENOUGH_EVIDENCE), f"No sentence in the sources searched "
+                   f"({searched}) is close enough to the question to answer it.",
+                   {"supports": 0, "refutes": 0, "neutral": 0})
 
 
 def judge(plan: Plan, selection: Selection, stance_model: StanceModel | None, *, searched: str,
@@ -183,7 +195,9 @@ def judge(plan: Plan, selection: Selection, stance_model: StanceModel | None, *,
     chosen = selection.candidates
     if stance_model is None:
         return Judgement(candidates=chosen, verdict=None)
-    if plan.is_open and chosen:
+    if plan.is_open:  # not true or false: the answer, and whether the sources agree on it
+        if not chosen:
+            return Judgement(candidates=chosen, verdict=unanswered(searched))
         scored, open_verdict = agreement([c.evidence for c in chosen], stance_model, searched=searched)
         return Judgement(candidates=tuple(replace(c, evidence=e) for c, e in zip(chosen, scored)),
                          verdict=open_verdict)

@@ -12,6 +12,7 @@ from ..text import LEADING_FUNCTION_WORDS, STOPWORDS, content_words, distinctive
 from ..errors import LLMError
 from ..llm import LLM, Ledger
 from ..stance import StanceModel
+from ..labels import ANSWERED, DISPUTED
 from ..types import (MIXED, NOT_ENOUGH_EVIDENCE, REFUTED, SUPPORTED, Candidate, CitedText, Document, EvidenceRef, Failure, Finding, FindingDraft, Gathered, Plan,
                      Sentence, Source, Verdict)
 from . import prose
@@ -76,8 +77,8 @@ def summary(groups: list[FindingDraft], sources: dict[int, Source]) -> CitedText
 
 
 OPEN_PHRASES = {
-    SUPPORTED: "The sources searched agree on the answer to",
-    MIXED: "The sources searched disagree on the answer to",
+    ANSWERED: "The sources searched agree on the answer to",
+    DISPUTED: "The sources searched disagree on the answer to",
     NOT_ENOUGH_EVIDENCE: "No other source searched confirms or contradicts the leading answer to",
 }
 VERDICT_PHRASES = {  # (before the quoted claim, after it)

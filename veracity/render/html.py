@@ -10,7 +10,8 @@ from .outline import Section, SourceLine, outline
 
 CSS = """body{font:16px/1.55 system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;color:#222}
 h1{font-size:1.5rem}.meta{color:#666;font-size:.9rem}.verdict{padding:.6rem 1rem;border-radius:6px;font-weight:600}
-.supported{background:#e3f5e1}.refuted{background:#fbe3e3}.mixed{background:#fff4d6}.not_enough_evidence{background:#e3ecfb}
+.supported,.answered{background:#e3f5e1}.refuted{background:#fbe3e3}.mixed,.disputed{background:#fff4d6}
+.not_enough_evidence{background:#e3ecfb}
 .tag{font-size:.8rem;color:#555;font-weight:normal}sup a{text-decoration:none}ol.sources{list-style:none;padding:0}
 ol.sources li{margin:.3rem 0}.problems{color:#8a5300}"""
 
@@ -44,7 +45,8 @@ def to_html(report: Report) -> str:
             + "; ".join(f"“{escape(q)}”" for q in o.searched_for)
             + f"<br>{escape(o.found)}<br><em>{escape(o.mode)}</em></p>"]
     if o.verdict:
-        body.append(f'<p class="verdict {escape(o.verdict.label)}">Verdict: {escape(o.verdict.title)} · '
+        note = f" — {escape(o.verdict.note)}" if o.verdict.note else ""
+        body.append(f'<p class="verdict {escape(o.verdict.label)}">Verdict: {escape(o.verdict.title)}{note} · '
                     f"{o.verdict.confidence:.0%} confidence</p>")
     body += [section(s) for s in o.sections]
     body.append(f'<p class="meta">{escape(o.footer)}</p>')

@@ -42,7 +42,8 @@ def to_markdown(report: Report) -> str:
     out += [f'- "{md(q)}"' for q in o.searched_for]
     out += ["", o.found, "", f"*{md(o.mode)}*", ""]
     if o.verdict:
-        out += [f"**Verdict: {o.verdict.title}** (confidence {o.verdict.confidence:.0%})", ""]
+        note = f" — {md(o.verdict.note)}" if o.verdict.note else ""
+        out += [f"**Verdict: {o.verdict.title}**{note} (confidence {o.verdict.confidence:.0%})", ""]
     for s in o.sections:
         out += section(s)
     out += [f"<sub>{md(o.footer)}</sub>", ""]

@@ -10,13 +10,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..labels import ANSWERED, DISPUTED
 from ..text import plural
 from ..types import CONTEXT, MIXED, NOT_ENOUGH_EVIDENCE, REFUTED, REFUTING, SUPPORTED, SUPPORTING, Report, Source
 
 ROLE_TAG = {SUPPORTING: "supports the claim", REFUTING: "contradicts the claim", CONTEXT: "context"}
 OPEN_ROLE_TAG = {SUPPORTING: "agrees with the leading answer", REFUTING: "disagrees with the leading answer",
                  CONTEXT: "context"}
-VERDICT_TITLE = {SUPPORTED: "Supported", REFUTED: "Refuted", MIXED: "Mixed", NOT_ENOUGH_EVIDENCE: "Not enough evidence"}
+VERDICT_TITLE = {SUPPORTED: "Supported", REFUTED: "Refuted", MIXED: "Mixed", NOT_ENOUGH_EVIDENCE: "Not enough evidence",
+                 ANSWERED: "Answered", DISPUTED: "Disputed"}
+# An open question's verdict is not about truth: what each label says, shown beside it.
+ANSWER_NOTE = {ANSWERED: "the sources agree on the leading answer",
+               DISPUTED: "the sources disagree on the answer",
+               NOT_ENOUGH_EVIDENCE: "no other source confirms or contradicts the leading answer"}
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
@@ -55,6 +61,7 @@ class VerdictLine:
     label: str
     title: str
     confidence: float
+    note: str | None = None  # an open question: what the label says about its answer (ANSWER_NOTE)
 
 
 @dataclass(frozen=True)
@@ -127,7 +134,8 @@ def outline(report: Report) -> Outline:
     if report.failures:
         sections.append(Section("problems", "Problems during this check",
                                 items=tuple(f"{f.stage}: {p(f.message)}" for f in report.failures)))
-    verdict = (VerdictLine(report.verdict.label, VERDICT_TITLE[report.verdict.label], report.verdict.confidence)
+    verdict = (VerdictLine(report.verdict.label, VERDICT_TITLE[report.verdict.label], report.verdict.confidence,
+                           ANSWER_NOTE.get(report.verdict.label) if report.open_question else None)
                if report.verdict else None)
     return Outline(
         title=p(report.question),

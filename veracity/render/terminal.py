@@ -7,10 +7,12 @@ from rich.console import Console, Group
 from rich.panel import Panel
 from rich.text import Text
 
+from ..labels import ANSWERED, DISPUTED
 from ..types import MIXED, NOT_ENOUGH_EVIDENCE, REFUTED, SUPPORTED, Report
 from .outline import Section, outline
 
-COLOURS = {SUPPORTED: "green", REFUTED: "red", MIXED: "yellow", NOT_ENOUGH_EVIDENCE: "blue"}
+COLOURS = {SUPPORTED: "green", REFUTED: "red", MIXED: "yellow", NOT_ENOUGH_EVIDENCE: "blue", ANSWERED: "green",
+           DISPUTED: "yellow"}
 
 
 def cites(numbers: tuple[int, ...]) -> str:
@@ -40,7 +42,8 @@ def print_report(report: Report, console: Console | None = None) -> None:
     head.append(o.mode, style="dim italic")
     parts: list[Text] = [head]
     if o.verdict:
-        parts.append(Text(f"\nVerdict: {o.verdict.title} ({o.verdict.confidence:.0%} confidence)",
+        parts.append(Text(f"\nVerdict: {o.verdict.title}" + (f" — {o.verdict.note}" if o.verdict.note else "")
+                          + f" ({o.verdict.confidence:.0%} confidence)",
                           style=f"bold {COLOURS[o.verdict.label]}"))
     for s in o.sections:
         parts += section(s)
