@@ -7,6 +7,7 @@ fact-checks (ClaimReview records), not with web results.
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass, field
 
@@ -26,25 +27,30 @@ class Breaker:
     cooldown_s: float = 60.0
     failures: dict[str, int] = field(default_factory=dict)
     opened_at: dict[str, float] = field(default_factory=dict)
+    # the service's worker threads share one Breaker: each read-and-update of the two dicts holds this lock
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def is_open(self, name: str) -> bool:
-        opened = self.opened_at.get(name)
-        if opened is None:
-            return False
-        if time.monotonic() - opened >= self.cooldown_s:
-            del self.opened_at[name]  # half-open: one more try
-            self.failures[name] = self.threshold - 1
-            return False
-        return True
+        with self.lock:
+            opened = self.opened_at.get(name)
+            if opened is None:
+                return False
+            if time.monotonic() - opened >= self.cooldown_s:
+                del self.opened_at[name]  # half-open: one more try
+                self.failures[name] = self.threshold - 1
+                return False
+            return True
 
     def failed(self, name: str, error: SearchError) -> None:
-        self.failures[name] = self.failures.get(name, 0) + 1
-        if self.failures[name] >= self.threshold or isinstance(error, (AuthFailed, QuotaExhausted)):
-            self.opened_at[name] = time.monotonic()
+        with self.lock:
+            self.failures[name] = self.failures.get(name, 0) + 1
+            if self.failures[name] >= self.threshold or isinstance(error, (AuthFailed, QuotaExhausted)):
+                self.opened_at[name] = time.monotonic()
 
     def succeeded(self, name: str) -> None:
-        self.failures.pop(name, None)
-        self.opened_at.pop(name, None)
+        with self.lock:
+            self.failures.pop(name, None)
+            self.opened_at.pop(name, None)
 
 
 BREAKER = Breaker()  # shared by the checks of one process
