@@ -123,15 +123,28 @@ def _is_claim_review(node: dict[str, Any]) -> bool:
     return "ClaimReview" in [str(k).rsplit("/", 1)[-1] for k in kinds]
 
 
-_JSON_LD = re.compile(r"<script[^>]*type\s*=\s*[\"']application/ld\+json[\"'][^>]*>(.*?)</script>",
-                      re.IGNORECASE | re.DOTALL)
+def json_ld_blocks(html: str) -> list[str]:
+    """The text of every <script type="application/ld+json"> of a page, found by lxml's HTML parser: the type
+    quoted or not, in any case, with parameters (`application/ld+json; charset=utf-8`)."""
+    import lxml.etree
+    import lxml.html
+
+    if not html.strip():
+        return []
+    parser = lxml.html.HTMLParser(encoding="utf-8")
+    try:
+        root = lxml.html.document_fromstring(html.encode("utf-8", errors="replace"), parser=parser)
+    except (lxml.etree.ParserError, ValueError):  # no element at all
+        return []
+    return [script.text or "" for script in root.iter("script")
+            if (script.get("type") or "").split(";")[0].strip().lower() == "application/ld+json"]
 
 
 def parse_claim_reviews(html: str) -> list[ClaimReview]:
     """Every schema.org ClaimReview in the page's JSON-LD blocks (a block that is not valid JSON is skipped:
     the page's text is still ingested)."""
     reviews = []
-    for block in _JSON_LD.findall(html):
+    for block in json_ld_blocks(html):
         try:
             data = json.loads(block.strip())
         except ValueError:
