@@ -71,6 +71,34 @@ def test_language_detection():
     assert not not_english("Did the mayor of San José open the new café on Calle del Sol?")
 
 
+@pytest.mark.parametrize("language, text", [
+    ("Polish", "Czy policja w Chicago współpracowała z ICE przy deportacjach?"),
+    ("Polish", "Burmistrz otworzył nowy most w 1937 roku."),
+    ("Swedish", "Samarbetade polisen i Chicago med ICE vid utvisningarna?"),
+    ("Swedish", "Borgmästaren öppnade den nya bron 1937."),
+    ("Indonesian", "Apakah polisi Chicago bekerja sama dengan ICE dalam deportasi?"),
+    ("Indonesian", "Wali kota membuka jembatan baru pada tahun 1937."),
+    ("Turkish", "Chicago polisi sınır dışı etmelerde ICE ile işbirliği yaptı mı?"),
+    ("Turkish", "Belediye başkanı yeni köprüyü 1937'de açtı."),
+    ("Vietnamese", "Cảnh sát Chicago có hợp tác với ICE trong việc trục xuất không?"),
+    ("Vietnamese", "Thị trưởng đã khánh thành cây cầu mới vào năm 1937."),
+    ("French", "La police de Chicago a-t-elle coopéré avec l'ICE ?"),
+    ("Dutch", "Heeft de politie van Chicago samengewerkt met ICE?"),
+])
+def test_languages_the_word_lists_missed_are_not_english(language, text):
+    """Issue 24, item 30: a language identifier (py3langid), not a list of German, Spanish ... function words."""
+    assert not_english(text), language
+
+
+def test_short_english_sentences_full_of_names_stay_english():
+    """English claims the identifier alone reads as another language (Afrikaans, Latin, Nigerian Pidgin)."""
+    for text in ("Angelsberg is in Canada .", "Basildon is in England .", "The Colosseum is in Italy .",
+                 "Sidse Babett Knudsen was born on October 22nd , 1968 .", "Kendall Jenner is Instagram .",
+                 "Was ICE in Chicago?", "Did Trump win?", "Is the sky blue?", "Did the Sun-Times report 574.5 million?",
+                 "Paul Nicholls played Sam Casey in Law & Order : UK ."):
+        assert not not_english(text), text
+
+
 def test_m006_indexes_the_unspaced_passages_of_an_existing_store(multilingual, tmp_path):
     copy = tmp_path / "old.db"
     shutil.copy(multilingual.settings.db, copy)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import threading
+from typing import Any
 
 import sentencex
 
@@ -193,28 +195,41 @@ def plural(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
-# Frequent function words of languages other than English that share its alphabet (German, Spanish, French,
-# Italian, Portuguese, Dutch). Only a rough signal, for saying that the models read English.
-FOREIGN_WORDS = frozenset("""
-der die das und nicht mit ist von den dem des zu auf ein eine einer sich auch wurde hat haben wir sie es bei
-el la los las y con del por para que una uno es en se su lo como pero fue han sido hay está esta
-le les et est dans pour avec une sur pas qui sont ont été au aux du
-il della delle che sono nella degli per gli
-os as um uma não com para foi são
-het een ik niet zijn voor wordt
-""".split())
+# The languages py3langid chooses among (ISO 639-1): the widely written ones. Its full set of 97 reads some
+# short English sentences full of names as a neighbour (Nigerian Pidgin, Breton, Latin); from these 50, English
+# sentences and questions are read as English (tests/test_search_words.py).
+LANGUAGES = ("en de fr es it pt nl pl sv da no fi id ms tr vi ro cs hu tl sw ca hr sk sl et lv lt af eu gl ga cy is "
+             "sq la eo ru zh ja ko ar he hi el uk bg sr th fa").split()
+LANGUAGE_MIN_P = 0.5  # the other language's probability must reach this ...
+ENGLISH_WORDS_MAX = 0.25  # ... and English function words be at most this share of the words
+_IDENTIFIER: list[Any] = []
+_IDENTIFIER_LOCK = threading.Lock()
+
+
+def language_identifier() -> Any:
+    """py3langid's naive Bayes identifier (its model ships in the wheel), loaded once per process (0.7 s)."""
+    with _IDENTIFIER_LOCK:
+        if not _IDENTIFIER:
+            from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+            identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+            identifier.set_languages(LANGUAGES)
+            _IDENTIFIER.append(identifier)
+        return _IDENTIFIER[0]
 
 
 def not_english(text: str) -> bool:
     """Whether text reads as another language than English: most of its letters are not Latin (Chinese,
-    Russian, Arabic ...), or it has more function words of a neighbouring language than of English."""
+    Russian, Arabic ...), or py3langid finds another language at probability 0.5 or more and English
+    function words are a quarter of its words or less (so a name-laden English sentence stays English)."""
     letters = [c for c in text if c.isalpha()]
     if not letters:
         return False
     latin = sum(1 for c in letters if c < "\u0250" or "\u1e00" <= c <= "\u1eff")
     if latin < 0.5 * len(letters):
         return True
-    tokens = [t.lower() for t in words(text)]
-    foreign = sum(t in FOREIGN_WORDS and t not in STOPWORDS for t in tokens)
-    english = sum(t in STOPWORDS for t in tokens)
-    return foreign >= 2 and foreign > english
+    language, probability = language_identifier().classify(text[:2000])
+    if language == "en" or probability < LANGUAGE_MIN_P:
+        return False
+    tokens = [t.lower() for t in words(text[:2000])]
+    return sum(t in STOPWORDS for t in tokens) <= ENGLISH_WORDS_MAX * len(tokens)
