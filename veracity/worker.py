@@ -17,7 +17,8 @@ Job kinds and their JSON (the `payload` a client gives, the `result` a finished 
   gather, select, judge, organise, write, verify), then "done" (the result), "retry" {error, attempts},
   "failed" {error, attempts} or "cancelled".
 - "ingest": payload {"paths": [str], "uploads": [str]}: files or folders on the worker's disk, and/or names
-  of files in the service's upload folder (setting upload_dir). Result {"files", "added", "duplicates",
+  of files in the service's upload folder (setting upload_dir); an upload that adds no document (a duplicate, or
+  skipped as unreadable) is removed from that folder once ingested. Result {"files", "added", "duplicates",
   "passages": int, "skipped": [{"path": str, "reason": str}]}, the ingest summary.
 """
 
@@ -35,6 +36,7 @@ from typing import Any
 
 from .engine import Engine
 from .errors import BackendError, ConfigError, InputError, VeracityError
+from .ingest import IngestSummary
 from .plugins import registry
 from .settings import Settings
 from .store.base import CheckRecord, Job, Store
@@ -195,13 +197,23 @@ class Worker:
         uploads = job.payload.get("uploads") or []
         if not isinstance(paths, list) or not isinstance(uploads, list) or not (paths or uploads):
             raise InputError("an ingest job needs {\"paths\": [...]} and/or {\"uploads\": [...]}")
-        files = [Path(str(p)) for p in paths]
+        uploaded = []
         for name in uploads:
             target = upload_dir(self.settings) / str(name)  # needed (and configured) only for uploads
             if Path(str(name)).name != str(name):
                 raise InputError(f"upload {name!r} is not a plain file name")
-            files.append(target)
-        summary = self.engine().ingest(files)
+            uploaded.append(target)
+        engine = self.engine()
+        summary = engine.ingest([Path(str(p)) for p in paths]) if paths else IngestSummary()
+        for target in uploaded:  # one at a time: an upload that adds nothing (a duplicate, unreadable) is removed
+            one = engine.ingest([target])
+            summary.files += one.files
+            summary.added += one.added
+            summary.duplicates += one.duplicates
+            summary.passages += one.passages
+            summary.skipped += one.skipped
+            if one.added == 0:
+                target.unlink(missing_ok=True)
         return {"files": summary.files, "added": summary.added, "duplicates": summary.duplicates,
                 "passages": summary.passages, "skipped": [{"path": p, "reason": r} for p, r in summary.skipped]}
 

@@ -35,6 +35,25 @@ def writer(request: Request) -> None:
                                                 "'Authorization: Bearer TOKEN'", {"WWW-Authenticate": "Bearer"})
 
 
+def media_type(request: Request) -> str:
+    return request.headers.get("content-type", "").partition(";")[0].strip().lower()
+
+
+def sent_as_json(request: Request) -> None:
+    """Refuse a body that is not JSON (415), before it is read as one."""
+    media = media_type(request)
+    if media != "application/json" and not media.endswith("+json"):
+        raise ServiceError(415, "unsupported_media_type", f"send the check as JSON, with 'Content-Type: "
+                                                          f"application/json' (this request's is {media or 'missing'})")
+
+
+def sent_as_form(request: Request) -> None:
+    media = media_type(request)
+    if media != "multipart/form-data":
+        raise ServiceError(415, "unsupported_media_type", f"send the files as multipart/form-data in the field "
+                                                          f"'files' (this request's type is {media or 'missing'})")
+
+
 class CheckIn(BaseModel):
     question: str = Field(description="the question or claim to check")
     as_of: str | None = Field(None, description="ignore evidence published after this date (YYYY-MM-DD)")
@@ -48,7 +67,8 @@ class Accepted(BaseModel):
     events_url: str
 
 
-@router.post("/api/checks", status_code=202, response_model=Accepted, dependencies=[Depends(writer)],
+@router.post("/api/checks", status_code=202, response_model=Accepted,
+             dependencies=[Depends(writer), Depends(sent_as_json)],
              summary="Queue a check")
 async def post_check(body: CheckIn, request: Request) -> dict[str, str]:
     job = await service(request).run(lambda e: submit_check(e, body.model_dump()))
@@ -139,7 +159,8 @@ async def job_events(job_id: str, request: Request, last_event_id: str | None = 
     return await events_response(request, job_id, last_event_id)
 
 
-@router.post("/api/documents", status_code=202, response_model=Accepted, dependencies=[Depends(writer)],
+@router.post("/api/documents", status_code=202, response_model=Accepted,
+             dependencies=[Depends(writer), Depends(sent_as_form)],
              summary="Upload files to ingest (multipart field 'files'); runs as an ingest job")
 async def post_documents(request: Request, files: list[UploadFile] = File(
         ..., description="the files: .txt, .md, .html, .pdf or .jsonl, each up to max_upload_bytes")) -> dict[str, str]:

@@ -18,6 +18,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import __version__
 from ..errors import ConfigError, InputError, VeracityError
@@ -32,6 +33,26 @@ log = logging.getLogger("veracity.service")
 HERE = Path(__file__).parent
 UNLIMITED = ("/static/", "/healthz", "/metrics")
 OPEN_TO_ALL = ("/static/", "/healthz", "/login", "/logout")  # without the token on a public address
+
+
+class HeadAsGet:
+    """HEAD answers as GET does, without the body (FastAPI's routes take GET only), except on event streams,
+    which do not end."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD" or scope["path"].endswith("/events"):
+            await self.app(scope, receive, send)
+            return
+
+        async def without_body(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, without_body)
 
 
 class SignIn(Exception):
@@ -164,6 +185,8 @@ def create_app(settings: Settings | None = None, *, workers: int | None = None, 
             response.set_cookie(CSRF_COOKIE, request.state.csrf, httponly=True, samesite="strict",
                                 secure=request.url.scheme == "https")
         return response
+
+    app.add_middleware(HeadAsGet)  # outside guard: guard and the routes see a GET
 
     from .api import router as api_router
     from .pages import router as page_router

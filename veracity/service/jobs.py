@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import UploadFile
 
 from ..engine import Engine
+from ..errors import InputError
 from ..ingest.extract import SUFFIXES
 from ..settings import Settings
 from ..store.base import Job
@@ -62,6 +63,12 @@ def find_checks(engine: Engine, *, q: str = "", verdict: str = "", limit: int = 
         raise ServiceError(400, "bad_input", f"verdict {verdict!r}: use one of {', '.join(VERDICT_LABELS)}")
     if not 1 <= limit <= 200:
         raise ServiceError(400, "bad_input", "limit is between 1 and 200")
+    if cursor:
+        try:
+            engine.store.job(cursor)
+        except InputError:
+            raise ServiceError(400, "bad_input", f"cursor {cursor[:40]!r} is not a check of this server; give the "
+                                                 "next_cursor of the previous page, or no cursor for the first") from None
     found = engine.store.jobs(kind="check", limit=limit + 1, before=cursor, question=q.strip() or None,
                               verdict=verdict or None)  # filtered by the store; one more tells if a page follows
     return Page(found[:limit], found[limit - 1].id if len(found) > limit else None)
