@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from veracity.pipeline.claims import overall
 from veracity.pipeline.plan import plan
 from veracity.render import render
 from veracity.render.json import from_json, to_json
@@ -34,9 +35,7 @@ def test_each_claim_is_checked_and_the_report_gives_a_verdict_per_claim_and_over
     assert [c.claim for c in pasted.claim_results] == list(plan(PARAGRAPH).claims)
     assert all(c.verdict is not None for c in pasted.claim_results)
     assert pasted.verdict is not None and "5 claims" in pasted.verdict.rationale
-    labels = {c.verdict.label for c in pasted.claim_results if c.verdict}
-    assert pasted.verdict.label == (labels.pop() if len(labels) == 1 else "mixed")
-    assert pasted.verdict.confidence == min(c.verdict.confidence for c in pasted.claim_results if c.verdict)
+    assert pasted.verdict.label == overall([c.verdict for c in pasted.claim_results if c.verdict]).label
     assert not pasted.nothing_found and pasted.findings
 
 
@@ -88,3 +87,40 @@ def test_a_word_is_called_missing_only_when_no_stored_passage_has_it(demo_engine
             for word in re.findall(r"“([^”]+)”", listed.group(1)) if listed else ():
                 assert not re.search(rf"(?<!\w){re.escape(word.lower())}(?!\w)", stored), \
                     f"{word!r} is called missing but a stored passage has it"
+
+
+def verdicts(*pairs):
+    from veracity.types import Verdict
+
+    return [Verdict(label, confidence, "", {"supports": 0, "refutes": 0, "neutral": 0}) for label, confidence in pairs]
+
+
+@pytest.mark.parametrize("claims, label, confidence, line", [
+    ((("supported", 0.7), ("supported", 0.8), ("not_enough_evidence", 0.6)), "not_enough_evidence", 0.6,
+     "2 of 3 claims supported, 1 not settled by the sources"),
+    ((("supported", 0.7), ("supported", 0.9)), "supported", 0.7, "both claims supported"),
+    ((("supported", 0.9), ("refuted", 0.8), ("refuted", 0.6), ("not_enough_evidence", 0.5)), "refuted", 0.8,
+     "2 of 4 claims refuted, 1 supported, 1 not settled by the sources"),
+    ((("supported", 0.9), ("mixed", 0.6), ("not_enough_evidence", 0.5)), "mixed", 0.6,
+     "1 of 3 claims supported, 1 on which the sources disagree, 1 not settled by the sources"),
+    ((("not_enough_evidence", 0.5), ("not_enough_evidence", 0.7)), "not_enough_evidence", 0.7,
+     "both claims not settled by the sources"),
+])
+def test_the_overall_verdict_counts_the_claims_and_keeps_mixed_for_sources_that_disagree(claims, label, confidence,
+                                                                                         line):
+    """Issue 21, item 5: three true sentences gave "Mixed (0%)" because the claims' labels differed."""
+    v = overall(verdicts(*claims))
+    assert (v.label, v.confidence) == (label, confidence)
+    assert line in v.rationale
+
+
+def test_the_report_of_a_pasted_text_counts_its_claims(pasted):
+    labels = [c.verdict.label for c in pasted.claim_results]
+    if "mixed" not in labels:
+        assert pasted.verdict.label != "mixed"
+    from veracity.labels import count_claims
+
+    line = count_claims(labels)
+    assert re.match(r"(\d of 5 claims|all 5 claims) ", line)
+    assert pasted.bottom_line.text.startswith(f"Overall: {line}. ")
+    assert f"**Verdict: {pasted.verdict.label.replace('_', ' ').capitalize()}** — {line}" in render(pasted, "markdown")

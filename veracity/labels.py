@@ -14,8 +14,29 @@ CLAIM_LABELS = (SUPPORTED, REFUTED, MIXED, NOT_ENOUGH_EVIDENCE)
 # independent sources agree with it (answered), contradict it (disputed), or neither (not_enough_evidence).
 ANSWERED, DISPUTED = "answered", "disputed"
 ANSWER_LABELS = (ANSWERED, DISPUTED, NOT_ENOUGH_EVIDENCE)
-# Every label a report's verdict can have.
+# Every label a report's verdict can have, and its title in a report.
 VERDICT_LABELS = CLAIM_LABELS + (ANSWERED, DISPUTED)
+VERDICT_TITLE = {SUPPORTED: "Supported", REFUTED: "Refuted", MIXED: "Mixed", NOT_ENOUGH_EVIDENCE: "Not enough evidence",
+                 ANSWERED: "Answered", DISPUTED: "Disputed"}
 # The role of a finding in a report, from the stance of its evidence.
 SUPPORTING, REFUTING, CONTEXT = "supporting", "refuting", "context"
 ROLE_OF_STANCE = {SUPPORTS: SUPPORTING, REFUTES: REFUTING, NEUTRAL: CONTEXT}
+
+# How a pasted text's claims are counted, one phrase per label ("2 of 3 claims supported, 1 not settled by the
+# sources"): mixed is said of the sources, never of the claims.
+COUNTED = {SUPPORTED: "supported", REFUTED: "refuted", MIXED: "on which the sources disagree",
+           NOT_ENOUGH_EVIDENCE: "not settled by the sources", ANSWERED: "answered", DISPUTED: "disputed"}
+
+
+def count_claims(labels: list[str]) -> str:
+    """ "2 of 3 claims supported, 1 not settled by the sources" for the labels of a text's claims: the commonest
+    label first (ties in the order of VERDICT_LABELS), then each other label with its count."""
+    counts = {label: labels.count(label) for label in VERDICT_LABELS if label in labels}
+    order = sorted(counts, key=lambda label: -counts[label])
+    if not order:
+        return "no claim judged"
+    first = order[0]
+    every = "both" if len(labels) == 2 else f"all {len(labels)}"
+    head = (f"{every} claims {COUNTED[first]}" if counts[first] == len(labels) and len(labels) > 1 else
+            f"{counts[first]} of {len(labels)} claim{'s' if len(labels) != 1 else ''} {COUNTED[first]}")
+    return ", ".join([head] + [f"{counts[label]} {COUNTED[label]}" for label in order[1:]])

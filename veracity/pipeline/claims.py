@@ -7,29 +7,40 @@ from collections import Counter
 from dataclasses import replace
 
 from ..text import plural
+from ..labels import ANSWERED, DISPUTED, VERDICT_TITLE, count_claims
 from ..types import (MIXED, NOT_ENOUGH_EVIDENCE, REFUTED, SUPPORTED, CitedText, ClaimResult, Failure, Finding,
                      Report, Source, Verdict)
 
-LABEL_WORDS = {SUPPORTED: "supported", REFUTED: "refuted", MIXED: "mixed",
-               NOT_ENOUGH_EVIDENCE: "without enough evidence"}
-TITLES = {SUPPORTED: "Supported", REFUTED: "Refuted", MIXED: "Mixed", NOT_ENOUGH_EVIDENCE: "Not enough evidence"}
+
+WHY = {SUPPORTED: "every claim is supported", REFUTED: "the sources contradict at least one claim",
+       MIXED: "the sources disagree on at least one claim", NOT_ENOUGH_EVIDENCE: "the sources do not settle every claim",
+       ANSWERED: "the sources agree on the answer to each question", DISPUTED: "the sources disagree on each answer"}
 
 
 def overall(verdicts: list[Verdict]) -> Verdict | None:
-    """The text's verdict from its claims': the same label when every claim has it, else mixed (some claims
-    hold and some do not, or cannot be told). Its confidence is the least of the claims' (a claim's confidence
-    is calibrated; a whole text's is not)."""
+    """The text's verdict from its claims': the text holds only if every claim does. Every claim supported:
+    supported; any claim refuted: refuted; else a claim on which the sources disagree: mixed (said of that
+    claim's sources, never because the claims' labels differ); else not_enough_evidence (some claim is not
+    settled by the sources). The confidence is that of the claims that decide: the least of them all for
+    supported, else the greatest among the claims with the label given (one such claim decides). A text whose
+    claims all have one label (an open question's too) has that label. The rationale counts the claims."""
     if not verdicts:
         return None
-    counts = Counter(v.label for v in verdicts)
-    label = verdicts[0].label if len(counts) == 1 else MIXED
-    tally = ", ".join(f"{n} {LABEL_WORDS[k]}" for k, n in sorted(counts.items(), key=lambda kv: -kv[1]))
+    labels = [v.label for v in verdicts]
+    held = [SUPPORTED if v.label == ANSWERED else MIXED if v.label == DISPUTED else v.label for v in verdicts]
+    if len(set(labels)) == 1:
+        label, deciding = labels[0], verdicts
+    else:
+        label = (SUPPORTED if set(held) == {SUPPORTED} else REFUTED if REFUTED in held else MIXED if MIXED in held
+                 else NOT_ENOUGH_EVIDENCE)
+        deciding = verdicts if label == SUPPORTED else [v for v, h in zip(verdicts, held) if h == label]
+    confidence = (min if label in (SUPPORTED, ANSWERED) else max)(v.confidence for v in deciding)
     stance: Counter[str] = Counter()
     for v in verdicts:
         stance.update(v.stance_counts)
-    rationale = (f"The text makes {plural(len(verdicts), 'claim')}, each checked on its own: {tally}. The confidence "
-                 "is the least of the claims' confidences.")
-    return Verdict(label, min(v.confidence for v in verdicts), rationale, dict(stance))
+    rationale = (f"The text makes {plural(len(verdicts), 'claim')}, each checked on its own: "
+                 f"{count_claims(labels)}. {VERDICT_TITLE[label]} for the text as a whole: {WHY[label]}.")
+    return Verdict(label, confidence, rationale, dict(stance))
 
 
 class Numbering:
@@ -75,11 +86,12 @@ def combine(question: str, claims: tuple[str, ...], reports: list[Report], repor
     summary = CitedText(
         text=f"The text makes {plural(len(claims), 'checkable claim')}; each was checked on its own against the "
              f"sources, and the sources speak to {found} of them. "
-             + " ".join(f"Claim {i}: {TITLES[c.verdict.label] if c.verdict else 'not judged'}"
+             + " ".join(f"Claim {i}: {VERDICT_TITLE[c.verdict.label] if c.verdict else 'not judged'}"
                         + (f" ({c.verdict.confidence:.0%})." if c.verdict else ".") for i, c in enumerate(results, 1)),
         citations=())
-    bottom = CitedText(text=(f"Overall: {TITLES[verdict.label].lower()} ({verdict.confidence:.0%}). "
-                             f"{verdict.rationale}" if verdict else
+    judged = [c.verdict.label for c in results if c.verdict is not None]
+    bottom = CitedText(text=(f"Overall: {count_claims(judged)}. {VERDICT_TITLE[verdict.label]} for the text as a "
+                             f"whole ({verdict.confidence:.0%}): {WHY[verdict.label]}." if verdict else
                              f"{found} of the {plural(len(claims), 'claim')} have findings; read them claim by "
                              "claim."), citations=())
     failures: dict[tuple[str, str], Failure] = {}

@@ -10,15 +10,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..labels import ANSWERED, DISPUTED
+from ..labels import VERDICT_TITLE as VERDICT_TITLE  # re-exported: the service pages use it
+from ..labels import ANSWERED, DISPUTED, count_claims
 from ..text import plural
-from ..types import CONTEXT, MIXED, NOT_ENOUGH_EVIDENCE, REFUTED, REFUTING, SUPPORTED, SUPPORTING, Report, Source
+from ..types import CONTEXT, NOT_ENOUGH_EVIDENCE, REFUTING, SUPPORTING, Report, Source
 
 ROLE_TAG = {SUPPORTING: "supports the claim", REFUTING: "contradicts the claim", CONTEXT: "context"}
 OPEN_ROLE_TAG = {SUPPORTING: "agrees with the leading answer", REFUTING: "disagrees with the leading answer",
                  CONTEXT: "context"}
-VERDICT_TITLE = {SUPPORTED: "Supported", REFUTED: "Refuted", MIXED: "Mixed", NOT_ENOUGH_EVIDENCE: "Not enough evidence",
-                 ANSWERED: "Answered", DISPUTED: "Disputed"}
 # An open question's verdict is not about truth: what each label says, shown beside it.
 ANSWER_NOTE = {ANSWERED: "the sources agree on the leading answer",
                DISPUTED: "the sources disagree on the answer",
@@ -61,7 +60,7 @@ class VerdictLine:
     label: str
     title: str
     confidence: float
-    note: str | None = None  # an open question: what the label says about its answer (ANSWER_NOTE)
+    note: str | None = None  # what the label says, where it alone would mislead (verdict_note)
 
 
 @dataclass(frozen=True)
@@ -114,6 +113,15 @@ def source_line(s: Source) -> SourceLine:
                       published=printable(s.published) if s.published else None, location=printable(s.location))
 
 
+def verdict_note(report: Report) -> str | None:
+    """What the verdict's label says beside it, where the label alone would mislead: an open question's
+    (ANSWER_NOTE), and a pasted text's, which counts its claims ("2 of 3 claims supported, 1 not settled by the
+    sources")."""
+    if report.claim_results:
+        return count_claims([c.verdict.label for c in report.claim_results if c.verdict is not None])
+    return ANSWER_NOTE.get(report.verdict.label) if report.open_question and report.verdict else None
+
+
 def outline(report: Report) -> Outline:
     p = printable
     sections = [Section("summary", "Executive summary", text=(Cited(p(report.summary.text), report.summary.citations),))]
@@ -135,8 +143,7 @@ def outline(report: Report) -> Outline:
         sections.append(Section("problems", "Problems during this check",
                                 items=tuple(f"{f.stage}: {p(f.message)}" for f in report.failures)))
     verdict = (VerdictLine(report.verdict.label, VERDICT_TITLE[report.verdict.label], report.verdict.confidence,
-                           ANSWER_NOTE.get(report.verdict.label) if report.open_question else None)
-               if report.verdict else None)
+                           verdict_note(report)) if report.verdict else None)
     return Outline(
         title=p(report.question),
         checked_on=f"Checked on {report.checked_on}"
