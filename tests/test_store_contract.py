@@ -302,7 +302,10 @@ def test_jobs_expired_lease_is_taken_again_then_fails(store):
     assert store.claim_job("w4", lease_s=30) is None  # the third expiry ends it
     failed = store.job(job.id)
     assert failed.state == "failed" and "3 attempts" in (failed.error or "")
-    assert store.events(job.id)[-1].kind == "failed"
+    events = store.events(job.id)  # as a job whose attempts failed: each retaking follows a retry, not a started
+    assert [e.kind for e in events] == ["queued", "started", "retry", "started", "retry", "started", "failed"]
+    assert [e.data["attempts"] for e in events if e.kind == "retry"] == [1, 2]
+    assert all("lease expired" in e.data["error"] for e in events if e.kind == "retry")
 
 
 def test_jobs_fail_requeues_then_fails_and_cancel(store):

@@ -47,6 +47,7 @@ class CheckRecord:
 
 
 JOB_STATES = ("queued", "running", "done", "failed", "cancelled")
+LEASE_EXPIRED = "its worker stopped (lease expired); taken again"  # the error of a `retry` event
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,7 @@ from ..dedupe import band_keys, similarity
 from ..errors import InputError, StoreError
 from ..text import UNSPACED, content_words, unspaced_trigrams
 from ..types import Document, Passage, Span
-from .base import JOB_STATES, CheckRecord, Job, JobEvent, NewDocument, StoredReview
+from .base import JOB_STATES, LEASE_EXPIRED, CheckRecord, Job, JobEvent, NewDocument, StoredReview
 from .postgres_web import PostgresWebArchive
 
 log = logging.getLogger("veracity.store")
@@ -556,14 +556,17 @@ class PostgresStore(PostgresWebArchive):
                 db.execute("UPDATE jobs SET state='failed', error=%s, lease_owner=NULL, lease_expires_at=NULL, "
                            "updated_at=now() WHERE id=%s", (error, job_id))
                 self._event(db, job_id, "failed", {"error": error, "attempts": attempts})
+            free = db.execute("SELECT id, state, attempts FROM jobs WHERE kind = ANY(%s) AND (state='queued' OR "
+                              "(state='running' AND lease_expires_at < now())) ORDER BY n LIMIT 1 "
+                              "FOR UPDATE SKIP LOCKED", (list(kinds),)).fetchone()
+            if free is None:
+                return None
+            if free[1] == "running":  # its worker stopped: the attempt ends as a failed one does
+                self._event(db, free[0], "retry", {"error": LEASE_EXPIRED, "attempts": free[2]})
             row = db.execute(
                 f"UPDATE jobs SET state='running', attempts=attempts + 1, lease_owner=%s, "
-                f"lease_expires_at=now() + make_interval(secs => %s), updated_at=now() WHERE id = (SELECT id FROM jobs "
-                f"WHERE kind = ANY(%s) AND (state='queued' OR (state='running' AND lease_expires_at < now())) "
-                f"ORDER BY n LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING {self._JOB_COLUMNS}",
-                (worker, float(lease_s), list(kinds))).fetchone()
-            if row is None:
-                return None
+                f"lease_expires_at=now() + make_interval(secs => %s), updated_at=now() WHERE id = %s "
+                f"RETURNING {self._JOB_COLUMNS}", (worker, float(lease_s), free[0])).fetchone()
             job = self._job(row)
             self._event(db, job.id, "started", {"worker": worker, "attempt": job.attempts})
         return job

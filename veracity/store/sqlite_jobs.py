@@ -16,7 +16,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from ..errors import InputError, StoreError
-from .base import JOB_STATES, Job, JobEvent
+from .base import JOB_STATES, LEASE_EXPIRED, Job, JobEvent
 
 COLUMNS = "id, kind, payload, state, attempts, created_at, updated_at, lease_owner, lease_expires_at, result, error"
 ENDED = ("done", "failed", "cancelled")
@@ -84,10 +84,12 @@ class SqliteJobs:
                                 "updated_at=? WHERE id=?", (error, stamp, job_id))
                 self._event(job_id, "failed", {"error": error, "attempts": attempts})
             row = self.db.execute(
-                f"SELECT id FROM jobs WHERE kind IN ({marks}) AND (state='queued' OR (state='running' AND "
-                f"lease_expires_at < ?)) ORDER BY n LIMIT 1", (*kinds, stamp)).fetchone()
+                f"SELECT id, state, attempts FROM jobs WHERE kind IN ({marks}) AND (state='queued' OR "
+                f"(state='running' AND lease_expires_at < ?)) ORDER BY n LIMIT 1", (*kinds, stamp)).fetchone()
             if row is None:
                 return None
+            if row[1] == "running":  # its worker stopped: the attempt ends as a failed one does
+                self._event(row[0], "retry", {"error": LEASE_EXPIRED, "attempts": row[2]})
             self.db.execute("UPDATE jobs SET state='running', attempts=attempts+1, lease_owner=?, lease_expires_at=?, "
                             "updated_at=? WHERE id=?", (worker, now(lease_s), stamp, row[0]))
             job = self._get(row[0])
