@@ -71,3 +71,83 @@ def test_only_json_ld_scripts_are_read():
     assert parse_claim_reviews("<html><body><!-- <script type=\"application/ld+json\">"
                                f"{json.dumps(REVIEW)}</script> --><p>x</p></body></html>") == []
     assert parse_claim_reviews("") == [] and parse_claim_reviews("plain words, no markup") == []
+
+
+def test_ddgs_is_pinned_and_its_private_engine_still_has_what_the_provider_uses():
+    """Issue 24, item 33: DuckDuckGoSearch drives ddgs's private engine class (ddgs.engines.duckduckgo), so ddgs
+    is pinned to one version, the one installed, and an upgrade must pass this and the provider tests in
+    tests/test_web.py (which search through it against the local server)."""
+    import inspect
+    import re
+    from importlib.metadata import version
+    from pathlib import Path
+
+    from ddgs.engines.duckduckgo import Duckduckgo
+
+    pyproject = (Path(__file__).resolve().parent.parent / "pyproject.toml").read_text()
+    pins = set(re.findall(r'"ddgs==([\d.]+)"', pyproject))
+    assert pins == {version("ddgs")}, f"ddgs pins {pins} and installed {version('ddgs')} differ"
+    assert set(re.findall(r'"ddgs\s*([<>=!~]+)', pyproject)) == {"=="}, "every ddgs requirement is an exact pin"
+    assert {"proxy", "timeout", "verify"} <= set(inspect.signature(Duckduckgo).parameters)
+    engine = Duckduckgo(proxy=None, timeout=1, verify=True)
+    assert isinstance(engine.search_url, str) and callable(engine.search)
+
+
+def test_ddgs_throttling_is_a_rate_limit_not_an_empty_answer():
+    """DuckDuckGo answers a throttled keyless search with 202 and no results: through ddgs that is None, which
+    the provider reports as RateLimited (a loopback server stands in for DuckDuckGo)."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    import pytest
+
+    from veracity.sources.base import RateLimited
+    from veracity.sources.providers import DuckDuckGoSearch
+
+    class Throttled(BaseHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            self.send_response(202)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Throttled)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        provider = DuckDuckGoSearch(url=f"http://127.0.0.1:{server.server_address[1]}/html/", timeout_s=5)
+        with pytest.raises(RateLimited, match="throttles"):
+            provider.search("chicago police", max_results=5)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_fetched_page_is_dated_by_trafilatura_wherever_the_date_sits():
+    """Issue 24, item 33: the htmldate fallback after trafilatura is gone; trafilatura's own metadata (htmldate
+    with extensive search) dates the page from a <time>, a meta tag, JSON-LD, a byline, an <abbr> or the URL."""
+    from veracity.sources.fetch import read_html
+
+    body = "<p>" + "The city council voted on the new budget after a long debate about the parks. " * 6 + "</p>"
+
+    def page(head: str = "", before: str = "") -> str:
+        return (f"<html><head><title>Budget vote</title>{head}</head><body><article><h1>Budget vote</h1>{before}"
+                f"{body}</article></body></html>")
+
+    cases = {
+        "time": (page(before='<time datetime="2025-03-14">March 14</time>'), "https://news.example/budget"),
+        "meta": (page('<meta property="article:published_time" content="2025-03-14T08:00:00Z">'),
+                 "https://news.example/budget"),
+        "json-ld": (page('<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": '
+                         '"2025-03-14"}</script>'), "https://news.example/budget"),
+        "byline": (page(before='<p class="byline">Published on March 14, 2025</p>'), "https://news.example/budget"),
+        "abbr": (page(before='<abbr class="published" title="2025-03-14">Mar 14</abbr>'), "https://news.example/b"),
+        "url": (page(), "https://news.example/2025/03/14/budget-vote"),
+    }
+    for where, (html, url) in cases.items():
+        extracted = read_html(html, url)
+        assert extracted is not None and extracted[4] == "2025-03-14", where
+    undated = read_html(page(), "https://news.example/budget")
+    assert undated is not None and undated[4] is None
