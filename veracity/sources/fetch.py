@@ -1,6 +1,6 @@
 """The httpx fetcher: async, `web_concurrency` pages at once and at most 2 per host, every request through the
-SSRF guard, robots.txt obeyed (protego), at most 5 redirects each checked again, bytes and time limited, TLS
-always verified, and the page read with trafilatura (HTML; its metadata finds the date with htmldate) or pypdf (every page of a PDF).
+SSRF guard (and the proxy the environment names, if any: proxy.py), robots.txt obeyed (protego), at most 5
+redirects each checked again, bytes and time limited, TLS always verified, and the page read with trafilatura (HTML; its metadata finds the date with htmldate) or pypdf (every page of a PDF).
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ class HttpxFetcher:
         transport = GuardedTransport(self.policy, inner=self._inner, resolver=self._resolver)
         async with httpx.AsyncClient(transport=transport, headers={"User-Agent": USER_AGENT},
                                      timeout=httpx.Timeout(self.timeout_s), follow_redirects=False,
-                                     trust_env=False) as client:  # no proxy from the environment: the guard decides
+                                     trust_env=False) as client:  # the guard reads the proxy variables itself
             run = _Run(self, client)
             return list(await asyncio.gather(*(run.page(url, known.get(url)) for url in urls)))
 

@@ -8,6 +8,7 @@ IP, keeping the Host header and the TLS server name (SNI and certificate check) 
 second DNS answer (rebinding) can never be used. Every request goes through it: redirects and robots.txt too.
 
 `web_allow_hosts` ("host:port" pairs, empty by default) lets a user reach an intranet host or a test server.
+A proxy named by the environment (proxy.py) is asked for the checked address, never for the name.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import httpx
+
+from .proxy import environment_proxy, tunnel_transport
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 Resolver = Callable[[str, int], Awaitable[list[str]]]
@@ -124,14 +127,22 @@ class GuardedTransport(httpx.AsyncBaseTransport):
         self.policy = policy
         self.resolver = resolver
         self._inner = inner
-        self._per_host: dict[str, httpx.AsyncBaseTransport] = {}  # a TLS connection is never shared by two hosts
+        # a TLS connection is never shared by two hosts
+        self._per_host: dict[tuple[str, str, str | None], httpx.AsyncBaseTransport] = {}
 
-    def transport_for(self, host: str) -> httpx.AsyncBaseTransport:
+    def transport_for(self, host: str, scheme: str = "https", proxy: str | None = None) -> httpx.AsyncBaseTransport:
+        """The transport to a host: direct, or through `proxy` (forwarded for http, a CONNECT tunnel for https)."""
         if self._inner is not None:
             return self._inner
-        if host not in self._per_host:
-            self._per_host[host] = httpx.AsyncHTTPTransport(verify=True, retries=0)
-        return self._per_host[host]
+        key = (host, scheme, proxy)
+        if key not in self._per_host:
+            if proxy is None:
+                self._per_host[key] = httpx.AsyncHTTPTransport(verify=True, retries=0)
+            elif scheme == "https":
+                self._per_host[key] = tunnel_transport(proxy)
+            else:
+                self._per_host[key] = httpx.AsyncHTTPTransport(verify=True, retries=0, proxy=proxy)
+        return self._per_host[key]
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         host, port = check_url(request.url, self.policy)
@@ -144,11 +155,12 @@ class GuardedTransport(httpx.AsyncBaseTransport):
         for address in addresses:
             check_address(address, host, port, self.policy)
         chosen = addresses[0]
+        proxy = environment_proxy(str(request.url))  # NO_PROXY matches the name, as the user wrote it
         request.url = request.url.copy_with(host=chosen)
         request.headers["Host"] = host if port == DEFAULT_PORTS[request.url.scheme] else f"{host}:{port}"
         if request.url.scheme == "https":
             request.extensions = {**request.extensions, "sni_hostname": host}
-        return await self.transport_for(host).handle_async_request(request)
+        return await self.transport_for(host, request.url.scheme, proxy).handle_async_request(request)
 
     async def aclose(self) -> None:
         for transport in [*self._per_host.values(), *([self._inner] if self._inner else [])]:

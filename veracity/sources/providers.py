@@ -1,6 +1,7 @@
 """The search providers that ship with veracity, each over its documented API with httpx (DuckDuckGo through
 the maintained `ddgs` package). Each maps its errors to the typed outcomes of `base`, has a time budget, and
-retries once, after a short pause, where that helps (a 5xx, a dropped connection)."""
+retries once, after a short pause, where that helps (a 5xx, a dropped connection). Each goes through the proxy the
+environment names, read as the page fetcher reads it (proxy.py)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from ..factcheck import ClaimReview
 from .base import (AuthFailed, BadResponse, QuotaExhausted, RateLimited, SearchResponse,
                    SearchResult, SearchTimeout)
 from .fetch import USER_AGENT
+from .proxy import environment_proxy
 
 RETRY_PAUSE_S = 0.5
 
@@ -41,7 +43,8 @@ class HttpProvider:
             if left <= 0:
                 break
             try:
-                with httpx.Client(timeout=left, headers={"User-Agent": USER_AGENT}, follow_redirects=False) as client:
+                with httpx.Client(timeout=left, headers={"User-Agent": USER_AGENT}, follow_redirects=False,
+                                  trust_env=False, proxy=environment_proxy(url)) as client:  # as the fetcher reads it
                     response = client.request(method, url, **kwargs)
             except httpx.TimeoutException as exc:
                 error: Exception = SearchTimeout(f"{self.name}: no answer within {self.timeout_s:g} s for {query!r}",
@@ -224,7 +227,7 @@ class DuckDuckGoSearch:
             raise ConfigError("search provider duckduckgo needs the ddgs package: pip install 'veracity[duckduckgo]'"
                               ) from exc
 
-        engine = Duckduckgo(proxy=None, timeout=max(1, round(self.timeout_s)), verify=True)
+        engine = Duckduckgo(proxy=environment_proxy(self.url), timeout=max(1, round(self.timeout_s)), verify=True)
         engine.search_url = self.url
         try:
             found = engine.search(query)
