@@ -22,6 +22,14 @@ VERDICT_TITLE = {SUPPORTED: "Supported", REFUTED: "Refuted", MIXED: "Mixed", NOT
 SUPPORTING, REFUTING, CONTEXT = "supporting", "refuting", "context"
 ROLE_OF_STANCE = {SUPPORTS: SUPPORTING, REFUTES: REFUTING, NEUTRAL: CONTEXT}
 
+# A verdict's confidence in words, from its floor up.
+CONFIDENCE_WORDS = ((0.9, "very high"), (0.75, "high"), (0.6, "moderate"), (0.0, "low"))
+
+
+def confidence_words(c: float) -> str:
+    return next(word for floor, word in CONFIDENCE_WORDS if c >= floor)
+
+
 # How a pasted text's claims are counted, one phrase per label ("2 of 3 claims supported, 1 not settled by the
 # sources"): mixed is said of the sources, never of the claims.
 COUNTED = {SUPPORTED: "supported", REFUTED: "refuted", MIXED: "on which the sources disagree",

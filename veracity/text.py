@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+from datetime import date
 from typing import Any
 
 import sentencex
@@ -53,18 +54,112 @@ def boilerplate_lines(lines: list[str]) -> set[int]:
     return drop
 
 
+# Labels an article puts above its first paragraph or a box: never its headline ("Key Takeaways").
+_LABEL_LINE = re.compile(r"^\s*(key takeaways?|takeaways|highlights|summary|in brief|at a glance|overview|"
+                         r"(table of )?contents|listen to (this )?article|share( this( article| story)?)?|"
+                         r"advertisement|sponsored|editor'?s note|breaking( news)?|exclusive|analysis|opinion|"
+                         r"live( updates)?|updated?|menu|skip to (main )?content|what to know|what we know|"
+                         r"quick read|tl;?dr)\s*:?\s*$", re.IGNORECASE)
+HEADLINE_WORDS = 25  # a title is a line of at most this many words that does not end as a sentence does
+HEADLINE_LINES = 12  # ... among the first lines of the text that are not boilerplate
+
+
+def headline_like(line: str) -> bool:
+    """A line that reads as a title: a few words with letters, not ending with a full stop, not a list item,
+    a label ("Key Takeaways") or a dateline."""
+    stripped = line.strip().lstrip("#").strip()
+    return (bool(stripped) and len(stripped.split()) <= HEADLINE_WORDS and not stripped.endswith((".", ",", ";", ":"))
+            and not _LIST_ITEM.match(stripped) and not _LABEL_LINE.match(stripped) and not _DATELINE.match(stripped)
+            and sum(c.isalpha() for c in without_dates(stripped)) >= 3)
+
+
+def headline(text: str, fallback: str) -> str:
+    """The title a reader would recognise, for a text with no title in its metadata: the first line that reads
+    as a title among its first lines (labels such as "Key Takeaways", list items, datelines and boilerplate are
+    passed over); else the first sentence of its first paragraph; else the fallback (the file's name)."""
+    lines = strip_controls(text).split("\n")[:400]
+    drop = boilerplate_lines(lines)
+    kept = [line.strip().lstrip("#").strip() for i, line in enumerate(lines) if i not in drop and line.strip()]
+    title = next((line for line in kept[:HEADLINE_LINES] if headline_like(line)), None)
+    if title is None:
+        body = next((line for line in kept if not _LABEL_LINE.match(line) and not _LIST_ITEM.match(line)
+                     and not _DATELINE.match(line) and len(without_dates(line).split()) >= 3), "")
+        spans = sentence_spans(body)
+        title = body[:spans[0].end] if spans else body
+    return " ".join(title.split()) or fallback
+
+
+_MONTHS = {m: i for i, names in enumerate(("jan january", "feb february", "mar march", "apr april", "may",
+                                           "jun june", "jul july", "aug august", "sep sept september",
+                                           "oct october", "nov november", "dec december"), 1)
+           for m in names.split()}
+_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>(?:19|20)\d\d)"
+_DATE_FORMS = [re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", re.IGNORECASE),        # June 5, 2025
+               re.compile(rf"\b{_DAY}\s+{_MONTH},?\s+{_YEAR}\b", re.IGNORECASE),          # 5 June 2025
+               re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>\d\d)-(?P<day>\d\d)\b")]  # 2025-06-05
+# A line that dates the text: "Published June 5, 2025", "Updated: 5 June 2025", a byline or an embed's credit
+# ("- Chi Latino Caucus (@chilatinocacaucus) June 5, 2025"). A date inside a sentence of the article ("On July
+# 4, 1776, ...") is about what it reports, not when it was written.
+_DATELINE = re.compile(r"^\W*(published|updated|posted|last (modified|updated)|dated?)\b", re.IGNORECASE)
+DATELINE_WORDS = 14
+
+
+def text_dates(text: str) -> list[date]:
+    """Every whole date (day, month and year) written in the text, in order."""
+    found: list[tuple[int, date]] = []
+    for form in _DATE_FORMS:
+        for m in form.finditer(text):
+            month = m["month"]
+            number = int(month) if month.isdigit() else _MONTHS[month.lower()]
+            try:
+                found.append((m.start(), date(int(m["year"]), number, int(m["day"]))))
+            except ValueError:
+                continue
+    return [d for _, d in sorted(found, key=lambda pair: pair[0])]
+
+
+def without_dates(text: str) -> str:
+    for form in _DATE_FORMS:
+        text = form.sub(" ", text)
+    return text
+
+
+def published_in_text(text: str, today: date | None = None) -> str | None:
+    """The date a text carries of itself (YYYY-MM-DD), for a document no metadata dates: the latest whole date
+    on a dateline (a line of a few words, or one that says published / updated / posted), never one after
+    today. Dates inside the article's sentences are passed over. None when there is none."""
+    today = today or date.today()
+    best: date | None = None
+    for line in strip_controls(text).split("\n"):
+        dates = text_dates(line) if any(c.isdigit() for c in line) else []
+        if not dates or (len(line.split()) > DATELINE_WORDS and not _DATELINE.match(line)):
+            continue
+        for d in dates:
+            if d <= today and (best is None or d > best):
+                best = d
+    return best.isoformat() if best else None
+
+
 # Terminal escape sequences (CSI such as "ESC[2J", OSC such as "ESC]0;title BEL", and two-byte ESC codes), then
 # every other control character but tab and newline (C0, DEL and C1). None of them is text a reader sees.
 _ESCAPE_SEQUENCE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x9b[0-?]*[ -/]*[@-~]|[\x1b\x9d]\][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
                               r"|\x1b[@-Z\\-_]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# What is left of a colour code when its ESC was lost or written out on the way to the file: "[31m", "[1;31m",
+# "[0m", or the escape spelled as text ("^[[31m", "\\e[0m", "\\033[1m", "\\x1b[31m", "\\u001b[31m"). Removed
+# whole, so no "31m" or "[0m" is left beside the word it coloured.
+_SPELLED_ESCAPE = re.compile(r"(?:\^\[|\\(?:e|033|x1[bB]|u001[bB]))\[[0-?]*[ -/]*[@-~]")
+_BARE_SGR = re.compile(r"\[\d{1,3}(?:;\d{1,3})*m")
 
 
 def strip_controls(text: str) -> str:
     """Text without terminal escape sequences and control characters (tab and newline are kept; a carriage
     return becomes a newline)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL.sub("", _ESCAPE_SEQUENCE.sub("", text))
+    text = _CONTROL.sub("", _ESCAPE_SEQUENCE.sub("", text))
+    return _BARE_SGR.sub("", _SPELLED_ESCAPE.sub("", text)) if "[" in text else text
 
 
 def clean_text(text: str) -> str:

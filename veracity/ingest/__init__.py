@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..errors import InputError
-from ..text import UNSPACED, clean_text, strip_controls
+from ..text import UNSPACED, clean_text, published_in_text, strip_controls
 from .chunk import chunk
 from ..dedupe import content_hash, signature
 from ..store.base import NewDocument
@@ -88,7 +88,7 @@ def prepare(raws: list[RawDocument], embedder: Embedder, passage_chars: int,
         out.append(NewDocument(
             title=" ".join(strip_controls(raw.title).split()) or "untitled", location=strip_controls(raw.location),
             publisher=strip_controls(raw.publisher) if raw.publisher else None,
-            published=raw.published, content_hash=content_hash(text), text=text, signature=signature(text),
+            published=raw.published or published_in_text(raw.text), content_hash=content_hash(text), text=text, signature=signature(text),
             passages=[(c.start, c.end, c.sentences) for c in chunks],
             passage_vectors=np.array(passage_vectors, dtype=np.float32), sentence_vectors=sentence_vectors,
             reviews=raw.reviews))

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from ..errors import InputError
+from ..text import headline
 from ..factcheck import ClaimReview, parse_claim_reviews, ruling_reviews
 from .encoding import decode_html
 
@@ -130,7 +131,7 @@ def read_text_file(path: Path, stream: BinaryIO) -> Iterator[Item]:
             key, _, value = line.partition(":")
             meta[key.strip().lower()] = value.strip().strip('"')
         text = text[match.end():]
-    title = meta.get("title") or next((ln.strip().lstrip("# ") for ln in text.splitlines() if ln.strip()), path.stem)
+    title = meta.get("title") or headline(text, path.stem)  # the headline, not a first line like "Key Takeaways"
     location = meta.get("url") or str(path)
     problem = date_problem(meta.get("published"), str(path))
     if problem:

@@ -3,26 +3,20 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass
-from functools import cache
 from typing import Protocol
 
-from ..text import LEADING_FUNCTION_WORDS, STOPWORDS, content_words, distinctive, entities, without_possessive
+from ..text import LEADING_FUNCTION_WORDS, content_words, without_possessive
 from ..errors import LLMError
 from ..llm import LLM, Ledger
 from ..stance import StanceModel
 from ..labels import ANSWERED, DISPUTED
+from ..labels import confidence_words as confidence_words  # re-exported: the service pages use it
 from ..types import (MIXED, NOT_ENOUGH_EVIDENCE, REFUTED, SUPPORTED, Candidate, CitedText, Document, EvidenceRef, Failure, Finding, FindingDraft, Gathered, Plan,
                      Sentence, Source, Verdict)
-from . import prose
+from . import prose, questions
 from .verify import verify as verify_quotes
 
-CONFIDENCE_WORDS = ((0.9, "very high"), (0.75, "high"), (0.6, "moderate"), (0.0, "low"))
-
-
-def confidence_words(c: float) -> str:
-    return next(word for floor, word in CONFIDENCE_WORDS if c >= floor)
 
 
 def number_sources(groups: list[FindingDraft]) -> dict[int, Source]:
@@ -91,6 +85,7 @@ VERDICT_PHRASES = {  # (before the quoted claim, after it)
 
 
 def bottom_line(plan: Plan, verdict: Verdict | None, finding_list: list[Finding]) -> CitedText:
+    """One sentence that answers, from the verdict's label."""
     cited = sorted({n for f in finding_list if f.role in ("supporting", "refuting", None) for s in f.sentences
                     for n in s.citations})
     if verdict is None:
@@ -101,66 +96,9 @@ def bottom_line(plan: Plan, verdict: Verdict | None, finding_list: list[Finding]
     else:
         before, after = VERDICT_PHRASES[verdict.label]
         phrase = f"{before} “{plan.claim}”{after}"
-    text = (f"{phrase} ({confidence_words(verdict.confidence)} confidence, {verdict.confidence:.0%}). "
-            f"{verdict.rationale}")
-    return CitedText(text=text, citations=tuple(cited))
-
-
-CALENDAR = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
-            "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"}
-
-
-def names(text: str) -> list[str]:
-    """Names in a sentence as the source writes them ("U.S. Immigration"), each within one stretch between
-    punctuation marks ("In a Letter, Members" is two). A name that is part of a longer one joined by "and",
-    "of" or "for" ("U.S. Immigration and Customs Enforcement") is left out rather than cut."""
-    out = []
-    for part in re.split(r"[,;:()\u201c\u201d\"\u2014\u2013]", text):
-        for name in entities(part):
-            found = re.search(r"\s+".join(re.escape(t) + r"\.?" for t in name.split()), part)
-            if not found:
-                continue
-            joined = (re.match(r"\s+(?:and|of|for|&)\s+[A-Z]", part[found.end():])
-                      or re.search(r"[A-Z]\S*\s+(?:and|of|for|&)\s+$", part[:found.start()]))
-            if not joined:
-                name = without_possessive(found.group(0))
-                out.append(name[:-1] if name.endswith(".") and "." not in name[:-1] else name)
-    return out
-
-
-def title_cased(text: str) -> bool:
-    """A headline or a garbled source: most words capitalised, or function words capitalised mid-sentence
-    ("Sent Ice The Arrest Records"). Capitals there say nothing about names."""
-    ws = [w for w in text.split() if w[:1].isalpha()]
-    shouting = sum(w[0].isupper() and w.lower() in STOPWORDS for w in ws[1:])
-    return len(ws) >= 4 and (sum(w[0].isupper() for w in ws) > 0.6 * len(ws) or shouting >= 2)
-
-
-def topics(finding_list: list[Finding], asked: set[str], texts: list[str] | None = None) -> list[str]:
-    """Per finding, the name it mentions most that the question does not already have: a distinctive one (ICE,
-    COVID-19, McDonald), or one of two to four words that its sources write more than once (texts: the cited
-    documents' text; without them, the report's sentences). A run of capitals in a garbled source ("President Donald Trump Returned")
-    rarely repeats itself. Sentences in Title Case and dates are left out."""
-    sentences = [s.text for f in finding_list for s in f.sentences]
-
-    @cache
-    def recurs(name: str) -> bool:
-        return sum(len(re.findall(rf"\b{re.escape(name)}\b", t)) for t in (texts or sentences)) > 1
-
-    out = []
-    for f in finding_list:
-        counts: Counter[str] = Counter()
-        for s in f.sentences:
-            if title_cased(s.text):
-                continue
-            for name in names(s.text):
-                ws = name.split()
-                if (len(ws) <= 4 and not all(w.lower() in asked or w.lower() in CALENDAR for w in ws)
-                        and (all(distinctive(w) for w in ws) or (len(ws) > 1 and recurs(name)))):
-                    counts[name] += 1
-        if counts:
-            out.append(max(counts, key=lambda name: counts[name]))
-    return list(dict.fromkeys(out))
+    # one sentence that answers; the confidence and the rationale (with its numbers) are the verdict's, shown
+    # collapsed under the bottom line (render/outline.py reasons) and kept in the JSON
+    return CitedText(text=f"{phrase}.", citations=tuple(cited))
 
 
 def in_sentence(claim: str) -> str:
@@ -171,20 +109,18 @@ def in_sentence(claim: str) -> str:
 
 def follow_ups(plan: Plan, finding_list: list[Finding], verdict: Verdict | None, newest: str | None,
                texts: list[str] | None = None) -> list[str]:
-    """texts: the full text of the cited documents (names that recur there make good topics)."""
-    out = []
-    asked = {w.lower() for w in content_words(plan.question)}
-    for t in topics(finding_list, asked, texts)[:2]:
-        out.append(f"What else do other sources report about {t}?")
+    """What the sources raise and the report does not settle (questions.py: a disputed point, matters left
+    open, questions left unanswered, in the sources' words); texts: the full text of the cited documents.
+    Where they raise too little, questions about the claim itself, never about a bare name."""
+    out = questions.follow_ups(plan.question, finding_list, texts or [s.text for f in finding_list for s in f.sentences])
     if verdict and verdict.label in (MIXED, REFUTED, SUPPORTED) and not plan.is_open:
         out.append(f"Which sources dispute that {in_sentence(plan.claim)}?"
                    if verdict.label == SUPPORTED else f"What evidence would settle whether {in_sentence(plan.claim)}?")
-    if newest:
+    if len(out) < 2 and newest:
         out.append(f"What has been reported on this since {newest}?")
-    out.append(f"Which primary documents (records, rulings, statements) bear on “{plan.question}”?")
     if len(out) < 2:
-        out.append(f"Which other sources report on “{plan.question}”, and do they agree with these?")
-    return list(dict.fromkeys(out))[:5]
+        out.append(f"Which primary documents (records, rulings, statements) bear on “{plan.question}”?")
+    return list(dict.fromkeys(out))[:questions.MAX_QUESTIONS]
 
 
 # --- The writers: extractive and LLM, one interface ------------------------------------------------------------

@@ -30,6 +30,9 @@ def section(s: Section) -> str:
     out = f"<h2>{escape(s.heading)}{tag}</h2>"
     if s.text:
         out += "<p>" + " ".join(f"{escape(c.text)}{cites(c.citations)}" for c in s.text) + "</p>"
+    if s.kind == "reasons":  # the numbers behind the verdict, collapsed under the bottom line
+        return (f'<details class="reasons"><summary>{escape(s.heading)}</summary><ul>'
+                + "".join(f"<li>{escape(item)}</li>" for item in s.items) + "</ul></details>")
     if s.items:
         css = ' class="problems"' if s.kind == "problems" else ""
         out += f"<ul{css}>" + "".join(f"<li>{escape(item)}</li>" for item in s.items) + "</ul>"
@@ -49,6 +52,7 @@ def to_html(report: Report) -> str:
         body.append(f'<p class="verdict {escape(o.verdict.label)}">Verdict: {escape(o.verdict.title)}{note} · '
                     f"{o.verdict.confidence:.0%} confidence</p>")
     body += [section(s) for s in o.sections]
-    body.append(f'<p class="meta">{escape(o.footer)}</p>')
+    body.append(f'<details class="meta"><summary>{escape(o.footer)}</summary><ul>'
+                + "".join(f"<li>{escape(v)}</li>" for v in o.versions) + "</ul></details>")
     return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{escape(o.title)}</title>'
             f"<style>{CSS}</style></head><body>{''.join(body)}</body></html>\n")

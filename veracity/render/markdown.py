@@ -25,7 +25,15 @@ def source(s: SourceLine) -> str:
     return f"[{s.id}] " + " · ".join(bits) + f" — {md(s.location)}  "
 
 
+def collapsed(summary: str, items: tuple[str, ...]) -> list[str]:
+    """A <details> block (GitHub and most Markdown viewers show it closed), its items a Markdown list."""
+    return [f"<details><summary>{md(summary)}</summary>", ""] + [f"- {md(item)}" for item in items] + ["",
+                                                                                               "</details>", ""]
+
+
 def section(s: Section) -> list[str]:
+    if s.kind == "reasons":  # the numbers behind the verdict, collapsed under the bottom line
+        return collapsed(s.heading, s.items)
     out = [f"## {md(s.heading)}" + (f" ({s.tag})" if s.tag else ""), ""]
     if s.text:
         out += [" ".join(f"{md(c.text)} {cites(c.citations)}".strip() for c in s.text), ""]
@@ -46,5 +54,5 @@ def to_markdown(report: Report) -> str:
         out += [f"**Verdict: {o.verdict.title}**{note} (confidence {o.verdict.confidence:.0%})", ""]
     for s in o.sections:
         out += section(s)
-    out += [f"<sub>{md(o.footer)}</sub>", ""]
+    out += collapsed(o.footer, o.versions)
     return "\n".join(out)

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from ..labels import VERDICT_TITLE as VERDICT_TITLE  # re-exported: the service pages use it
-from ..labels import ANSWERED, DISPUTED, count_claims
+from ..labels import ANSWERED, DISPUTED, confidence_words, count_claims
 from ..text import plural
 from ..types import CONTEXT, NOT_ENOUGH_EVIDENCE, REFUTING, SUPPORTING, Report, Source
 
@@ -47,7 +47,8 @@ class SourceLine:
 
 @dataclass(frozen=True)
 class Section:
-    kind: str  # summary | claims | finding | bottom_line | follow_ups | sources | problems
+    kind: str  # summary | claims | finding | bottom_line | reasons | follow_ups | sources | problems
+    # reasons: how the verdict was reached, in numbers; shown collapsed (HTML, Markdown) or with --verbose
     heading: str
     tag: str | None = None  # a finding's role, in words
     text: tuple[Cited, ...] = ()  # a paragraph of cited sentences
@@ -72,7 +73,8 @@ class Outline:
     mode: str
     verdict: VerdictLine | None
     sections: tuple[Section, ...]
-    footer: str
+    footer: str  # "check ID"
+    versions: tuple[str, ...] = ()  # "veracity 0.3.0", "embedder ... sha256:...": shown collapsed
 
 
 def found_line(report: Report) -> str:
@@ -122,6 +124,17 @@ def verdict_note(report: Report) -> str | None:
     return ANSWER_NOTE.get(report.verdict.label) if report.open_question and report.verdict else None
 
 
+def reasons(report: Report) -> tuple[str, ...]:
+    """How the verdict was reached, with its numbers: the judge's rationale, the confidence and the stances of
+    the sentences it read. Kept out of the bottom line, which is one sentence that answers."""
+    v = report.verdict
+    if v is None:
+        return ()
+    counts = ", ".join(f"{n} {k}" for k, n in v.stance_counts.items())
+    return tuple(line for line in (printable(v.rationale), f"Confidence: {v.confidence:.0%} ({confidence_words(v.confidence)})",
+                                   f"Stances of the sentences read: {counts}" if counts else "") if line)
+
+
 def outline(report: Report) -> Outline:
     p = printable
     sections = [Section("summary", "Executive summary", text=(Cited(p(report.summary.text), report.summary.citations),))]
@@ -136,6 +149,8 @@ def outline(report: Report) -> Outline:
                                 text=tuple(Cited(p(s.text), s.citations) for s in f.sentences)))
     sections.append(Section("bottom_line", "Bottom line",
                             text=(Cited(p(report.bottom_line.text), report.bottom_line.citations),)))
+    if report.verdict is not None:
+        sections.append(Section("reasons", "How the verdict was reached", items=reasons(report)))
     sections.append(Section("follow_ups", "Want to dive deeper?", items=tuple(p(q) for q in report.follow_up_questions)))
     if report.sources:
         sections.append(Section("sources", "Sources", sources=tuple(source_line(s) for s in report.sources)))
@@ -150,4 +165,4 @@ def outline(report: Report) -> Outline:
                    + (f" (evidence published on or before {report.as_of})" if report.as_of else ""),
         searched_for=tuple(p(q) for q in report.queries), found=found_line(report) + (f". {p(web_line(report))}" if report.web else ""), mode=p(mode_line(report)),
         verdict=verdict, sections=tuple(sections),
-        footer=f"check {report.id} · " + " · ".join(f"{k} {p(v)}" for k, v in report.versions.items()))
+        footer=f"check {report.id}", versions=tuple(f"{k} {p(v)}" for k, v in report.versions.items()))

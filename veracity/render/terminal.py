@@ -31,7 +31,8 @@ def section(s: Section) -> list[Text]:
     return out
 
 
-def print_report(report: Report, console: Console | None = None) -> None:
+def print_report(report: Report, console: Console | None = None, verbose: bool = False) -> None:
+    """verbose: also how the verdict was reached (its numbers) and the versions that made the report."""
     console = console or Console()
     o = outline(report)
     head = Text()
@@ -46,6 +47,7 @@ def print_report(report: Report, console: Console | None = None) -> None:
                           + f" ({o.verdict.confidence:.0%} confidence)",
                           style=f"bold {COLOURS[o.verdict.label]}"))
     for s in o.sections:
-        parts += section(s)
-    parts.append(Text(f"\n{o.footer.split(' · ')[0]}", style="dim"))
+        if s.kind != "reasons" or verbose:
+            parts += section(s)
+    parts.append(Text(f"\n{o.footer}" + "".join(f" · {v}" for v in o.versions if verbose), style="dim"))
     console.print(Panel(Group(*parts), title="veracity", expand=True))

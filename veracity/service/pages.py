@@ -86,7 +86,7 @@ def report_view(report: Report) -> dict[str, Any]:
     verdict = None
     if shape.verdict and report.verdict:
         verdict = {"label": shape.verdict.label, "title": shape.verdict.title, "confidence": shape.verdict.confidence,
-                   "words": f"{confidence_words(shape.verdict.confidence)} confidence", "rationale": printable(report.verdict.rationale),
+                   "words": f"{confidence_words(shape.verdict.confidence)} confidence",
                    "note": shape.verdict.note}
     return {"report": report, "outline": shape, "verdict": verdict, "sections": sections,
             "document_of": {s.id: s.document_id for s in report.sources}}
