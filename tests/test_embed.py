@@ -45,3 +45,49 @@ def test_bundled_files_match_their_pinned_hashes():
     assert onnx_model.sha256_file(model_path()) == embed.MODEL_SHA256
     assert onnx_model.sha256_file(stance.MODEL_PATH) == stance.MODEL_SHA256
     assert onnx_model.sha256_file(onnx_model.TOKENIZER_PATH) == onnx_model.TOKENIZER_SHA256
+
+
+def vectors_alone_and_in_batches(embed, texts: list[str], sizes=(2, 3, 7, 16)) -> float:
+    """The largest difference between each text's vector alone and inside shuffled batches of each size."""
+    import random
+
+    alone = np.vstack([embed([t], 1) for t in texts])
+    rng, worst = random.Random(24), 0.0
+    for size in sizes:
+        order = list(range(len(texts)))
+        rng.shuffle(order)
+        together = embed([texts[i] for i in order], size)
+        worst = max(worst, float(np.abs(together - alone[order]).max()))
+    return worst
+
+
+def test_a_text_has_the_same_vector_alone_and_in_any_batch():
+    """Issue 24.26: a passage's vector (so its relevance) must not depend on what else is in its batch. The
+    shipped embedder quantizes its weights only (int8 initializers cast to float): activations, padding included,
+    are float, so batching gives bit-identical vectors (and is faster than text by text:
+    benchmarks/results/embed_batch.json). The same harness does see the batch dependence of a model that
+    quantizes its activations per batch (the stance model run in padded batches), so it can fail."""
+    from veracity.embed import batches_by_length
+    from veracity.stance import MiniLMStance
+
+    texts = ["x", "Chicago police will not assist ICE.", "The memo, dated 12 March 2025, says the department "
+             "shared no records with federal immigration agents; critics disputed that account at length. " * 6,
+             "Ninety-two percent", "Is Chicago a sanctuary city?", "CPD", "Records went to the feds in 2024."] * 2
+
+    def embed(batch: list[str], size: int) -> np.ndarray:
+        return MiniLMEmbedder(batch_size=size).embed(batch)
+
+    assert vectors_alone_and_in_batches(embed, texts) == 0.0
+
+    stance = MiniLMStance()
+    claim = "Chicago police shared records with ICE."
+
+    def stance_in_padded_batches(batch: list[str], size: int) -> np.ndarray:
+        sess = onnx_model.session(stance.model_path, stance.sha256)
+        encodings = onnx_model.tokenizer(stance.max_length, pair=True).encode_batch([(t, claim) for t in batch])
+        out = np.zeros((len(batch), 3), dtype=np.float32)
+        for rows, feed in batches_by_length(encodings, size):
+            out[rows] = sess.run(None, feed)[0]
+        return out
+
+    assert vectors_alone_and_in_batches(stance_in_padded_batches, texts[:7], sizes=(7,)) > 1e-3

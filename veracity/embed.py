@@ -53,6 +53,10 @@ class MiniLMEmbedder:
         self.batch_size = batch_size
 
     def embed(self, texts: list[str]) -> np.ndarray:
+        """Batches of `batch_size` texts sorted by length. A text's vector is bit-identical alone and in any batch
+        (tests/test_embed.py): this model's int8 is in its weights only (cast to float at load), its activations
+        are float, so neither the other texts nor the padding change them; unlike the stance model, whose
+        activation scales span the batch. Batches are faster than text by text (benchmarks/embed_batch.py)."""
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
         if not texts:
             return out
