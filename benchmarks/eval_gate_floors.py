@@ -24,6 +24,7 @@ GATED = {
     "checkthat2a / veracity dense": ("map@5",),
     "checkthat2a / veracity lexical": ("map@5",),
     "check-covid dev": ("verdict_accuracy", "gold_abstract_cited", "citation_precision"),
+    "factcheck_gpt_stance_dev": ("balanced_accuracy", "macro_f1"),
 }
 EXACT = {"citation_precision"}  # extractive sentences are quotes: anything under 1.0 is a bug
 
@@ -32,7 +33,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as work:
         results = []
         for suite, only in (("verdict", ("fever-symmetric",)), ("retrieval", ("checkthat2a",)),
-                            ("endtoend", ("check-covid",))):
+                            ("endtoend", ("check-covid",)), ("grounded", ("factcheck_gpt_stance_dev",))):
             results += evaluation.run(suite, FIXTURES, work=Path(work), only=only)
     floors = {}
     for r in results:

@@ -1,7 +1,7 @@
 """Cut the small, permissively licensed benchmark samples that the CI eval gate runs on.
 
 Only sets whose licence allows redistribution are cut: FEVER-symmetric (CC BY-SA 3.0), CheckThat! 2022 task 2A
-(CC BY-SA 3.0 DE) and Check-COVID (MIT). The samples keep the benchmark's own file layout, so the same loaders
+(CC BY-SA 3.0 DE), Check-COVID (MIT) and Factcheck-GPT stance dev (Apache-2.0; 20 claims of each label). The samples keep the benchmark's own file layout, so the same loaders
 read them: `veracity eval verdict --data tests/fixtures/eval --only fever-symmetric`.
 
 Usage: python benchmarks/make_eval_fixtures.py --data ../shared/data/bench --out tests/fixtures/eval
@@ -66,8 +66,18 @@ def main() -> None:
     (cc / "covidCheck_dev_composed+extracted.json").write_text("\n".join(dev) + "\n", encoding="utf-8")
     (cc / "corpus.json").write_text("\n".join(corpus_keep) + "\n", encoding="utf-8")
     shutil.copy(cc_in / "LICENSE", cc / "LICENSE")
+
+    grounded_in, grounded = args.data.parent / "grounded", args.out / "grounded"
+    grounded.mkdir(parents=True, exist_ok=True)
+    fc = (grounded_in / "factcheck_gpt_stance_dev.jsonl").read_text(encoding="utf-8").splitlines()
+    by_label: dict[str, list[str]] = {}
+    for line in fc:
+        by_label.setdefault(json.loads(line)["label"], []).append(line)
+    grng = random.Random(SEED)  # its own generator: the samples above stay as they were
+    fc_keep = [line for label in sorted(by_label) for line in sample_lines(by_label[label], 20, grng)]
+    (grounded / "factcheck_gpt_stance_dev.jsonl").write_text("\n".join(fc_keep) + "\n", encoding="utf-8")
     print(f"wrote {args.out}: fever-symmetric 200, checkthat2a {len(queries)} queries / {len(keep)} claims, "
-          f"check-covid {len(dev)} claims / {len(corpus_keep)} abstracts")
+          f"check-covid {len(dev)} claims / {len(corpus_keep)} abstracts, factcheck-gpt {len(fc_keep)} claims")
 
 
 if __name__ == "__main__":

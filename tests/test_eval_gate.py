@@ -22,7 +22,7 @@ def results(tmp_path_factory):
     work = tmp_path_factory.mktemp("eval-work")
     out = []
     for suite, only in (("verdict", ("fever-symmetric",)), ("retrieval", ("checkthat2a",)),
-                        ("endtoend", ("check-covid",))):
+                        ("endtoend", ("check-covid",)), ("grounded", ("factcheck_gpt_stance_dev",))):
         out += evaluation.run(suite, FIXTURES, work=work, only=only)
     return {r.dataset: r for r in out}
 

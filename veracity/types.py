@@ -112,6 +112,7 @@ class Selection:
 
     candidates: tuple[Candidate, ...]
     injected_titles: tuple[str, ...] = ()
+    pool: tuple[Candidate, ...] = ()  # the most relevant sentences, which the judge reads beside the candidates
 
 
 @dataclass(frozen=True)
@@ -181,6 +182,11 @@ class Verdict:
     rationale: str
     stance_counts: dict[str, int]
     second_opinion: dict[str, Any] | None = None  # LLM mode, --llm-stance second|judge: the other judge's label and agreement
+    # What decided: "direct" (a source states the claim or its opposite), "aggregate" (the fitted reading of
+    # indirect evidence, such as a fact-checker's argument), "tally" (no fitted model), "rating" (a fact-check
+    # of this claim), "none" (nothing to judge).
+    basis: str = "tally"
+    probabilities: dict[str, float] | None = None  # P(supported), P(refuted), P(not_enough_evidence) behind the label
 
 
 @dataclass(frozen=True)

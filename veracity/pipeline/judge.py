@@ -30,8 +30,8 @@ from ..llm import LLM, Ledger
 from ..onnx_model import MODELS
 from ..stance import StanceModel
 from ..text import plural
-from ..types import MIXED, NEUTRAL, NOT_ENOUGH_EVIDENCE, REFUTED, STANCE_LABELS, SUPPORTED, Evidence, Failure, Judgement, Plan, Selection, Stance, Verdict
-from . import aggregate
+from ..types import MIXED, NEUTRAL, NOT_ENOUGH_EVIDENCE, REFUTED, REFUTES, STANCE_LABELS, SUPPORTED, SUPPORTS, Evidence, Failure, Judgement, Plan, Selection, Stance, Verdict
+from . import aggregate, direct
 
 FULL_RELEVANCE = 0.5
 COUNTS = 0.5  # a group's best sentence counts toward a side only from this weighted score up
@@ -114,40 +114,135 @@ def stance_counts(evidence: list[Evidence]) -> dict[str, int]:
     return counts
 
 
-def verdict(claim: str, evidence: list[Evidence], *, searched: str) -> Verdict:
+@dataclass(frozen=True)
+class Decision:
+    """A claim's label, the probability stated for it, and what decided it; the rationale is written from it."""
+
+    label: str
+    confidence: float
+    basis: str  # direct, aggregate or tally (see Verdict.basis)
+    probabilities: dict[str, float] | None
+    best: direct.Reading | None = None  # the reading that decided (basis direct)
+
+
+def decision(claim: str, evidence: list[Evidence], readings: list[direct.Reading], t: Tally) -> Decision:
+    """The direct path decides when a source states the claim or its opposite; otherwise the aggregator, when it
+    is decisive the same way the direct path leans (a fact-checker's argument); otherwise the sources do not
+    settle it, or, when both sides are clearly there, they disagree (mixed). Without fitted models, the tally."""
+    d = direct.assess(claim, readings)
+    if d is None:
+        label, raw = decide(t)
+        return Decision(label, calibrated(raw, label), "tally", None)
+    probs = {SUPPORTED: d.supported, REFUTED: d.refuted, NOT_ENOUGH_EVIDENCE: round(max(0.0, 1 - d.supported - d.refuted), 4)}
+    assessed = aggregate.assess(claim, evidence) if evidence else None
+    contrary = (assessed is not None and assessed.label in (SUPPORTED, REFUTED) and d.label is not None
+                and assessed.label != d.label)
+    if d.label is not None and not contrary:
+        return Decision(d.label, d.confidence, "direct", probs, d.best)
+    if contrary:  # the direct reading and the whole-evidence reading decide opposite ways: neither decides
+        return Decision(NOT_ENOUGH_EVIDENCE, probs[NOT_ENOUGH_EVIDENCE], "direct", probs, d.best)
+    if assessed is not None and assessed.label in (SUPPORTED, REFUTED) and probs[assessed.label] >= AGREE_FLOOR:
+        return Decision(assessed.label, assessed.confidence, "aggregate", dict(assessed.probabilities))
+    if min(t.supports, t.refutes) >= MIXED_LEVEL and min(d.supported, d.refuted) >= MIXED_FLOOR:
+        return Decision(MIXED, round(min(d.supported, d.refuted) / max(d.supported + d.refuted, 1e-6), 3),
+                        "direct", probs, d.best)
+    return Decision(NOT_ENOUGH_EVIDENCE, probs[NOT_ENOUGH_EVIDENCE], "direct", probs, d.best)
+
+
+MIXED_FLOOR = 0.25  # each side's P at least this for "the sources disagree"
+# The aggregator decides only where the direct path leans its way this much: it was fitted on fact-checkers'
+# arguments, and on news that never addresses a claim it refuted at 0.80 ("... was elected mayor in April 2023").
+AGREE_FLOOR = 0.5
+
+
+def rationale(claim_decision: Decision, t: Tally, counts: dict[str, int], groups: int, searched: str) -> str:
+    """The verdict's reason in words, from the same numbers as its label."""
+    label, probs, best = claim_decision.label, claim_decision.probabilities, claim_decision.best
+    independent = plural(groups, "independent source")
+    numbers = (f"P(supported) {probs[SUPPORTED]:.2f}, P(refuted) {probs[REFUTED]:.2f}; {independent}"
+               if probs else f"support {t.supports:.2f}, refute {t.refutes:.2f}; {independent}")
+    not_false = " That is not evidence that it is false."
+    if claim_decision.basis == "direct" and best is not None and label in (SUPPORTED, REFUTED):
+        verb = "states the claim" if label == SUPPORTED else "says otherwise"
+        return f"“{best.evidence.document.title}” {verb}: “{best.evidence.quote}” ({numbers})."
+    if claim_decision.basis == "aggregate":
+        side = "support" if label == SUPPORTED else "contradict"
+        return (f"The evidence, read as a whole, {'supports' if label == SUPPORTED else 'contradicts'} the claim: "
+                f"{plural(counts['supports' if label == SUPPORTED else 'refutes'], 'sentence')} {side} it "
+                f"({numbers}).")
+    if label == SUPPORTED:
+        return (f"{plural(counts['supports'], 'evidence sentence')} from the sources "
+                f"{'supports' if counts['supports'] == 1 else 'support'} the claim and nothing outweighs "
+                f"{'it' if counts['supports'] == 1 else 'them'} ({numbers}).")
+    if label == REFUTED:
+        return (f"{plural(counts['refutes'], 'evidence sentence')} "
+                f"{'contradicts' if counts['refutes'] == 1 else 'contradict'} the claim and little supports it "
+                f"({numbers}).")
+    if label == MIXED:
+        return f"The sources disagree: some support the claim and some contradict it ({numbers})."
+    if probs and max(probs[SUPPORTED], probs[REFUTED]) >= 0.5:
+        side = "support" if probs[SUPPORTED] >= probs[REFUTED] else "contradict"
+        return (f"The passages found ({searched}) lean to {side} the claim, but no source states it or its "
+                f"opposite clearly enough to decide ({numbers}).{not_false}")
+    return (f"The passages found ({searched}) are on the topic but neither state nor contradict the claim "
+            f"({numbers}).{not_false}")
+
+
+def verdict(claim: str, evidence: list[Evidence], *, searched: str,
+            readings: list[direct.Reading] | None = None) -> Verdict:
+    return ruling(claim, evidence, searched=searched, readings=readings).verdict
+
+
+@dataclass(frozen=True)
+class Ruling:
+    verdict: Verdict
+    deciding: Evidence | None  # the evidence sentence whose reading decided (a direct supported or refuted)
+
+
+def ruling(claim: str, evidence: list[Evidence], *, searched: str,
+           readings: list[direct.Reading] | None = None) -> Ruling:
+    """The claim's verdict from its evidence (each with the stance model's scores) and, when given, the readings
+    of the judge's pool (each sentence alone and with its follower); by default the evidence sentences alone."""
     counts = stance_counts(evidence)
     groups = len({e.document.group for e in evidence})
+    if readings is None:
+        readings = [direct.Reading(e, e.quote, e.stance) for e in evidence if e.stance is not None]
+    if not evidence and not readings:
+        chance = direct.assess(claim, [])
+        confidence = chance.confidence if chance is not None else 1.0
+        return Ruling(Verdict(NOT_ENOUGH_EVIDENCE, confidence, f"No sentence in the sources searched ({searched}) is "
+                              "close enough to the claim to judge it. That is not evidence that it is false.", counts,
+                              basis="none"), None)
     t = tally(evidence)
-    label, raw = decide(t)
-    confidence = calibrated(raw, label)
-    assessed = aggregate.assess(claim, evidence) if evidence else None
-    if assessed is not None:
-        label, confidence = assessed.label, assessed.confidence
-    if not evidence:
-        return Verdict(label, confidence, f"No sentence in the sources searched ({searched}) is close "
-                       "enough to the claim to judge it. That is not evidence that it is false.", counts)
-    weights = f"support {t.supports:.2f}, refute {t.refutes:.2f}"
-    independent = plural(groups, "independent source")
-    rationale = {
-        SUPPORTED: f"{plural(counts['supports'], 'evidence sentence')} from the sources "
-                     f"{'supports' if counts['supports'] == 1 else 'support'} the claim and nothing outweighs "
-                     f"{'it' if counts['supports'] == 1 else 'them'} ({weights}; {independent}).",
-        REFUTED: f"{plural(counts['refutes'], 'evidence sentence')} "
-                   f"{'contradicts' if counts['refutes'] == 1 else 'contradict'} the claim and little supports it "
-                   f"({weights}; {independent}).",
-        MIXED: f"The sources disagree or support the claim only in part ({weights}; {independent}).",
-        NOT_ENOUGH_EVIDENCE: (f"The passages found ({searched}) are on the topic but neither confirm nor "
-                                f"contradict the claim ({weights}). That is not evidence that it is false."
-                                if max(t.supports, t.refutes) < COUNTS else
-                                f"The passages found ({searched}) bear on the claim ({weights}; {independent}), but "
-                                "not decisively enough to settle it. That is not evidence that it is false."),
-    }[label]
-    if assessed is not None and assessed.leaning:
-        side = "support" if assessed.leaning == SUPPORTED else "contradict"
-        rationale = (f"The evidence leans to {side} the claim (p {assessed.probabilities[assessed.leaning]:.2f}) "
-                     f"but does not decide it ({weights}; {independent})."
-                     + (" That is not evidence that it is false." if label == NOT_ENOUGH_EVIDENCE else ""))
-    return Verdict(label, confidence, rationale, counts)
+    made = decision(claim, evidence, readings, t)
+    deciding = made.best.evidence if made.best is not None and made.label in (SUPPORTED, REFUTED) else None
+    return Ruling(Verdict(made.label, made.confidence, rationale(made, t, counts, groups, searched), counts,
+                          basis=made.basis, probabilities=made.probabilities), deciding)
+
+
+def roles(claim: str, evidence: list[Evidence], readings: list[direct.Reading]) -> list[Evidence]:
+    """Each evidence sentence's stance as the report files it, from the direct path's heads applied to that
+    sentence's own readings (alone and with its follower): supports or refutes from P 0.5 up, else neutral.
+    The stance model's raw scores are used when no heads were fitted."""
+    model = direct.fitted()
+    if model is None:
+        return evidence
+    out = []
+    for e in evidence:
+        own = [r for r in readings if r.evidence.document.id == e.document.id and r.evidence.start == e.start]
+        if not own:
+            out.append(e)
+            continue
+        ps, pr = direct.probabilities(direct.features(claim, own), model)
+        s, r = float(ps[0]), float(pr[0])
+        label = SUPPORTS if s >= 0.5 and s >= r else REFUTES if r >= 0.5 else NEUTRAL
+        scores = {SUPPORTS: round(s, 4), REFUTES: round(r, 4), NEUTRAL: round(max(0.0, 1 - s - r), 4)}
+        out.append(replace(e, stance=Stance(label, scores)))
+    return out
+
+
+def shown(a: Evidence, b: Evidence) -> bool:
+    return a.document.id == b.document.id and a.start == b.start
 
 
 def agreement(evidence: list[Evidence], stance_model: StanceModel, *,
@@ -201,10 +296,19 @@ def judge(plan: Plan, selection: Selection, stance_model: StanceModel | None, *,
         scored, open_verdict = agreement([c.evidence for c in chosen], stance_model, searched=searched)
         return Judgement(candidates=tuple(replace(c, evidence=e) for c, e in zip(chosen, scored)),
                          verdict=open_verdict)
-    if chosen:
-        scored = score(plan.claim, [c.evidence for c in chosen], stance_model)
-        chosen = tuple(replace(c, evidence=e) for c, e in zip(chosen, scored))
-    judged = Judgement(candidates=chosen, verdict=verdict(plan.claim, [c.evidence for c in chosen], searched=searched))
+    pool = list(chosen) + [c for c in selection.pool if (c.evidence.document.id, c.evidence.start)
+                           not in {(k.evidence.document.id, k.evidence.start) for k in chosen}]
+    readings = direct.read(plan.claim, [c.evidence for c in pool], stance_model) if pool else []
+    own = {(r.evidence.document.id, r.evidence.start): r.stance for r in readings if r.text == r.evidence.quote}
+    raw = [replace(c.evidence, stance=own.get((c.evidence.document.id, c.evidence.start))) for c in chosen]
+    ruled = ruling(plan.claim, raw, searched=searched, readings=readings)
+    if ruled.deciding is not None and not any(shown(c.evidence, ruled.deciding) for c in chosen):
+        deciding = next(c for c in pool if shown(c.evidence, ruled.deciding))  # the sentence that decided is shown
+        chosen = (*chosen, deciding)
+        raw.append(replace(deciding.evidence, stance=own.get((deciding.evidence.document.id,
+                                                              deciding.evidence.start))))
+    chosen = tuple(replace(c, evidence=e) for c, e in zip(chosen, roles(plan.claim, raw, readings)))
+    judged = Judgement(candidates=chosen, verdict=ruled.verdict)
     if llm is not None and ledger is not None and llm_stance in ("second", "judge") and chosen:
         return second_opinion(plan.claim, judged, llm_stance, llm, ledger, searched)
     return judged

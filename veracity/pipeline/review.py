@@ -92,7 +92,7 @@ def rulings(plan: Plan, judged: Judgement, store: object, embedder: Embedder) ->
     before = judged.verdict
     rationale = (f"A fact-check of this claim is in the sources: {named}. Its rating decides the verdict "
                  f"(without it, the evidence alone gave {before.label.replace('_', ' ')}).")
-    verdict = Verdict(label, REVIEW_CONFIDENCE, rationale, before.stance_counts)
+    verdict = Verdict(label, REVIEW_CONFIDENCE, rationale, before.stance_counts, basis="rating")
     return Ruled(replace(judged, verdict=verdict), tuple(drafts))
 
 

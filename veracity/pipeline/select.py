@@ -7,6 +7,9 @@ from ..text import words
 from ..types import Candidate, Evidence, Gathered, Hit, Selection
 
 
+JUDGE_POOL = 12  # the most relevant sentences the judge reads, whatever their document (pipeline/direct.py)
+
+
 def usable(sentence: str) -> bool:
     n = len(words(sentence))
     return 6 <= n <= 90 and sentence.rstrip()[-1:] in ".!?\"”’)'"
@@ -72,10 +75,11 @@ def select(gathered: Gathered, *, threshold: float, limit: int, per_document: in
     """At most `limit` evidence sentences by maximal marginal relevance, at most `per_document` from one
     document, from documents that name every entity; then those published after as_of are dropped."""
     injected = instruction_sentences(gathered.hits)
-    chosen = mmr(candidates(gathered, threshold, entities, injected), limit=limit, per_document=per_document,
-                 mmr_lambda=mmr_lambda)
+    found = candidates(gathered, threshold, entities, injected)
+    pool = tuple(c for c in found if in_time(c.evidence, as_of))[:JUDGE_POOL]
+    chosen = mmr(found, limit=limit, per_document=per_document, mmr_lambda=mmr_lambda)
     return Selection(candidates=tuple(c for c in chosen if in_time(c.evidence, as_of)),
-                     injected_titles=tuple(dict.fromkeys(injected.values())))
+                     injected_titles=tuple(dict.fromkeys(injected.values())), pool=pool)
 
 
 def mmr(pool: list[Candidate], *, limit: int, per_document: int, mmr_lambda: float) -> list[Candidate]:

@@ -1,0 +1,131 @@
+"""The direct path: a verdict that decides when a source states the claim or its opposite (issue 21), on the demo
+collection with the shipped models and a real SQLite store."""
+
+import pytest
+
+from veracity.pipeline import direct
+from veracity.pipeline.judge import Decision, Tally, rationale
+from veracity.types import MIXED, NOT_ENOUGH_EVIDENCE, REFUTED, SUPPORTED, REFUTES, SUPPORTS
+
+# Claims over the demo articles, each with the label a careful reader of the three articles gives.
+DEMO_CLAIMS = [
+    ("The cost of sheltering migrants in Chicago has reached $574.5 million since August 2022.", SUPPORTED),
+    ("The Chicago Police Department will not assist with upcoming deportations by ICE in the city.", SUPPORTED),
+    ("More than 20,000 migrants have arrived in Chicago since August 2022.", SUPPORTED),
+]
+# Claims the articles never address: never refuted because the search found nothing that says so.
+UNADDRESSED = [
+    "Brandon Johnson was elected mayor of Chicago in April 2023.",
+    "Chicago's police department hired 500 new officers in 2024.",
+]
+
+
+@pytest.fixture(scope="module")
+def reports(demo_engine):
+    claims = [c for c, _ in DEMO_CLAIMS] + UNADDRESSED
+    return {c: demo_engine.check(c, save=False) for c in claims}
+
+
+def test_the_direct_heads_ship_for_the_stance_model_that_ships():
+    model = direct.fitted()
+    assert model is not None, "veracity/models/direct.json is missing or fitted for another stance model"
+    assert 0.5 <= model[SUPPORTED]["threshold"] < 1 and 0.5 <= model[REFUTED]["threshold"] < 1
+
+
+@pytest.mark.parametrize("claim, label", DEMO_CLAIMS)
+def test_a_claim_an_article_states_gets_its_label(reports, claim, label):
+    v = reports[claim].verdict
+    assert v is not None and v.label == label, (v.label, v.confidence, v.rationale)
+    assert v.confidence >= 0.5
+
+
+GARBLED = "Mary Richardson-Lowry is Chicago's Corporation Counsel."  # said only in the garbled Sun-Times copy
+
+
+def test_a_claim_a_garbled_source_states_is_never_refuted(demo_engine):
+    v = demo_engine.check(GARBLED, save=False).verdict
+    assert v is not None and v.label != REFUTED, v.rationale  # 0.2.0 refuted it at 0.87
+
+
+@pytest.mark.xfail(strict=True, reason="the only source is the garbled copy ('Who AS Johnson's Corporation Counsel "
+                   "is City Hall's Top Lawyer'): the stance model gives P(supported) 0.38")
+def test_a_claim_a_garbled_source_states_is_supported(demo_engine):
+    v = demo_engine.check(GARBLED, save=False).verdict
+    assert v is not None and v.label == SUPPORTED, v.rationale
+
+
+NEGATED = "The Chicago Police Department will assist ICE with upcoming deportations in the city."
+
+
+def test_a_claim_an_article_negates_is_never_called_supported(demo_engine):
+    v = demo_engine.check(NEGATED, save=False).verdict
+    assert v is not None and v.label != SUPPORTED, v.rationale
+
+
+@pytest.mark.xfail(strict=True, reason="the stance model reads 'will not be assisting' as support for 'will assist' "
+                   "(P(supported) 0.63); no refuted threshold reaches precision 0.8 on Factcheck-GPT dev")
+def test_a_claim_an_article_negates_is_refuted(demo_engine):
+    v = demo_engine.check(NEGATED, save=False).verdict
+    assert v is not None and v.label == REFUTED, v.rationale
+
+
+@pytest.mark.parametrize("claim", UNADDRESSED)
+def test_a_claim_the_articles_never_address_is_not_refuted(reports, claim):
+    v = reports[claim].verdict
+    assert v is not None and v.label in (NOT_ENOUGH_EVIDENCE, SUPPORTED), (v.label, v.rationale)
+    assert v.label != REFUTED
+
+
+def test_confidence_is_the_probability_of_the_label_stated(reports):
+    for claim, report in reports.items():
+        v = report.verdict
+        assert v is not None and v.probabilities is not None
+        assert v.confidence > 0.0, f"{claim}: a stated confidence of 0%"
+        if v.label in v.probabilities and v.basis == "direct":
+            assert v.confidence == pytest.approx(v.probabilities[v.label], abs=1e-3), claim
+        assert sum(v.probabilities.values()) == pytest.approx(1.0, abs=1e-3)
+
+
+def test_a_supported_claims_near_verbatim_source_is_filed_as_supporting(reports):
+    report = reports["More than 20,000 migrants have arrived in Chicago since August 2022."]
+    quotes = [(e.quote, e.stance.label) for f in report.findings for s in f.sentences for e in s.evidence if e.stance]
+    near = [label for quote, label in quotes if "20,000 migrants" in quote]
+    assert near and all(label == SUPPORTS for label in near), quotes
+
+
+def test_findings_are_filed_by_the_judges_own_scores(reports):
+    for report in reports.values():
+        for f in report.findings:
+            for s in f.sentences:
+                for e in s.evidence:
+                    if e.stance is None:
+                        continue
+                    expected = {"supporting": SUPPORTS, "refuting": REFUTES}.get(f.role or "")
+                    if expected:
+                        assert e.stance.label == expected, (f.heading, e.quote, e.stance)
+
+
+def test_not_assisting_is_not_filed_as_support_for_cooperation(demo_engine):
+    report = demo_engine.check("Did Chicago cooperate with ICE?", save=False)
+    for f in report.findings:
+        for s in f.sentences:
+            if "will not be assisting" in s.text:
+                assert f.role != "supporting", f.heading
+
+
+def _decision(label, ps, pr, basis="direct"):
+    return Decision(label, 0.7, basis, {SUPPORTED: ps, REFUTED: pr, NOT_ENOUGH_EVIDENCE: round(1 - ps - pr, 4)})
+
+
+@pytest.mark.parametrize("label, ps, pr, says, never", [
+    (SUPPORTED, 0.9, 0.02, "support the claim", "contradict"),
+    (REFUTED, 0.03, 0.9, "contradict", "support the claim"),
+    (MIXED, 0.4, 0.4, "disagree", "not evidence that it is false"),
+    (NOT_ENOUGH_EVIDENCE, 0.6, 0.1, "lean to support", "contradict the claim"),
+    (NOT_ENOUGH_EVIDENCE, 0.1, 0.1, "neither state nor contradict", "lean"),
+])
+def test_the_rationale_agrees_with_its_label(label, ps, pr, says, never):
+    text = rationale(_decision(label, ps, pr), Tally(0.6, 0.6, 0.1), {"supports": 2, "refutes": 2, "neutral": 1},
+                     2, "3 queries over 3 documents")
+    assert says in text and never not in text, text
+    assert f"P(supported) {ps:.2f}" in text
