@@ -375,3 +375,45 @@ def test_claim_reviews_are_kept_with_their_document(store, prepared):
     store.vector_space("all-MiniLM-L6-v2-int8")
     plain, reviewed = store.add_documents([prepared[0], replace(prepared[-3], reviews=(review,))], JACCARD)
     assert store.claim_reviews() == [StoredReview(reviewed, review)]
+
+
+def test_a_fact_check_record_and_the_page_it_came_from_are_one_source(store, embedder):
+    """Issue 24.27: a ClaimReview from a search provider is stored as a document of its own (sources/web.py
+    review_document) beside the fact-check page it points to; the two are one independence group, in either order.
+    A record without a URL, and another page, stay sources of their own."""
+    from veracity.factcheck import ClaimReview
+    from veracity.sources.web import review_document
+
+    url = "https://desk.example/fact-check/library-sundays"
+    review = ClaimReview(claim="The library opens on Sundays", rating="False", rating_value=1.0, best_rating=5.0,
+                         worst_rating=1.0, publisher="Desk", published="2024-05-02", url=url)
+    article = ("The city library does not open on Sundays, the Desk found after reading the posted hours. "
+               "A viral post claimed that the branch opened every Sunday from noon; the library's own schedule "
+               "lists Monday to Saturday only, and a spokeswoman confirmed the branch stays closed on Sundays.")
+    other = ("Rain is expected across the region on Thursday, with heavy showers in the afternoon and a cold wind "
+             "from the north; forecasters said the weekend should be dry, with sunshine returning by Saturday.")
+    raws = [review_document(review), RawDocument(title="Fact check: library hours", location=url, text=article),
+            review_document(replace(review, url=None, claim="The library sells coffee")),
+            RawDocument(title="Weather", location="https://weather.example/thursday", text=other)]
+    docs = [d for d in prepare(raws, embedder, 1200) if d is not None]
+    assert len(docs) == 4
+    store.vector_space("all-MiniLM-L6-v2-int8")
+    record, page = store.add_documents(docs[:2], JACCARD)
+    unlinked, weather = store.add_documents(docs[2:], JACCARD)
+    stored = store.documents([record, page, unlinked, weather])
+    assert stored[record].group == stored[page].group
+    assert len({stored[i].group for i in (record, unlinked, weather)}) == 3
+    assert store.counts()["groups"] == 3
+    # the page first, then its record: one group too
+    second = "https://desk.example/fact-check/bridge-toll"
+    bridge = ("The bridge toll did not double this year, the Desk found: the transport authority's published fares "
+              "show a rise from two dollars to two dollars and forty cents in March, and no further change is planned "
+              "before next spring, according to the authority's budget papers.")
+    toll = replace(review, claim="The bridge toll doubled this year", url=second)
+    later = [d for d in prepare([RawDocument(title="Fact check: bridge toll", location=second, text=bridge),
+                                 review_document(toll)], embedder, 1200) if d is not None]
+    [page_first] = store.add_documents(later[:1], JACCARD)
+    [record_later] = store.add_documents(later[1:], JACCARD)
+    again = store.documents([page_first, record_later])
+    assert again[page_first].group == again[record_later].group
+    assert store.counts()["groups"] == 4

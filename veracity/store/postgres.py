@@ -338,7 +338,11 @@ class PostgresStore(PostgresWebArchive):
         row = db.execute("SELECT id FROM documents WHERE content_hash=%s", (doc.content_hash,)).fetchone()
         if row is not None:
             return int(row[0]), False
-        group = self._group_for(db, doc.signature, near_duplicate_jaccard)
+        # one page is one source: a fact-check record stored as its own document (sources/web.py review_document)
+        # and the page it came from share their location; else the near-duplicate group, else a group of its own
+        same = db.execute("SELECT grp FROM documents WHERE location = %s AND location <> '' ORDER BY id LIMIT 1",
+                          (doc.location,)).fetchone()
+        group = int(same[0]) if same else self._group_for(db, doc.signature, near_duplicate_jaccard)
         doc_id = int(db.execute(
             "INSERT INTO documents (content_hash, title, location, publisher, published, grp, text, signature) "
             "VALUES (%s, %s, %s, %s, %s, COALESCE(%s, nextval('documents_grp_seq')), %s, %s) RETURNING id",

@@ -165,8 +165,14 @@ def m007_hnsw_graph(db: psycopg.Connection) -> None:
     db.execute(hnsw_index(HNSW_M, HNSW_EF_CONSTRUCTION))
 
 
+def m008_document_locations(db: psycopg.Connection) -> None:
+    """An index on documents' locations: a document joins the group of a stored one at the same location (a
+    fact-check record and the page it came from count as one source). Groups already stored are kept."""
+    db.execute("CREATE INDEX IF NOT EXISTS documents_location ON documents(location)")
+
+
 MIGRATIONS: list[Migration] = [m001_initial, m002_search_indexes, m003_jobs, m004_web_snapshots, m005_claim_reviews,
-                               m006_unspaced_scripts, m007_hnsw_graph]
+                               m006_unspaced_scripts, m007_hnsw_graph, m008_document_locations]
 
 
 def number(migration: Migration) -> int:

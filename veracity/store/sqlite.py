@@ -276,7 +276,11 @@ class SqliteStore(SqliteJobs, SqliteWebArchive):
     def _insert(self, doc: NewDocument, near_duplicate_jaccard: float) -> int | None:
         if self.has_document(doc.content_hash):  # inside the write lock: another process may have added it
             return None
-        group = self._group_for(doc.signature, near_duplicate_jaccard)
+        # one page is one source: a fact-check record stored as its own document (sources/web.py review_document)
+        # and the page it came from share their location; else the near-duplicate group, else a group of its own
+        same = self.db.execute("SELECT grp FROM documents WHERE location = ? AND location <> '' ORDER BY id LIMIT 1",
+                               (doc.location,)).fetchone()
+        group = int(same[0]) if same else self._group_for(doc.signature, near_duplicate_jaccard)
         cur = self.db.execute(
             "INSERT INTO documents (content_hash, title, location, publisher, published, grp, text, signature)"
             " VALUES (?, ?, ?, ?, ?, COALESCE(?, (SELECT COALESCE(MAX(grp), 0) + 1 FROM documents)), ?, ?)",

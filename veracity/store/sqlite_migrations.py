@@ -110,8 +110,14 @@ def m006_unspaced_scripts(db: sqlite3.Connection) -> None:
                        [r for r in rows if UNSPACED.search(r[1]) or UNSPACED.search(r[2])])
 
 
+def m007_document_locations(db: sqlite3.Connection) -> None:
+    """An index on documents' locations: a document joins the group of a stored one at the same location (a
+    fact-check record and the page it came from count as one source). Groups already stored are kept."""
+    db.execute("CREATE INDEX IF NOT EXISTS documents_location ON documents(location)")
+
+
 MIGRATIONS: list[Migration] = [m001_initial, m002_titles_and_minhash, m003_jobs, m004_web_snapshots,
-                               m005_claim_reviews, m006_unspaced_scripts]
+                               m005_claim_reviews, m006_unspaced_scripts, m007_document_locations]
 
 
 def number(migration: Migration) -> int:
