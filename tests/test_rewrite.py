@@ -46,7 +46,8 @@ def test_a_typo_does_not_flip_the_verdict(demo_engine):
     # the typo must not turn the verdict round: no refuted (on main before issue 13: refuted 98%) unless the
     # correct spelling is refuted too (the aggregator may abstain on one and call the other mixed)
     assert typo.label != "refuted" or right.label == "refuted", (typo, right)
-    assert {typo.label, right.label} <= {"mixed", "not_enough_evidence"} or typo.label == right.label
+    # a typo may cost a decision (supported -> not_enough_evidence), never turn it round
+    assert {typo.label, right.label} != {"supported", "refuted"}, (typo, right)
 
 
 # The common irregular verbs of English (issue 24, item 28: "Did inflation rise?" gave "Inflation rised").
