@@ -1,10 +1,16 @@
-"""Loading of the bundled ONNX models: sha256 checked at load, one session per process."""
+"""Loading of the bundled ONNX models: sha256 checked at load, one session per process.
+
+A process loads each model once, whatever the number of threads that ask for it at once (the service's worker
+threads all start their first check together): the first loads it under a lock, the others wait and get the same
+session. Sharing is safe: onnxruntime's InferenceSession.run may be called from several threads at once, and a
+tokenizer's encode does not change it (truncation is set here, before it is shared)."""
 
 from __future__ import annotations
 
 import hashlib
 import os
-from functools import cache
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -37,8 +43,25 @@ def verified(path: Path, expected: str) -> Path:
     return path
 
 
-@cache
+_LOADED: dict[tuple[object, ...], Any] = {}
+_LOADING = threading.Lock()
+
+
+def once(key: tuple[object, ...], load: Callable[[], Any]) -> Any:
+    """The object loaded for key in this process, loading it (once, under the lock) when it is not there yet.
+    functools.cache alone lets threads that ask at the same time each load their own copy."""
+    with _LOADING:
+        if key not in _LOADED:
+            _LOADED[key] = load()
+        return _LOADED[key]
+
+
 def session(path: str, expected_sha256: str) -> Any:
+    """The process's one onnxruntime session for a model file."""
+    return once(("session", path, expected_sha256), lambda: _session(path, expected_sha256))
+
+
+def _session(path: str, expected_sha256: str) -> Any:
     import onnxruntime as ort
 
     verified(Path(path), expected_sha256)
@@ -51,8 +74,12 @@ def session(path: str, expected_sha256: str) -> Any:
         raise ModelError(f"cannot load model {path}: {exc}", backend="onnx") from exc
 
 
-@cache
 def tokenizer(max_length: int, pair: bool = False) -> Tokenizer:
+    tok: Tokenizer = once(("tokenizer", max_length, pair), lambda: _tokenizer(max_length, pair))
+    return tok
+
+
+def _tokenizer(max_length: int, pair: bool) -> Tokenizer:
     tok = Tokenizer.from_file(str(verified(TOKENIZER_PATH, TOKENIZER_SHA256)))
     tok.enable_truncation(max_length, strategy="only_first" if pair else "longest_first")
     tok.no_padding()
