@@ -197,6 +197,8 @@ def verdict(claim: str, evidence: list[Evidence], *, searched: str,
 class Ruling:
     verdict: Verdict
     deciding: Evidence | None  # the evidence sentence whose reading decided (a direct supported or refuted)
+    decision: Decision | None = None
+    tally: Tally | None = None
 
 
 def ruling(claim: str, evidence: list[Evidence], *, searched: str,
@@ -217,7 +219,7 @@ def ruling(claim: str, evidence: list[Evidence], *, searched: str,
     made = decision(claim, evidence, readings, t)
     deciding = made.best.evidence if made.best is not None and made.label in (SUPPORTED, REFUTED) else None
     return Ruling(Verdict(made.label, made.confidence, rationale(made, t, counts, groups, searched), counts,
-                          basis=made.basis, probabilities=made.probabilities), deciding)
+                          basis=made.basis, probabilities=made.probabilities), deciding, made, t)
 
 
 def roles(claim: str, evidence: list[Evidence], readings: list[direct.Reading]) -> list[Evidence]:
@@ -308,7 +310,12 @@ def judge(plan: Plan, selection: Selection, stance_model: StanceModel | None, *,
         raw.append(replace(deciding.evidence, stance=own.get((deciding.evidence.document.id,
                                                               deciding.evidence.start))))
     chosen = tuple(replace(c, evidence=e) for c, e in zip(chosen, roles(plan.claim, raw, readings)))
-    judged = Judgement(candidates=chosen, verdict=ruled.verdict)
+    filed = stance_counts([c.evidence for c in chosen])  # counted as filed, the shown deciding sentence included
+    said = ruled.verdict
+    if ruled.decision is not None and ruled.tally is not None:
+        groups = len({c.evidence.document.group for c in chosen})
+        said = replace(said, rationale=rationale(ruled.decision, ruled.tally, filed, groups, searched))
+    judged = Judgement(candidates=chosen, verdict=replace(said, stance_counts=filed))
     if llm is not None and ledger is not None and llm_stance in ("second", "judge") and chosen:
         return second_opinion(plan.claim, judged, llm_stance, llm, ledger, searched)
     return judged
