@@ -152,3 +152,19 @@ def prepared(embedder) -> list[NewDocument]:
     docs = prepare(raws, embedder, 420)
     assert all(d is not None for d in docs)
     return [d for d in docs if d is not None]
+
+
+def asgi_caller(app: object):
+    """call(method, url, **httpx options) -> httpx.Response, answered by the app in process (no socket)."""
+    import asyncio
+
+    import httpx
+
+    def request(method: str, url: str, **kw: object) -> httpx.Response:
+        async def go() -> httpx.Response:
+            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1") as c:
+                return await c.request(method, url, **kw)  # type: ignore[arg-type]
+
+        return asyncio.run(go())
+
+    return request

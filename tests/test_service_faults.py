@@ -3,15 +3,12 @@ real worker."""
 
 from __future__ import annotations
 
-import asyncio
 import shutil
 from pathlib import Path
-from typing import Any
 
-import httpx
 import pytest
 
-from conftest import EXAMPLES
+from conftest import EXAMPLES, asgi_caller
 from veracity.service import create_app
 from veracity.settings import Settings
 from veracity.worker import Worker, upload_dir
@@ -28,14 +25,7 @@ def settings(demo_engine, tmp_path_factory) -> Settings:
 def call(settings):
     app = create_app(settings, workers=0)
 
-    def request(method: str, url: str, **kw: Any) -> httpx.Response:
-        async def go() -> httpx.Response:
-            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1") as c:
-                return await c.request(method, url, **kw)
-
-        return asyncio.run(go())
-
-    return request
+    return asgi_caller(app)
 
 
 def test_a_body_of_the_wrong_type_is_415(call) -> None:

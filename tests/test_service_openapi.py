@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 import shutil
 from typing import Any
 
-import httpx
 import pytest
 
+from conftest import asgi_caller
 from veracity.service import create_app
 from veracity.settings import Settings
 
@@ -23,14 +22,7 @@ def call(demo_engine, tmp_path_factory):
     shutil.copy(demo_engine.settings.db, db)
     app = create_app(Settings.load(db=db, api_token="", requests_per_minute=0), workers=0)
 
-    def request(method: str, url: str, **kw: Any) -> httpx.Response:
-        async def go() -> httpx.Response:
-            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1") as c:
-                return await c.request(method, url, **kw)
-
-        return asyncio.run(go())
-
-    return request
+    return asgi_caller(app)
 
 
 def problems(value: Any, schema: dict[str, Any], spec: dict[str, Any], where: str = "$") -> list[str]:
