@@ -6,7 +6,11 @@
 # `make test` starts the build first and runs the rest of the tests while it compiles.
 set -euo pipefail
 VENV=${VENV:-.venv}
-WHEELS=${WHEELS:-$HOME/.cache/veracity/wheels}
+# A portable build (AVX2, no -march=native): a wheel compiled natively on a CPU with AMX and AVX-512 crashed
+# (segmentation fault) on its first decode there, the server and the in-process backend alike. The flags name the
+# cache folder, so a wheel built another way is never reused.
+FLAGS="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_AVX512=OFF -DGGML_AMX_INT8=OFF"
+WHEELS=${WHEELS:-$HOME/.cache/veracity/wheels}/portable-avx2
 VERSION=0.3.36
 LOG="$WHEELS/llama-build.log"
 PID="$WHEELS/llama-build.pid"
@@ -18,7 +22,7 @@ start)
   [ -n "$(wheel)" ] && { echo "llama-cpp-python $VERSION: cached wheel $(wheel)"; exit 0; }
   if [ -f "$PID" ] && kill -0 "$(cat "$PID")" 2>/dev/null; then echo "llama-cpp-python: build already running"; exit 0; fi
   echo "llama-cpp-python $VERSION: building the wheel in the background (log: $LOG)"
-  CMAKE_ARGS="-DLLAVA_BUILD=OFF -DLLAMA_BUILD_MTMD=OFF -DGGML_BLAS=OFF -DGGML_RPC=OFF" CMAKE_BUILD_PARALLEL_LEVEL=2 \
+  CMAKE_ARGS="-DLLAVA_BUILD=OFF -DLLAMA_BUILD_MTMD=OFF -DGGML_BLAS=OFF -DGGML_RPC=OFF $FLAGS" CMAKE_BUILD_PARALLEL_LEVEL=2 \
     nohup nice -n 5 "$VENV/bin/pip" wheel -v --no-deps "llama-cpp-python==$VERSION" -w "$WHEELS" >"$LOG" 2>&1 &
   echo $! >"$PID"
   ;;
