@@ -23,7 +23,7 @@ start)
   if [ -f "$PID" ] && kill -0 "$(cat "$PID")" 2>/dev/null; then echo "llama-cpp-python: build already running"; exit 0; fi
   echo "llama-cpp-python $VERSION: building the wheel in the background (log: $LOG)"
   CMAKE_ARGS="-DLLAVA_BUILD=OFF -DLLAMA_BUILD_MTMD=OFF -DGGML_BLAS=OFF -DGGML_RPC=OFF $FLAGS" CMAKE_BUILD_PARALLEL_LEVEL=2 \
-    nohup nice -n 5 "$VENV/bin/pip" wheel -v --no-deps "llama-cpp-python==$VERSION" -w "$WHEELS" >"$LOG" 2>&1 &
+    nohup nice -n 5 "$VENV/bin/pip" wheel -v --no-cache-dir --no-deps "llama-cpp-python==$VERSION" -w "$WHEELS" >"$LOG" 2>&1 &
   echo $! >"$PID"
   ;;
 finish)
