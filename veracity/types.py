@@ -159,6 +159,10 @@ class Sentence:
     citations: tuple[int, ...]
     evidence: tuple[EvidenceRef, ...]
     support: float | None = None  # verification score, when a check computed one
+    # "quote": a source's exact words; "frame": veracity's own words around them ("Yes, in part:", "However,"),
+    # never checked against a source; "damaged": a quote from a source whose text is damaged (odd casing,
+    # misspellings); None: not marked (an LLM-written sentence, an older report)
+    role: str | None = None
 
 
 @dataclass(frozen=True)
@@ -173,6 +177,7 @@ class CitedText:
     text: str
     citations: tuple[int, ...]
     support: float | None = None  # LLM mode: the least verification score of its sentences
+    sentences: tuple[Sentence, ...] = ()  # the text sentence by sentence: quotes and frame words, in order
 
 
 @dataclass(frozen=True)
