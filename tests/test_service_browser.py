@@ -130,3 +130,87 @@ def test_report_reads_without_javascript(browser, server) -> None:
     page.get_by_role("button", name="Filter").click()
     assert "verdict=" in page.url and page.locator("#results li").count() >= 1
     context.close()
+
+
+def finished_check(server, question: str = DEMO) -> str:
+    """The id of a check of `question` that has its report (one is run when none has)."""
+    import time
+
+    found = httpx.get(f"{server.url}/api/checks", params={"q": question, "limit": 20}).json()["checks"]
+    done = [c["id"] for c in found if c["state"] == "done" and c["question"] == question]
+    if done:
+        return done[0]
+    job_id = httpx.post(f"{server.url}/api/checks", json={"question": question}, headers=server.auth).json()["id"]
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        if httpx.get(f"{server.url}/api/checks/{job_id}").json()["state"] == "done":
+            return job_id
+        time.sleep(0.3)
+    raise AssertionError(f"check {job_id} did not finish in 180 s")
+
+
+BOX = "s => { const r = document.querySelector(s).getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; }"
+# where a list item's bullet sits: on the baseline of the item's first line box, which an empty inline-block put
+# just before the button shares
+FIRST_LINE = """li => {
+  const button = li.querySelector('button'), probe = document.createElement('span');
+  probe.style.cssText = 'display:inline-block;width:0;height:0';
+  button.before(probe);
+  const b = button.getBoundingClientRect(), p = probe.getBoundingClientRect();
+  probe.remove();
+  return {baseline: p.top - b.top, line: parseFloat(getComputedStyle(button).lineHeight), height: b.height};
+}"""
+
+
+def test_layout_filter_follow_ups_citations_and_timestamps(browser, server) -> None:
+    """Issue 24.11, measured in the browser: the History filter's fields sit under their labels with the button
+    beside them on a desktop; each follow-up's bullet is on its first line; citation links are at least 24 x 24
+    CSS px on a phone; a history timestamp never wraps."""
+    job_id = finished_check(server)
+    desktop = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = desktop.new_page()
+    page.goto(f"{server.url}/history")
+    boxes = {s: page.evaluate(BOX, s) for s in ("label[for=q]", "#q", "label[for=verdict]", "#verdict",
+                                                   ".filter button")}
+    (ql, qt, qr, _), (vl, vt, vr, _) = boxes["#q"], boxes["#verdict"]
+    bl, bt, br, _ = boxes[".filter button"]
+    assert boxes["label[for=q]"][3] <= qt + 1 and boxes["label[for=verdict]"][3] <= vt + 1, boxes
+    assert boxes["label[for=q]"][0] == ql and boxes["label[for=verdict]"][0] == vl, boxes  # each above its field
+    assert qr <= vl and vr <= bl, boxes  # search field, verdict, button: left to right
+    assert abs(bt - qt) < 12 and br - bl < 200, boxes  # the button on the fields' row, not full width
+    names = list(boxes)
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            x0, y0, x1, y1 = boxes[a]
+            u0, v0, u1, v1 = boxes[b]
+            assert x1 <= u0 + 0.5 or u1 <= x0 + 0.5 or y1 <= v0 + 0.5 or v1 <= y0 + 0.5, f"{a} overlaps {b}"
+
+    for context in (desktop, browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)):
+        report = context.new_page()
+        report.goto(f"{server.url}/checks/{job_id}")
+        items = report.locator("ul.follow li")
+        assert items.count() >= 1
+        lines = [items.nth(i).evaluate(FIRST_LINE) for i in range(items.count())]
+        assert any(x["height"] > 1.5 * x["line"] for x in lines), "no follow-up wraps: the check shows nothing"
+        assert all(x["baseline"] <= x["line"] for x in lines), f"a bullet sits on a wrapped line: {lines}"
+    desktop.close()
+
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True)
+    page = phone.new_page()
+    page.goto(f"{server.url}/checks/{job_id}")
+    sizes = page.locator("a.cite").evaluate_all("els => els.map(a => [a.getBoundingClientRect().width, "
+                                                "a.getBoundingClientRect().height])")
+    assert sizes and all(w >= 24 and h >= 24 for w, h in sizes), f"citation links under 24 x 24 px: {sizes}"
+
+    page.goto(f"{server.url}/history")
+    # the same row with questions of every length from 1 to 80 characters: its timestamp stays on one line
+    wrapped = page.evaluate("""() => {
+      const row = document.querySelector('#results li'), link = row.querySelector('a'), out = [];
+      for (let n = 1; n <= 80; n++) {
+        link.textContent = 'Did the harbour reopen after the dredging in May of that year?'.repeat(2).slice(0, n);
+        const rects = [...row.querySelector('time').parentElement.getClientRects()];
+        if (new Set(rects.map(r => Math.round(r.top))).size > 1) { out.push(n); }
+      }
+      return out; }""")
+    assert wrapped == [], f"the timestamp wraps with questions of {wrapped} characters"
+    phone.close()
