@@ -99,12 +99,13 @@ class Engine:
 
     def check(self, question: str, *, as_of: str | None = None, verdict: bool = True, save: bool = True,
               on_stage: Callable[[str, float], None] | None = None, web: str | None = None, refresh: bool = False,
-              replay: Gathering | None = None) -> Report:
+              replay: Gathering | None = None, check_id: str | None = None) -> Report:
         """Run a check. verdict=False skips the stance model (the report's verdict is then null).
         on_stage(stage, ms) is called as each pipeline stage ends (progress for the service's event stream).
         web="web" first adds web pages for the question to the store (veracity.sources.web), web="only" checks
         against those pages alone, web="" not at all, None as the `web` setting says; refresh=True asks the
-        providers and servers again instead of the cache."""
+        providers and servers again instead of the cache. check_id gives the report its id (a service's job gives
+        its own), under which its web run is kept too."""
         from .pipeline import run_check
 
         store, gathering, started = self.store, replay, time.perf_counter()
@@ -124,6 +125,8 @@ class Engine:
         report = run_check(question, store=store, embedder=self.embedder, stance_model=self.stance if verdict else None,
                            settings=self.settings, as_of=check_date(as_of, "--as-of"), llm=self.llm, on_stage=on_stage,
                            today=gathering.checked_on if gathering is not None else None)
+        if check_id:
+            report = replace(report, id=check_id)
         if gathering is not None:  # the web run is kept whoever saves the check (the service's workers do it)
             from .sources.web import archive_of
 

@@ -20,6 +20,8 @@ Job kinds and their JSON (the `payload` a client gives, the `result` a finished 
   of files in the service's upload folder (setting upload_dir); an upload that adds no document (a duplicate, or
   skipped as unreadable) is removed from that folder once ingested. Result {"files", "added", "duplicates",
   "passages": int, "skipped": [{"path": str, "reason": str}]}, the ingest summary.
+  Events: "queued", "started", "progress" {file, done, total, percent} (bytes of input read and embedded, over
+  all the job's files, each time the whole percent moves), then "done", "retry", "failed" or "cancelled".
 """
 
 from __future__ import annotations
@@ -86,6 +88,30 @@ def check_payload(payload: dict[str, Any], settings: Settings) -> dict[str, Any]
     if payload.get("llm") and not (settings.llm or settings.gguf):
         raise InputError("llm is true but no LLM is configured on the server (settings llm and llm_model, or gguf)")
     return {"question": question, "as_of": as_of, "web": payload.get("web"), "llm": payload.get("llm")}
+
+
+class IngestProgress:
+    """An ingest job's "progress" events, {"file", "done", "total", "percent"} in bytes of input over all its files,
+    one each time the whole percent moves (at most 101 a job), so a long upload is seen going. The file is its
+    path on the worker's disk; the service shows its name."""
+
+    def __init__(self, emit: Callable[[dict[str, Any]], object], total: int) -> None:
+        self.emit, self.total = emit, total
+        self.base = 0  # bytes of the parts (engine.ingest calls) already done
+        self.part_total = 0
+        self.percent = -1
+
+    def next_part(self) -> None:
+        self.base += self.part_total
+        self.part_total = 0
+
+    def step(self, path: str, done: int, total: int) -> None:
+        self.part_total = total
+        done_all = min(self.base + done, self.total) if self.total else 0
+        percent = 100 * done_all // self.total if self.total else 100
+        if percent != self.percent:
+            self.percent = percent
+            self.emit({"file": path, "done": done_all, "total": self.total, "percent": percent})
 
 
 class Worker:
@@ -180,10 +206,10 @@ class Worker:
             self.queue.add_event(job.id, "stage", {"stage": stage, "ms": ms})
             self._still_ours(job.id)
 
-        report = engine.check(payload["question"], as_of=payload["as_of"], save=False, on_stage=on_stage)
         # the check's id comes from the job's, so a job run again after its worker died (it may have saved the
-        # check already) overwrites that check instead of saving a second one
-        report = replace(report, id=job.id[:12])
+        # check already) overwrites that check instead of saving a second one; its web run is kept under it too
+        report = engine.check(payload["question"], as_of=payload["as_of"], save=False, on_stage=on_stage,
+                              check_id=job.id[:12])
         self._still_ours(job.id)
         from .render.json import to_json
 
@@ -204,9 +230,11 @@ class Worker:
                 raise InputError(f"upload {name!r} is not a plain file name")
             uploaded.append(target)
         engine = self.engine()
-        summary = engine.ingest([Path(str(p)) for p in paths]) if paths else IngestSummary()
+        progress = self._ingest_progress(job, [Path(str(p)) for p in paths] + uploaded)
+        summary = engine.ingest([Path(str(p)) for p in paths], progress.step) if paths else IngestSummary()
         for target in uploaded:  # one at a time: an upload that adds nothing (a duplicate, unreadable) is removed
-            one = engine.ingest([target])
+            progress.next_part()
+            one = engine.ingest([target], progress.step)
             summary.files += one.files
             summary.added += one.added
             summary.duplicates += one.duplicates
@@ -216,6 +244,13 @@ class Worker:
                 target.unlink(missing_ok=True)
         return {"files": summary.files, "added": summary.added, "duplicates": summary.duplicates,
                 "passages": summary.passages, "skipped": [{"path": p, "reason": r} for p, r in summary.skipped]}
+
+    def _ingest_progress(self, job: Job, inputs: list[Path]) -> IngestProgress:
+        from .ingest import expand, size_of
+
+        files = expand(inputs)[0]
+        return IngestProgress(lambda data: self.queue.add_event(job.id, "progress", data),
+                              sum(size_of(f) for f in files))
 
     def _retrying(self, call: Callable[[], Any]) -> Any:
         """call(), again and again while the store is unreachable (a retryable StoreError: a database that is

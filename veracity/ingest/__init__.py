@@ -60,18 +60,36 @@ def expand(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[str, str]], li
 
 
 BATCH_SENTENCES = 2048  # documents embedded (and written) together: long runs sorted by length pad little
+PROGRESS_SENTENCES = 256  # with a progress callback, sentences embedded at a time between two reports
+
+
+def embed_sentences(embedder: Embedder, sentences: list[str],
+                    progress: Callable[[int, int], None] | None = None) -> np.ndarray:
+    """The sentences' vectors; with progress, embedded PROGRESS_SENTENCES at a time and progress(done, total)
+    called after each slice (a vector does not depend on what else is in its batch, so they are the same)."""
+    if not sentences:
+        return np.zeros((0, 0), dtype=np.float32)
+    if progress is None:
+        return embedder.embed(sentences)
+    parts = []
+    for at in range(0, len(sentences), PROGRESS_SENTENCES):
+        parts.append(embedder.embed(sentences[at:at + PROGRESS_SENTENCES]))
+        progress(min(at + PROGRESS_SENTENCES, len(sentences)), len(sentences))
+    return np.concatenate(parts)
 
 
 def prepare(raws: list[RawDocument], embedder: Embedder, passage_chars: int,
-            texts: list[str] | None = None) -> list[NewDocument | None]:
+            texts: list[str] | None = None,
+            progress: Callable[[int, int], None] | None = None) -> list[NewDocument | None]:
     """RawDocuments -> the NewDocuments the store writes (None where nothing is left after cleaning).
     texts are the cleaned texts when the caller has them already. The sentences of all the documents go
-    to the embedder in one call, so short documents share batches."""
+    to the embedder in one call, so short documents share batches; progress(sentences done, sentences) is called
+    as they are embedded."""
     texts = texts if texts is not None else [clean_text(raw.text) for raw in raws]
     chunked = [chunk(text, passage_chars) if substantial(text) else None for text in texts]
     sentences = [text[s.start:s.end] for text, chunks in zip(texts, chunked) if chunks
                  for c in chunks for s in c.sentences]
-    vectors = embedder.embed(sentences) if sentences else np.zeros((0, 0), dtype=np.float32)
+    vectors = embed_sentences(embedder, sentences, progress)
     out: list[NewDocument | None] = []
     at = 0
     for raw, text, chunks in zip(raws, texts, chunked):
@@ -120,7 +138,8 @@ def ingest(paths: Iterable[Path], *, store: Store, embedder: Embedder, settings:
            progress: Callable[[str, int, int], None] | None = None) -> IngestSummary:
     """Add documents; each batch is written in one transaction (all or none), so an interrupted run can simply
     be rerun: it skips what is stored and adds the rest. Files are read as streams, a batch at a time.
-    progress(path, done, total) is called as each file starts and after each batch, in bytes of input."""
+    progress(path, done, total) is called as each file starts, as a batch's sentences are embedded (the bytes
+    of the batch counted in proportion) and after each batch, in bytes of input."""
     files, missing, ignored = expand([Path(p) for p in paths])
     summary = IngestSummary(files=len(files), skipped=list(missing), ignored=ignored)
     sizes = [size_of(path) for path in files]
@@ -129,12 +148,20 @@ def ingest(paths: Iterable[Path], *, store: Store, embedder: Embedder, settings:
         if progress:
             progress(str(path), before, total)
         seen: set[str] = set()
+        at = 0  # bytes of this file done
         try:
             for batch in batches(read_file(path, settings.max_file_bytes)):
-                add_batch(batch, seen, store, embedder, settings, summary)
                 offsets = [item.offset for item in batch if isinstance(item, RawDocument)]
+                end = min(offsets[-1], size) if offsets else at
+                step = None
+                if progress is not None and end > at:
+                    def step(done: int, count: int, start: int = before + at, span: int = end - at,
+                             name: str = str(path)) -> None:
+                        progress(name, start + span * done // max(count, 1), total)
+                add_batch(batch, seen, store, embedder, settings, summary, step)
                 if progress and offsets:
-                    progress(str(path), before + min(offsets[-1], size), total)
+                    progress(str(path), before + end, total)
+                at = max(at, end)
         except InputError as exc:
             summary.skipped.append((str(path), str(exc)))
         before += size
@@ -144,8 +171,8 @@ def ingest(paths: Iterable[Path], *, store: Store, embedder: Embedder, settings:
 
 
 def add_batch(batch: list[RawDocument | Problem], seen: set[str], store: Store, embedder: Embedder,
-              settings: Settings, summary: IngestSummary) -> None:
-    """Clean, dedupe, embed and write one batch (one transaction)."""
+              settings: Settings, summary: IngestSummary, progress: Callable[[int, int], None] | None = None) -> None:
+    """Clean, dedupe, embed and write one batch (one transaction); progress(sentences embedded, sentences)."""
     fresh, cleaned = [], []
     for item in batch:
         if isinstance(item, Problem):
@@ -163,7 +190,7 @@ def add_batch(batch: list[RawDocument | Problem], seen: set[str], store: Store, 
             fresh.append(item)
             cleaned.append(text)
     ready = []
-    for raw, doc in zip(fresh, prepare(fresh, embedder, settings.passage_chars, cleaned)):
+    for raw, doc in zip(fresh, prepare(fresh, embedder, settings.passage_chars, cleaned, progress)):
         if doc is None:
             summary.skipped.append((raw.location, f"{strip_controls(raw.location)}: no text left after removing "
                                                   "boilerplate"))

@@ -3,6 +3,7 @@ Server-rendered with Jinja2 (autoescaped); every page reads and works without Ja
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -11,18 +12,32 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from ..engine import Engine
+from ..errors import InputError
 from ..pipeline.write import confidence_words
 from ..render import render
 from ..render.json import from_json
 from ..render.outline import VERDICT_TITLE, outline, printable
 from ..types import VERDICT_LABELS, EvidenceRef, Report
 from ..worker import web_ready
-from .display import public_report
+from .display import public_report, shown
 from .jobs import describe, find_checks, save_uploads, submit_check
 from .security import SESSION_COOKIE, ServiceError, bearer_ok, check_csrf, csrf_token, same, session_value
 
 router = APIRouter(include_in_schema=False)
 STAGES = ("plan", "gather", "select", "judge", "organise", "write", "verify")
+# what each stage of a check does, in a reader's words (the stage names and timings go in a <details>)
+STAGE_WORDS = {"web": "Searching the web", "plan": "Reading your question", "gather": "Searching your collection",
+               "select": "Reading the evidence", "judge": "Weighing the evidence", "organise": "Sorting the findings",
+               "write": "Writing the report", "verify": "Checking each sentence against its source"}
+
+
+def took(ms: float) -> str:
+    """A stage's time as a person reads it: '16 ms', '2.4 s', '1 min 5 s'."""
+    if ms < 1000:
+        return f"{ms:.0f} ms"
+    if ms < 60_000:
+        return f"{ms / 1000:.1f} s"
+    return f"{int(ms // 60_000)} min {round(ms % 60_000 / 1000)} s"
 EXPORTS = {"md": ("markdown", "text/markdown; charset=utf-8"), "json": ("json", "application/json"),
            "html": ("html", "text/html; charset=utf-8")}
 EXPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'"
@@ -57,9 +72,10 @@ class Line:
     cites: tuple[Cite, ...]
 
 
-def report_view(report: Report) -> dict[str, Any]:
+def report_view(report: Report, job_id: str, web_found: dict[int, list[str]] | None = None) -> dict[str, Any]:
     """The report's outline (the walk every renderer takes, render/outline.py) with every [n] resolved to a
-    link: the exact quote in its source when the sentence has one, else the source in the list."""
+    link: the exact quote in its source when the sentence has one, else the source in the list. A source's page
+    links back to the report (job_id). web_found: the URLs the web found each source at (web_found_at)."""
     sources = {s.id: s for s in report.sources}
 
     def cites(numbers: tuple[int, ...], evidence: tuple[EvidenceRef, ...] = ()) -> tuple[Cite, ...]:
@@ -68,7 +84,7 @@ def report_view(report: Report) -> dict[str, Any]:
             ref = next((e for e in evidence if e.source == n), None)
             source = sources.get(n)
             if ref is not None and source is not None:
-                href = f"/documents/{source.document_id}?start={ref.start}&end={ref.end}&n={n}#quote"
+                href = f"/documents/{source.document_id}?start={ref.start}&end={ref.end}&n={n}&check={job_id}#quote"
             else:
                 href = f"#source-{n}"
             out.append(Cite(n, href, printable(source.title) if source else f"source {n}"))
@@ -89,7 +105,27 @@ def report_view(report: Report) -> dict[str, Any]:
                    "words": f"{confidence_words(shape.verdict.confidence)} confidence",
                    "note": shape.verdict.note}
     return {"report": report, "outline": shape, "verdict": verdict, "sections": sections,
-            "document_of": {s.id: s.document_id for s in report.sources}}
+            "document_of": {s.id: s.document_id for s in report.sources}, "web_found": web_found or {}}
+
+
+def web_found_at(engine: Engine, report: Report) -> dict[int, list[str]]:
+    """For each source of a web check, the URLs of the pages the web gave the check that are this source or an
+    independent copy of it (its group): the collection's own copy of a page is still shown as found on the web."""
+    store: Any = engine.store
+    if report.web is None or not hasattr(store, "web_run"):
+        return {}
+    record = store.web_run(report.id)
+    if not record:
+        return {}
+    snapshots = store.snapshots(list(record.get("fetch_ids") or []))
+    documents = engine.store.documents([s.document_id for s in snapshots if s.document_id is not None])
+    by_group: dict[int, list[str]] = {}
+    for snap in snapshots:
+        doc = documents.get(snap.document_id) if snap.document_id is not None else None
+        url = shown(snap.final_url)
+        if doc is not None and url.startswith(("http://", "https://")) and url not in by_group.get(doc.group, []):
+            by_group.setdefault(doc.group, []).append(url)
+    return {s.id: by_group[s.group] for s in report.sources if s.group in by_group}
 
 
 def load_report(engine: Engine, job_id: str) -> tuple[Any, Report | None]:
@@ -123,16 +159,22 @@ async def post_check(request: Request, question: str = Form(""), as_of: str = Fo
 async def check_page(job_id: str, request: Request) -> Response:
     svc = request.app.state.service
 
-    def run(engine: Engine) -> tuple[Any, Report | None, Any, int | None]:
+    def run(engine: Engine) -> tuple[Any, Report | None, dict[int, list[str]], Any, int | None]:
         job, report = load_report(engine, job_id)
-        return job, report, engine.store.events(job_id), engine.store.queue_position(job_id)
+        found = web_found_at(engine, report) if report is not None else {}
+        return job, report, found, engine.store.events(job_id), engine.store.queue_position(job_id)
 
-    job, report, events, position = await svc.run(run)
+    job, report, found, events, position = await svc.run(run)
     if report is not None:
-        return page(request, "report.html", {"job": job, **report_view(report)})
+        return page(request, "report.html", {"job": job, **report_view(report, job.id, found)})
     done = {e.data["stage"]: e.data["ms"] for e in events if e.kind == "stage"}
-    return page(request, "progress.html", {"job": job, "stages": [(s, done.get(s)) for s in STAGES],
-                                           "position": position, "last_event": events[-1].seq if events else 0})
+    web = job.payload.get("web")
+    names = (("web",) if "web" in done or web or (web is None and getattr(svc.settings, "web", False)) else ()) + STAGES
+    stages = [{"name": s, "words": STAGE_WORDS[s], "ms": done.get(s), "took": took(done[s]) if s in done else ""}
+              for s in names]
+    current = next((s["words"] for s in stages if s["ms"] is None), "Finishing")
+    return page(request, "progress.html", {"job": job, "stages": stages, "position": position, "current": current,
+                                           "last_event": events[-1].seq if events else 0})
 
 
 @router.post("/checks/{job_id}/cancel")
@@ -190,16 +232,33 @@ async def upload(request: Request, files: list[UploadFile] = File(...), csrf_tok
     return RedirectResponse("/collection", status_code=303)
 
 
+JOB_ID = re.compile(r"[0-9a-f]{6,64}")
+
+
 @router.get("/documents/{document_id}")
-async def document(document_id: int, request: Request, start: int = -1, end: int = -1, n: int = 0) -> Response:
-    docs = await request.app.state.service.run(lambda e: e.store.documents([document_id]))
+async def document(document_id: int, request: Request, start: int = -1, end: int = -1, n: int = 0,
+                   check: str = "") -> Response:
+    """A document with the quoted passage marked; `check` (the job whose report cited it) gives a link back."""
+
+    def run(engine: Engine) -> tuple[dict[int, Any], Any]:
+        job = None
+        if JOB_ID.fullmatch(check):
+            try:
+                job = engine.store.job(check)
+            except InputError:
+                job = None
+        return engine.store.documents([document_id]), job if job is not None and job.kind == "check" else None
+
+    docs, job = await request.app.state.service.run(run)
     if document_id not in docs:
         raise ServiceError(404, "not_found", f"no document {document_id} in the collection")
     doc = docs[document_id]
     if not 0 <= start < end <= len(doc.text):
         start = end = 0
     parts = {"before": doc.text[:start], "quote": doc.text[start:end], "after": doc.text[end:]}
-    return page(request, "document.html", {"doc": doc, "n": n, **parts})
+    back = f"/checks/{job.id}" + (f"#source-{n}" if n > 0 else "") if job is not None else None
+    return page(request, "document.html", {"doc": doc, "n": n, "back": back,
+                                           "back_question": job.payload.get("question") if job else None, **parts})
 
 
 @router.get("/login")
