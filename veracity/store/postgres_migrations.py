@@ -1,9 +1,9 @@
 """The PostgreSQL store's schema, as numbered migrations applied in order and recorded in the database.
 
-The same rules as `sqlite_migrations`: each migration is a function m<NNN>_<what>, `MIGRATIONS` lists them in
-order, the table `migrations` records every one applied, and `meta.schema_version` holds the highest number.
-`migrate` runs them in one transaction under an advisory lock, so workers that start together on many
-machines apply each migration exactly once. Never edit a released migration; add the next one.
+The same runner as `sqlite_migrations` (store/migrations.py): each migration is a function m<NNN>_<what>,
+`MIGRATIONS` lists them in order, the table `migrations` records every one applied, and `meta.schema_version`
+holds the highest number. `migrate` runs them in one transaction under an advisory lock, so workers that start
+together on many machines apply each migration exactly once. Never edit a released migration; add the next one.
 
 The numbers need not match SQLite's: each backend counts its own schema.
 """
@@ -13,6 +13,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import psycopg
+
+from . import migrations
+from .sql import POSTGRES
 
 Migration = Callable[[psycopg.Connection], None]
 
@@ -175,40 +178,21 @@ MIGRATIONS: list[Migration] = [m001_initial, m002_search_indexes, m003_jobs, m00
                                m006_unspaced_scripts, m007_hnsw_graph, m008_document_locations]
 
 
-def number(migration: Migration) -> int:
-    return int(migration.__name__[1:4])
-
-
-LATEST = max(number(m) for m in MIGRATIONS)
+LATEST = migrations.latest(MIGRATIONS)
+number = migrations.number
 
 
 def applied(db: psycopg.Connection) -> set[str]:
-    row = db.execute("SELECT to_regclass('migrations') IS NOT NULL").fetchone()
-    if not row or not row[0]:
-        return set()
-    return {r[0] for r in db.execute("SELECT name FROM migrations")}
+    return migrations.applied(db, POSTGRES, MIGRATIONS)
 
 
 def pending(db: psycopg.Connection) -> list[Migration]:
-    done = applied(db)
-    return [m for m in MIGRATIONS if m.__name__ not in done]
+    return migrations.pending(db, POSTGRES, MIGRATIONS)
 
 
 def migrate(db: psycopg.Connection) -> list[str]:
     """Apply every pending migration in order, in one transaction under an advisory lock; returns their names.
     `db` must be in autocommit mode (this opens its own transaction)."""
     with db.transaction():
-        db.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATE_LOCK,))
-        done = applied(db)  # read under the lock: another process may just have migrated
-        db.execute("CREATE TABLE IF NOT EXISTS migrations (name text PRIMARY KEY, "
-                   "applied_at timestamptz NOT NULL DEFAULT now())")
-        names = []
-        for migration in MIGRATIONS:
-            if migration.__name__ in done:
-                continue
-            migration(db)
-            db.execute("INSERT INTO migrations (name) VALUES (%s)", (migration.__name__,))
-            names.append(migration.__name__)
-        db.execute("INSERT INTO meta (key, value) VALUES ('schema_version', %s) "
-                   "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (str(LATEST),))
-    return names
+        db.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATE_LOCK,))  # what is pending is read under the lock
+        return migrations.migrate(db, POSTGRES, MIGRATIONS)

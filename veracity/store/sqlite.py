@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
-import re
 import os
 import sqlite3
 import stat
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
@@ -17,15 +15,13 @@ from typing import Any, TypeVar
 import numpy as np
 
 from ..errors import InputError, StoreError
-from ..dedupe import band_keys, similarity
 from ..text import UNSPACED
-from ..types import Document, Passage, Span
 from . import sqlite_migrations
-from ..factcheck import ClaimReview
-from .base import CheckRecord, NewDocument, StoredReview
-from .sqlite_jobs import SqliteJobs
+from .base import NewDocument
+from .jobs import SqlJobs
+from .sql import SQLITE, Session, SqlCore, check_dimensions, group_of, spans_json, write_document_extras
 from .sqlite_fts import cjk_query, fts_query
-from .sqlite_web import SqliteWebArchive
+from .sqlite_web import SqliteScope
 
 T = TypeVar("T")
 SQLITE_HEADER = b"SQLite format 3\x00"  # the first 16 bytes of every SQLite database file
@@ -89,7 +85,8 @@ class _Connection(sqlite3.Connection):
         return self.cursor(_Cursor).executemany(sql, parameters)
 
 
-class SqliteStore(SqliteJobs, SqliteWebArchive):
+class SqliteStore(SqlCore, SqlJobs, SqliteScope):
+    dialect = SQLITE
     concurrent_search = False  # one connection, used by the thread that opened it
 
     def __init__(self, path: str | os.PathLike[str], *, create: bool = True, dimension: int = 384) -> None:
@@ -148,19 +145,6 @@ class SqliteStore(SqliteJobs, SqliteWebArchive):
                 sqlite_migrations.migrate(self.db)
         self._check_schema()
 
-    def vector_space(self, embedder: str) -> None:
-        """Bind the store's vectors to one embedder: the first embedder to use a writable store is recorded, and
-        any other is refused, since its vectors would not be comparable with the stored ones."""
-        row = self.db.execute("SELECT value FROM meta WHERE key='embedder'").fetchone()
-        if row is not None and row[0] != embedder:
-            raise StoreError(f"the vectors in {self.path} were made by the embedder {row[0]!r}, not {embedder!r}; "
-                             f"use that embedder with this store (VERACITY_EMBEDDER) or give another --db",
-                             backend="sqlite")
-        if row is None and not self.read_only:
-            self._verify()
-            with self._transaction():
-                self.db.execute("INSERT OR IGNORE INTO meta VALUES ('embedder', ?)", (embedder,))
-
     def _check_schema(self) -> None:
         missing = [m.__name__ for m in sqlite_migrations.pending(self.db)]
         if missing:
@@ -184,6 +168,31 @@ class SqliteStore(SqliteJobs, SqliteWebArchive):
             self.db.execute("ROLLBACK")
             raise
         self.db.execute("COMMIT")
+
+    def _fetch(self, sql: str, params: Sequence[Any] = (), *, search: bool = False) -> list[Any]:
+        return self.db.execute(sql, params).fetchall()
+
+    def _may_write_meta(self) -> bool:
+        return not self.read_only
+
+    @contextmanager
+    def _writing(self) -> Iterator[Session]:
+        """A write transaction (the core's writes: checks, jobs, the web archive), refused on a read-only store;
+        SQLite's errors become one-line StoreErrors."""
+        self._writable()
+        try:
+            with self._transaction():
+                yield Session(self.db, SQLITE)
+        except sqlite3.DatabaseError as exc:
+            raise self._write_error(exc) from exc
+
+    def _write_error(self, exc: sqlite3.DatabaseError) -> StoreError:
+        if is_damage(exc):
+            return damaged(self.path, exc)
+        if "readonly" in str(exc):
+            return StoreError(f"store {self.path} is read-only; make it writable or give another --db",
+                              backend="sqlite")
+        return StoreError(f"cannot write to store {self.path}: {exc}", backend="sqlite")
 
     def _writable(self) -> None:
         if self.read_only:
@@ -230,57 +239,18 @@ class SqliteStore(SqliteJobs, SqliteWebArchive):
         self._verified = True
 
     # -- documents ----------------------------------------------------------------------------
-    def has_document(self, content_hash: str) -> bool:
-        return self.db.execute("SELECT 1 FROM documents WHERE content_hash=?", (content_hash,)).fetchone() is not None
-
-    def _group_for(self, signature: np.ndarray, threshold: float) -> int | None:
-        """The independence group of the most similar stored document, if similar enough. Candidates come from
-        the MinHash band index (documents that agree with this one on every row of some band), so the cost
-        does not grow with the collection; their signatures are then compared in full."""
-        keys = band_keys(signature)
-        rows = self.db.execute(
-            f"SELECT d.id, d.grp, d.signature FROM documents d WHERE d.id IN (SELECT document_id FROM minhash_bands "
-            f"WHERE key IN ({','.join('?' * len(keys))})) ORDER BY d.id", keys).fetchall()
-        if not rows:
-            return None
-        sims = similarity(signature, np.stack([np.frombuffer(r[2], dtype=np.uint64) for r in rows]))
-        best = int(np.argmax(sims))
-        return int(rows[best][1]) if sims[best] >= threshold else None
-
-    def add_document(self, doc: NewDocument, near_duplicate_jaccard: float) -> int | None:
-        """Insert a document with its passages, index entries and vectors in one transaction."""
-        return self.add_documents([doc], near_duplicate_jaccard)[0]
-
     def add_documents(self, docs: list[NewDocument], near_duplicate_jaccard: float) -> list[int | None]:
         """Insert documents in one transaction: all of them are written, or none (a rerun adds the rest).
         The id of each, or None for one already stored (by another process since the caller last looked)."""
-        self._writable()
-        for doc in docs:
-            if problem := doc.dimension_problem(self.dimension):
-                raise StoreError(problem, backend="sqlite")
+        check_dimensions(docs, self.dimension, "sqlite")
         self._matrix_key = None  # the vectors in memory are stale from here, whether this commits or not
-        try:
-            with self._transaction():
-                ids = [self._insert(doc, near_duplicate_jaccard) for doc in docs]
-            return ids
-        except BaseException as exc:
-            if isinstance(exc, sqlite3.DatabaseError):
-                if is_damage(exc):
-                    raise damaged(self.path, exc) from exc
-                if "readonly" in str(exc):
-                    raise StoreError(f"store {self.path} is read-only; make it writable or give another --db",
-                                     backend="sqlite") from exc
-                raise StoreError(f"cannot write to store {self.path}: {exc}", backend="sqlite") from exc
-            raise
+        with self._writing() as db:
+            return [self._insert(db, doc, near_duplicate_jaccard) for doc in docs]
 
-    def _insert(self, doc: NewDocument, near_duplicate_jaccard: float) -> int | None:
+    def _insert(self, db: Session, doc: NewDocument, near_duplicate_jaccard: float) -> int | None:
         if self.has_document(doc.content_hash):  # inside the write lock: another process may have added it
             return None
-        # one page is one source: a fact-check record stored as its own document (sources/web.py review_document)
-        # and the page it came from share their location; else the near-duplicate group, else a group of its own
-        same = self.db.execute("SELECT grp FROM documents WHERE location = ? AND location <> '' ORDER BY id LIMIT 1",
-                               (doc.location,)).fetchone()
-        group = int(same[0]) if same else self._group_for(doc.signature, near_duplicate_jaccard)
+        group = group_of(db, doc, near_duplicate_jaccard)
         cur = self.db.execute(
             "INSERT INTO documents (content_hash, title, location, publisher, published, grp, text, signature)"
             " VALUES (?, ?, ?, ?, ?, COALESCE(?, (SELECT COALESCE(MAX(grp), 0) + 1 FROM documents)), ?, ?)",
@@ -292,56 +262,15 @@ class SqliteStore(SqliteJobs, SqliteWebArchive):
             cur = self.db.execute(
                 'INSERT INTO passages (document_id, start, "end", text, sentences, vector, sentence_vectors)'
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (doc_id, start, end, text, json.dumps([[s.start, s.end] for s in spans]),
+                (doc_id, start, end, text, spans_json(spans),
                  vector.astype(np.float32).tobytes(), svecs.astype(np.float16).tobytes()))
             self.db.execute("INSERT INTO passages_fts (rowid, title, text) VALUES (?, ?, ?)",
                             (cur.lastrowid, doc.title, text))
             if UNSPACED.search(doc.title) or UNSPACED.search(text):
                 self.db.execute("INSERT INTO passages_cjk (rowid, title, text) VALUES (?, ?, ?)",
                                 (cur.lastrowid, doc.title, text))
-        self.db.executemany("INSERT INTO minhash_bands (key, document_id) VALUES (?, ?)",
-                            [(k, doc_id) for k in band_keys(doc.signature)])
-        self.db.executemany(
-            "INSERT INTO claim_reviews (document_id, claim, rating, rating_value, best_rating, worst_rating, "
-            "publisher, published, url, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(doc_id, r.claim, r.rating, r.rating_value, r.best_rating, r.worst_rating, r.publisher, r.published,
-              r.url, r.origin) for r in doc.reviews])
+        write_document_extras(db, doc_id, doc)
         return doc_id
-
-    def claim_reviews(self) -> list[StoredReview]:
-        """Every fact-checker's ruling read at ingest, oldest document first."""
-        rows = self.db.execute("SELECT document_id, claim, rating, rating_value, best_rating, worst_rating, "
-                               "publisher, published, url, origin FROM claim_reviews ORDER BY document_id, id")
-        return [StoredReview(r[0], ClaimReview(claim=r[1], rating=r[2], rating_value=r[3], best_rating=r[4],
-                                               worst_rating=r[5], publisher=r[6], published=r[7], url=r[8],
-                                               origin=r[9])) for r in rows]
-
-    def documents(self, ids: list[int]) -> dict[int, Document]:
-        if not ids:
-            return {}
-        marks = ",".join("?" * len(ids))
-        rows = self.db.execute(
-            f"SELECT id, title, location, publisher, published, content_hash, grp, text FROM documents"
-            f" WHERE id IN ({marks})", list(ids)).fetchall()
-        return {r[0]: Document(id=r[0], title=r[1], location=r[2], publisher=r[3], published=r[4],
-                               content_hash=r[5], group=r[6], text=r[7]) for r in rows}
-
-    def list_documents(self, limit: int, after: int = 0) -> list[Document]:
-        """Documents with id > after, in id order, without their text (for listings)."""
-        rows = self.db.execute("SELECT id, title, location, publisher, published, content_hash, grp FROM documents"
-                               " WHERE id > ? ORDER BY id LIMIT ?", (after, limit)).fetchall()
-        return [Document(id=r[0], title=r[1], location=r[2], publisher=r[3], published=r[4], content_hash=r[5],
-                         group=r[6]) for r in rows]
-
-    def passages(self, ids: list[int]) -> dict[int, Passage]:
-        if not ids:
-            return {}
-        marks = ",".join("?" * len(ids))
-        rows = self.db.execute(
-            f'SELECT id, document_id, start, "end", text, sentences FROM passages WHERE id IN ({marks})',
-            list(ids)).fetchall()
-        return {r[0]: Passage(id=r[0], document_id=r[1], start=r[2], end=r[3], text=r[4],
-                              sentences=tuple(Span(a, b) for a, b in json.loads(r[5]))) for r in rows}
 
     # -- search -------------------------------------------------------------------------------
     def lexical(self, query: str, limit: int) -> list[tuple[int, float]]:
@@ -397,54 +326,6 @@ class SqliteStore(SqliteJobs, SqliteWebArchive):
         top = top[np.lexsort((self._matrix_ids[top], -scores[top]))]
         return [(int(self._matrix_ids[i]), float(scores[i])) for i in top]
 
-    def sentence_vectors(self, passage_ids: list[int]) -> dict[int, np.ndarray]:
-        if not passage_ids:
-            return {}
-        marks = ",".join("?" * len(passage_ids))
-        rows = self.db.execute(f"SELECT id, sentence_vectors FROM passages WHERE id IN ({marks})",
-                               list(passage_ids)).fetchall()
-        return {r[0]: np.frombuffer(r[1], dtype=np.float16).reshape(-1, self.dimension).astype(np.float32)
-                for r in rows}
-
-    # -- checks -------------------------------------------------------------------------------
-    def save_check(self, record: CheckRecord) -> None:
-        self._writable()
-        try:
-            with self._transaction():
-                self.db.execute("INSERT OR REPLACE INTO checks VALUES (?, ?, ?, ?, ?)",
-                                (record.id, record.question, record.created_at, record.verdict, record.report_json))
-        except sqlite3.OperationalError as exc:
-            raise StoreError(f"cannot save the check to {self.path}: {exc}", backend="sqlite") from exc
-
-    def checks(self, limit: int) -> list[CheckRecord]:
-        rows = self.db.execute("SELECT id, question, created_at, verdict, report FROM checks"
-                               " ORDER BY created_at DESC, id LIMIT ?", (limit,)).fetchall()
-        return [CheckRecord(*r) for r in rows]
-
-    def check(self, check_id: str) -> CheckRecord:
-        pattern = re.sub(r"([\\%_])", r"\\\1", check_id) + "%"  # the id's own % and _ match only themselves
-        rows = self.db.execute("SELECT id, question, created_at, verdict, report FROM checks WHERE id LIKE ? "
-                               "ESCAPE '\\' ORDER BY id LIMIT 2", (pattern,)).fetchall()
-        if not rows:
-            raise InputError(f"no check with id {check_id!r}; `veracity history` lists them")
-        if len(rows) > 1:
-            raise InputError(f"check id {check_id!r} is ambiguous; give more characters")
-        return CheckRecord(*rows[0])
-
-    def count_as_of(self, as_of: str) -> tuple[int, int, int]:
-        """(documents published on or before as_of, undated documents, documents published after it)."""
-        row = self.db.execute("SELECT COALESCE(SUM(published <= ?), 0), COALESCE(SUM(published IS NULL), 0), "
-                              "COALESCE(SUM(published > ?), 0) FROM documents", (as_of, as_of)).fetchone()
-        return int(row[0]), int(row[1]), int(row[2])
-
-    def counts(self) -> dict[str, int]:
-        def one(sql: str) -> int:
-            return int(self.db.execute(sql).fetchone()[0])
-
-        return {"documents": one("SELECT COUNT(*) FROM documents"),
-                "groups": one("SELECT COUNT(DISTINCT grp) FROM documents"),
-                "passages": one("SELECT COUNT(*) FROM passages"),
-                "checks": one("SELECT COUNT(*) FROM checks")}
-
+    # -- closing ------------------------------------------------------------------------------
     def close(self) -> None:
         self.db.close()

@@ -1,9 +1,6 @@
-"""The SQLite store's schema, as numbered migrations applied in order and recorded in the store.
-
-Each migration is a small function named m<NNN>_<what>; `MIGRATIONS` lists them in order. A store records the
-name of every migration applied to it (table `migrations`), so a new one is applied exactly once, and the
-highest number is kept in `meta.schema_version` for older readers. A migration runs inside the caller's
-transaction: it is applied whole or not at all. Never edit a released migration; add the next one.
+"""The SQLite store's schema, as numbered migrations applied in order and recorded in the store by the
+shared runner (store/migrations.py): each a small function m<NNN>_<what>, `MIGRATIONS` in order, run inside
+the caller's transaction. Never edit a released migration; add the next one.
 """
 
 from __future__ import annotations
@@ -14,6 +11,8 @@ from collections.abc import Callable
 import numpy as np
 
 from ..dedupe import band_keys
+from . import migrations
+from .sql import SQLITE
 
 Migration = Callable[[sqlite3.Connection], None]
 
@@ -120,44 +119,19 @@ MIGRATIONS: list[Migration] = [m001_initial, m002_titles_and_minhash, m003_jobs,
                                m005_claim_reviews, m006_unspaced_scripts, m007_document_locations]
 
 
-def number(migration: Migration) -> int:
-    return int(migration.__name__[1:4])
-
-
-LATEST = max(number(m) for m in MIGRATIONS)
+LATEST = migrations.latest(MIGRATIONS)
+number = migrations.number
 
 
 def applied(db: sqlite3.Connection) -> set[str]:
-    """Names of the migrations a store has had. A store from before the migrations table (0.1.0 and 0.1.x)
-    recorded only meta.schema_version: its migrations up to that number count as applied."""
-    tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    if "migrations" in tables:
-        return {r[0] for r in db.execute("SELECT name FROM migrations")}
-    if "meta" not in tables:
-        return set()
-    row = db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
-    version = int(row[0]) if row else 0
-    return {m.__name__ for m in MIGRATIONS if number(m) <= version}
+    """Names of the migrations a store has had (migrations.applied: a 0.1.x store's schema_version counts)."""
+    return migrations.applied(db, SQLITE, MIGRATIONS)
 
 
 def pending(db: sqlite3.Connection) -> list[Migration]:
-    done = applied(db)
-    return [m for m in MIGRATIONS if m.__name__ not in done]
+    return migrations.pending(db, SQLITE, MIGRATIONS)
 
 
 def migrate(db: sqlite3.Connection) -> list[str]:
     """Apply every pending migration in order, inside the caller's transaction; returns their names."""
-    done = applied(db)
-    db.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, "
-               "applied_at TEXT NOT NULL DEFAULT (datetime('now')))")
-    db.executemany("INSERT OR IGNORE INTO migrations (name) VALUES (?)", [(name,) for name in sorted(done)])
-    names = []
-    for migration in MIGRATIONS:
-        if migration.__name__ in done:
-            continue
-        migration(db)
-        db.execute("INSERT INTO migrations (name) VALUES (?)", (migration.__name__,))
-        names.append(migration.__name__)
-    db.execute("INSERT INTO meta (key, value) VALUES ('schema_version', ?) "
-               "ON CONFLICT(key) DO UPDATE SET value=excluded.value", (str(LATEST),))
-    return names
+    return migrations.migrate(db, SQLITE, MIGRATIONS)
