@@ -112,7 +112,7 @@ def jsonl(path: Path) -> Iterator[Any]:
 def run(name: str, data: Path | None, *, quick: bool = False, work: Path | None = None,
         only: tuple[str, ...] = ()) -> list[SuiteResult]:
     """Run one suite (or all); `only` keeps the named datasets of a suite (e.g. checkthat2a, fever-symmetric)."""
-    from . import endtoend, grounded, retrieval, verdict  # noqa: F401  (importing registers the suites)
+    from . import endtoend, grounded, report, retrieval, verdict  # noqa: F401  (importing registers the suites)
 
     if name not in SUITES and name != "all":
         raise InputError(f"unknown suite {name!r}; choose one of: all, {', '.join(sorted(SUITES))}")

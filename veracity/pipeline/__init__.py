@@ -25,7 +25,7 @@ from .gather import gather
 from .language import language_notes
 from .scope import searched_line, undated_sources
 from . import judge as judging
-from .organise import organise
+from .organise import points
 from .plan import plan as make_plan
 from .plan import with_leading_name
 from .select import select
@@ -95,14 +95,15 @@ def run_check(question: str, *, store: Store, embedder: Embedder, stance_model: 
     timer.lap("judge")
 
     rest = review.without_reviewed(judged.candidates, ruled.drafts)
-    drafts = ruled.drafts + (tuple(organise(rest)) if rest else ())
+    found, damaged = points(rest, embedder.embed, gathered.query_vectors) if rest else ([], set())
+    drafts = ruled.drafts + tuple(found)
     timer.lap("organise")
 
     sources = number_sources(list(drafts))
     job = WriteJob(plan=p, verdict=judged.verdict, drafts=drafts, sources=sources,
                    documents={m.evidence.document.id: m.evidence.document for d in drafts for m in d.members}
                    | {c.evidence.document.id: c.evidence.document for c in judged.candidates},
-                   gathered=gathered, searched=searched)
+                   gathered=gathered, searched=searched, damaged=frozenset(damaged))
     writer: Writer = (LLMWriter(llm, ledger, stance_model or registry_stance(settings), settings.support_threshold)
                       if llm is not None and ledger is not None else ExtractiveWriter())
     draft = writer.write(job)

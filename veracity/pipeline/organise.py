@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
-from ..types import CONTEXT, REFUTES, REFUTING, ROLE_OF_STANCE, SUPPORTING, SUPPORTS, Candidate, FindingDraft
+from ..text import STOPWORDS, entities, sentence_spans
+from ..types import (CONTEXT, REFUTES, REFUTING, ROLE_OF_STANCE, SUPPORTING, SUPPORTS, Candidate, Document, Evidence,
+                     FindingDraft)
 
 
 def role(c: Candidate) -> str | None:
@@ -112,3 +116,302 @@ def organise(chosen: tuple[Candidate, ...], max_findings: int = 7) -> list[Findi
         taken.add(h.lower())
         out.append(FindingDraft(heading=h, role=r, members=tuple(g)))
     return out
+
+
+# --- Coverage: the distinct points the sources make on the question, central ones first ----------------------
+#
+# select keeps the sentences most like the question, and a source's central fact is often not among them (the
+# Sun-Times "In almost every case, ... the Police department has handed over documents" names neither Chicago nor
+# ICE). So the findings are built from every sentence of the documents that address the question: each is scored
+# for how central it is (its relevance to the question, its likeness to its document's headline, its place in the
+# document, the document's own relevance), the sentences are clustered into points, and the points are taken in
+# order of centrality, one finding each, the sources taking turns, within a word budget.
+
+POINT_SIMILARITY = 0.6  # two sentences this alike (cosine) make the same point
+SAME_POINT = 0.72  # two findings' sentences this alike would repeat a point: the second is left out
+TOPIC_SENTENCES = 8  # the sentences most like the question that, with it, stand for its topic
+PER_DOCUMENT = 14  # the most central sentences of each document that compete for a finding
+MAX_DOCUMENT_SENTENCES = 150
+PER_FINDING = 3  # sentences at most in a finding
+REPEAT = 0.85  # a sentence this like one already in the finding says nothing new
+FINDING_WORDS = 450  # the findings' budget in words, so the whole report stays near 700 words
+
+
+@dataclass(frozen=True)
+class Scored:
+    candidate: Candidate
+    centrality: float
+    damaged: bool
+    leans_back: bool
+
+
+# A sentence that leans on one before it: a pronoun or a demonstrative first ("He said ...", "That case ..."), or a
+# preposition with "that"/"this" and a noun ("for that case", "at that time").
+LEANS = re.compile(r"^[\"\u201c\u2018']?(?:on the other hand|however|but|and|also|meanwhile|still|yet|instead|"
+                   r"moreover|furthermore|in addition|nevertheless|this|that|these|those|it|its|they|them|their|he|"
+                   r"she|his|her|such|there|then|the same)\b", re.I)
+DEMONSTRATIVE = re.compile(r"\b(?:for|of|in|on|at|about|with|to|from|by|after|before|during|since)\s+"
+                           r"(?:that|this|these|those|the same)\s+(?!year|week|month|day|morning|season|\w+ed\b)\w+", re.I)
+
+
+def leans_back(sentence: str) -> bool:
+    """Whether a sentence refers to something it does not name ("He said ...", "the records for that case")."""
+    return bool(LEANS.match(sentence.strip()) or DEMONSTRATIVE.search(sentence))
+
+
+SMALL_WORDS = {"the", "a", "an", "of", "to", "in", "on", "for", "and", "or", "that", "with", "by", "at", "from",
+               "is", "are", "was", "were", "has", "have", "its", "their", "his", "her"}
+
+
+REPEATED = {"very", "long", "far", "so", "really", "bye", "ha", "no", "that", "had", "is", "do", "ago", "more"}
+PREFIXES = ("re", "un", "non", "pre", "over", "under", "co", "de", "dis", "mis", "anti", "counter")
+
+
+def english(word: str) -> bool:
+    """A word the bundled vocabularies know (the tokenizer's, lemminflect's), itself, inflected, or after a prefix
+    ("reaffirmation") or in British spelling ("marginalised"); a misspelling ("examinate", "Sanctanty") is not."""
+    from lemminflect import getAllLemmas
+
+    from .plan import known
+
+    w = word.lower()
+    forms = {w, w.replace("iz", "is"), w.replace("is", "iz")}
+    forms |= {f[len(p):] for f in list(forms) for p in PREFIXES if f.startswith(p) and len(f) - len(p) >= 4}
+    return any(known(f) or getAllLemmas(f) for f in forms)
+
+
+def odd_words(sentence: str) -> list[str]:
+    """Misspelt words: unknown to the vocabularies and written in lower case (a capitalised unknown word may be a
+    name), or capitalised in a sentence that capitalises its function words too; and words repeated side by side
+    ("over over")."""
+    tokens = re.findall(r"[A-Za-z]+(?:['\u2019][a-z]+)?", sentence)
+    loud = shouting(sentence) >= 2
+    odd = [t for t in tokens if len(t) >= 4 and (t[0].islower() or loud and not t.isupper()) and "'" not in t
+           and "\u2019" not in t and not english(t)]
+    odd += [b for a, b in zip(tokens, tokens[1:]) if a.lower() == b.lower() and a.lower() not in REPEATED]
+    return odd
+
+
+def shouting(sentence: str) -> int:
+    """Function words written with a capital in mid-sentence ("Sent Ice The Arrest Records")."""
+    ws = sentence.split()
+    return sum(w[:1].isupper() and w.lower().strip(",.;:") in STOPWORDS
+               for before, w in zip(ws, ws[1:]) if not before.endswith((".", ":", "\u201c", '"')))
+
+
+def damaged_sentence(sentence: str) -> bool:
+    return shouting(sentence) >= 2 or bool(odd_words(sentence))
+
+
+def damaged_document(sentences: list[str]) -> bool:
+    """A damaged text (a garbled copy: random Title Case, misspellings): five of its sentences and 30% or more are
+    (a clean article has its share of slang and names the vocabularies lack, a garbled copy has far more)."""
+    bad = sum(map(damaged_sentence, sentences))
+    return bad >= 5 and bad >= 0.3 * len(sentences)
+
+
+def document_sentences(doc: Document) -> list[tuple[int, int, str]]:
+    """(start, end, text) of each sentence of a document that can stand as evidence."""
+    from .select import reads_as_instructions, usable
+
+    out = []
+    for span in sentence_spans(doc.text)[:MAX_DOCUMENT_SENTENCES]:
+        text = doc.text[span.start:span.end]
+        if usable(text) and not reads_as_instructions(text):
+            out.append((span.start, span.end, text))
+    return out
+
+
+def score_sentences(chosen: tuple[Candidate, ...], embed: Callable[[list[str]], np.ndarray],
+                    query_vectors: np.ndarray) -> tuple[list[Scored], set[int]]:
+    """Every usable sentence of the documents that address the question, scored for centrality; and the ids of
+    the documents whose text is damaged. A sentence the judge read keeps its stance."""
+    judged = {(c.evidence.document.id, c.evidence.start): c for c in chosen}
+    weight: dict[int, float] = {}
+    docs: dict[int, Document] = {}
+    for c in chosen:
+        docs.setdefault(c.evidence.document.id, c.evidence.document)
+        weight[c.evidence.document.id] = max(weight.get(c.evidence.document.id, 0.0), c.evidence.relevance)
+    top = max(weight.values(), default=1.0) or 1.0
+    per_doc = {d: document_sentences(doc) for d, doc in docs.items()}
+    texts = [doc.title for doc in docs.values()] + [t for d in docs for _, _, t in per_doc[d]]
+    vectors = embed(texts) if texts else np.zeros((0, query_vectors.shape[1]), dtype=np.float32)
+    # a document's main point: its headline with its lead sentence (a title may be a file name)
+    titles = {}
+    k = len(docs)
+    for d, title in zip(docs, vectors[:len(docs)]):
+        headline = title + (vectors[k] if per_doc[d] else 0.0)
+        titles[d] = headline / (np.linalg.norm(headline) or 1.0)
+        k += len(per_doc[d])
+    damaged = {d for d in docs if damaged_document([t for _, _, t in per_doc[d]])}
+    body = vectors[len(docs):]
+    # the question's topic, as the sources word it: the question with the sentences most like it
+    relevance_all = (body @ query_vectors.T).max(axis=1) if len(body) else np.zeros(0)
+    near = body[np.argsort(-relevance_all)[:TOPIC_SENTENCES]] if len(body) else query_vectors
+    topic = query_vectors.mean(axis=0) + near.mean(axis=0)
+    topic = topic / (np.linalg.norm(topic) or 1.0)
+    out: list[Scored] = []
+    k = len(docs)
+    for d, doc in docs.items():
+        rows = []
+        n = len(per_doc[d])
+        for i, (start, end, text) in enumerate(per_doc[d]):
+            v = vectors[k + i]
+            relevance = float((query_vectors @ v).max())
+            lead = max(0.0, 1.0 - i / 8)
+            c = judged.get((d, start)) or Candidate(Evidence(document=doc, start=start, end=end, quote=text,
+                                                             relevance=round(relevance, 4)), v)
+            side = 0.02 if c.evidence.stance is not None and role(c) in (SUPPORTING, REFUTING) else 0.0
+            centrality = (0.45 * relevance + 0.15 * float(topic @ v)
+                          + (0.25 * float(titles[d] @ v) + 0.15 * lead) * weight[d] / top + side)
+            rows.append(Scored(c, centrality, d in damaged and damaged_sentence(text), leans_back(text)))
+        k += n
+        rows.sort(key=lambda s: (-s.centrality, s.candidate.evidence.start))
+        out += rows[:PER_DOCUMENT]
+    out.sort(key=lambda s: (-s.centrality, s.candidate.evidence.document.id, s.candidate.evidence.start))
+    return out, damaged
+
+
+def informative(s: Scored) -> float:
+    """The sentence a point is told by: central, with names and numbers, standing on its own, undamaged."""
+    text = s.candidate.evidence.quote
+    facts = min(len(entities(text)) + len(re.findall(r"\d+", text)), 4)
+    return s.centrality + 0.02 * facts - 0.15 * s.leans_back - 0.2 * s.damaged
+
+
+def point_clusters(scored: list[Scored]) -> list[list[Scored]]:
+    """Greedy clustering in order of centrality: a sentence joins the point whose sentences it is most like
+    (average cosine of POINT_SIMILARITY or more), else starts a point of its own."""
+    groups: list[list[Scored]] = []
+    for s in scored:
+        best, best_sim = None, POINT_SIMILARITY
+        for g in groups:
+            sim = float(np.mean([s.candidate.vector @ o.candidate.vector for o in g]))
+            if sim >= best_sim:
+                best, best_sim = g, sim
+        if best is None:
+            groups.append([s])
+        else:
+            best.append(s)
+    return groups
+
+
+def words_of(text: str) -> int:
+    return len(text.split())
+
+
+def points(chosen: tuple[Candidate, ...], embed: Callable[[list[str]], np.ndarray], query_vectors: np.ndarray,
+           max_findings: int = 7, budget: int = FINDING_WORDS) -> tuple[list[FindingDraft], set[int]]:
+    """Finding drafts, one per distinct point, central points first, the sources taking turns; and the ids of
+    the documents whose text is damaged. A finding is told by its most informative clean sentence, with a second
+    source's sentence on the same point when one says it too."""
+    scored, damaged = score_sentences(chosen, embed, query_vectors)
+    groups = point_clusters(scored)
+    used: dict[int, int] = {}
+    picked: list[tuple[list[Scored], Scored]] = []
+    spent = 0
+    remaining = list(groups)
+    while remaining and len(picked) < max_findings:
+        def rank(g: list[Scored]) -> float:
+            best = max(g, key=informative)
+            sources = len({m.candidate.evidence.document.id for m in g})
+            return max(m.centrality for m in g) + 0.03 * (sources - 1) - 0.06 * used.get(
+                best.candidate.evidence.document.id, 0)
+
+        remaining.sort(key=lambda g: (-rank(g), g[0].candidate.evidence.document.id, g[0].candidate.evidence.start))
+        g = remaining.pop(0)
+        clean = [m for m in g if not m.damaged] or g
+        lead = max(clean, key=informative)
+        if any(float(lead.candidate.vector @ p.candidate.vector) >= SAME_POINT for _, p in picked):
+            continue
+        cost = words_of(lead.candidate.evidence.quote) + 6
+        if picked and spent + cost > budget:
+            continue
+        spent += cost
+        used[lead.candidate.evidence.document.id] = used.get(lead.candidate.evidence.document.id, 0) + 1
+        picked.append((g, lead))
+    drafts = []
+    taken: set[str] = set()
+    for g, lead in picked:
+        members = [lead]
+        # more of the point: its next most informative sentences, another source's first, none a repeat
+        others = sorted((m for m in g if m is not lead and not m.damaged and not m.leans_back),
+                        key=lambda m: (m.candidate.evidence.document.id == lead.candidate.evidence.document.id,
+                                       -informative(m)))
+        for m in others:
+            if len(members) >= PER_FINDING:
+                break
+            cost = words_of(m.candidate.evidence.quote)
+            if spent + cost > budget or any(float(m.candidate.vector @ o.candidate.vector) >= REPEAT
+                                            for o in members):
+                continue
+            spent += cost
+            members.append(m)
+        cands = tuple(m.candidate for m in members)
+        sides = [role(c) for c in cands if role(c) in (SUPPORTING, REFUTING)]
+        h = key_heading(lead.candidate.evidence.quote, [m.candidate.evidence.quote for m in scored], taken)
+        taken.add(h.lower())
+        drafts.append(FindingDraft(heading=h, role=sides[0] if sides else CONTEXT, members=cands))
+    return drafts, damaged
+
+
+# --- Headings from key phrases -----------------------------------------------------------------------------------
+#
+# A heading names the point in a few words of its own: the span of the finding's sentence, between two content
+# words and within one clause, that packs the most distinctive words (rare among the sentences competing for a
+# finding), never the sentence's opening words when another span will do.
+
+TOKEN = re.compile(r"[A-Za-z0-9][\w'\u2019.&-]*[\w]|[A-Za-z0-9]|[,;:()\u201c\u201d\"\u2014\u2013]")
+HEADING_MIN, HEADING_MAX = 2, 7
+
+
+def casing(texts: list[str]) -> dict[str, str]:
+    """lower-case word -> how the texts write it in mid-sentence most often (a name, an acronym)."""
+    forms: dict[str, dict[str, int]] = {}
+    for text in texts:
+        for w in re.findall(r"[A-Za-z][\w'\u2019.&-]*\w|[A-Za-z]", text)[1:]:
+            counts = forms.setdefault(w.lower(), {})
+            counts[w] = counts.get(w, 0) + 1
+    return {k: max(v.items(), key=lambda kv: (kv[1], kv[0]))[0] for k, v in forms.items()}
+
+
+def key_heading(sentence: str, pool: list[str], taken: set[str], clean: list[str] | None = None) -> str:
+    """A heading of 2 to 7 words from the sentence's key phrase (see above), in the casing clean text uses."""
+    tokens = TOKEN.findall(sentence)
+    docs = [set(w.lower() for w in re.findall(r"\w+", t)) for t in pool] or [set()]
+
+    def weight(token: str) -> float:
+        w = token.lower()
+        if not token[0].isalnum() or w in STOPWORDS or w in SMALL_WORDS or len(w) < 3:
+            return 0.0
+        df = sum(w in d for d in docs)
+        return float(np.log((1 + len(docs)) / (1 + df))) + 0.3
+
+    scores = [weight(t) for t in tokens]
+    best: tuple[float, int, int] | None = None
+    for i in range(len(tokens)):
+        if scores[i] == 0.0:
+            continue
+        for j in range(i + HEADING_MIN - 1, min(i + HEADING_MAX, len(tokens))):
+            if not tokens[j][0].isalnum():
+                break
+            if scores[j] == 0.0:
+                continue
+            value = sum(scores[i:j + 1]) / (j - i + 2.5) - (0.3 if i == 0 else 0.0)
+            if best is None or value > best[0] + 1e-9:
+                best = (value, i, j)
+    if best is None:
+        return clause(sentence)
+    _, i, j = best
+    forms = casing(clean if clean is not None else pool)
+    shouted = shouting(sentence) >= 2
+    out = []
+    for t in tokens[i:j + 1]:
+        if shouted or t.isupper() and len(t) > 5:
+            t = forms.get(t.lower(), t.lower())
+        out.append(t)
+    text = re.sub(r"\s+([,;:)])", r"\1", " ".join(out))
+    text = text[:1].upper() + text[1:]
+    if text.lower() in taken:
+        return clause(sentence)
+    return text

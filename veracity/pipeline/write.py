@@ -70,6 +70,17 @@ def summary(groups: list[FindingDraft], sources: dict[int, Source]) -> CitedText
                      citations=tuple(sorted({sources[c.evidence.document.id].id for c in picks})))
 
 
+# The summary's first sentence, veracity's own words: the answer the verdict gives, then what it is about.
+ANSWERS = {
+    SUPPORTED: ("Yes", "the sources searched support the claim that"),
+    REFUTED: ("No", "the sources searched contradict the claim that"),
+    MIXED: ("In part", "the sources searched both support and contradict the claim that"),
+    NOT_ENOUGH_EVIDENCE: ("Not settled", "the sources searched neither confirm nor contradict the claim that"),
+    ANSWERED: ("The sources agree", "on the answer to"),
+    DISPUTED: ("The sources disagree", "on the answer to"),
+}
+
+
 OPEN_PHRASES = {
     ANSWERED: "The sources searched agree on the answer to",
     DISPUTED: "The sources searched disagree on the answer to",
@@ -136,6 +147,7 @@ class WriteJob:
     documents: dict[int, Document]  # the cited documents, with their full text
     gathered: Gathered
     searched: str  # what was searched, in words ("4 queries over 3 documents")
+    damaged: frozenset[int] = frozenset()  # ids of the documents whose text is damaged (organise.damaged_document)
 
 
 @dataclass(frozen=True)
