@@ -10,8 +10,10 @@ from urllib.parse import urlsplit
 import pytest
 from test_store_contract import JACCARD
 
+from veracity.engine import Engine
 from veracity.plugins import registry
 from veracity.search import hybrid
+from veracity.settings import Settings
 from veracity.store.postgres import PostgresStore
 
 
@@ -111,7 +113,18 @@ def test_searches_go_on_from_the_replica_while_the_primary_is_down(pg_server, re
 def test_the_setting_reaches_the_store(pair, monkeypatch):
     uri, replica_uri = pair
     monkeypatch.setenv("VERACITY_PG_REPLICA", replica_uri.replace("postgres@", "postgres:secret@"))
-    store = registry().store("postgres", path=uri, create=True)
+    store = registry().store("postgres", path=uri, create=True, settings=Settings.load(db=uri))
     assert isinstance(store, PostgresStore)
     assert store.replica is not None and "secret" not in store.replica and ":***@" in store.replica
+    store.close()
+
+
+def test_the_store_takes_the_settings_it_is_handed(pair, monkeypatch):
+    # Engine(Settings(...)) keeps its values: the factory reads no config file or environment of its own
+    uri, replica_uri = pair
+    monkeypatch.setenv("VERACITY_PG_EF_SEARCH", "77")
+    engine = Engine(Settings(db=uri, pg_replica=replica_uri, pg_ef_search=123, pg_candidate_budget=456))
+    store = engine.store
+    assert isinstance(store, PostgresStore)
+    assert (store.replica, store.ef_search, store.candidate_budget) == (replica_uri, 123, 456)
     store.close()

@@ -145,6 +145,7 @@ def queue_ingest(paths: list[Path], db: str | None, job_mb: float) -> None:
     files, e.g. on a shared volume), payload {"paths": [...]}."""
     from .errors import ConfigError, InputError
     from .ingest import expand, size_of
+    from .store.base import JobQueue
 
     files, missing, ignored = expand(paths)
     for line in ignored:
@@ -154,7 +155,7 @@ def queue_ingest(paths: list[Path], db: str | None, job_mb: float) -> None:
     if not files:
         raise InputError("no files to queue; give files or folders that hold .txt, .md, .html, .pdf or .jsonl")
     store = engine(db, create=True).store
-    if not hasattr(store, "add_job"):
+    if not isinstance(store, JobQueue):
         raise ConfigError(f"the {type(store).__name__} store has no job queue; use the sqlite or postgres store")
     batches: list[list[str]] = [[]]
     size = 0
@@ -342,7 +343,7 @@ def history(db: str | None = DB, limit: int = typer.Option(20, help="how many ch
 
 @app.command()
 def show(check_id: str, db: str | None = DB, format: str = FORMAT,
-         output: Path | None = typer.Option(None, "--output", "-o")) -> None:
+         output: Path | None = typer.Option(None, "--output", "-o", help="write the report to this file")) -> None:
     """Re-render a saved check without recomputing it."""
     with errors():
         show_report(engine(db, create=False).show(check_id), format, output)
@@ -431,7 +432,7 @@ def db_migrate(db: str | None = DB) -> None:
         if settings.store == "sqlite":
             Path(settings.db).parent.mkdir(parents=True, exist_ok=True)
         before = applied_migrations(settings)
-        store = registry().store(settings.store, path=settings.db, create=True)
+        store = registry().store(settings.store, path=settings.db, create=True, settings=settings)
         after = applied_migrations(settings)
         store.close()
         new = sorted(after - before)
@@ -455,7 +456,7 @@ def db_copy(source: Path = typer.Option(..., "--from", help="the SQLite store to
             raise InputError("--batch must be at least 1")
         settings = Settings.load(db=target)
         src = SqliteStore(source, create=False)
-        dst = registry().store(settings.store, path=settings.db, create=True)
+        dst = registry().store(settings.store, path=settings.db, create=True, settings=settings)
 
         def progress(done: int, total: int) -> None:
             if sys.stderr.isatty():

@@ -10,18 +10,21 @@ from .hookspecs import Register, hookimpl
 
 @hookimpl
 def register_stores(register: Register) -> None:
-    from .store.sqlite import SqliteStore
+    from .settings import Settings
 
-    register("sqlite", SqliteStore)
+    def sqlite(*, path: str, create: bool = True, settings: Settings | None = None) -> object:
+        from .store.sqlite import SqliteStore
 
-    def postgres(**options: object) -> object:  # psycopg loads only when a PostgreSQL store is opened
-        from .settings import Settings
-        from .store.postgres import PostgresStore
+        return SqliteStore(path, create=create)
 
-        settings = Settings.load()  # its tuning settings, from the config file and the environment
-        tuning = {"ef_search": settings.pg_ef_search, "candidate_budget": settings.pg_candidate_budget,
-                  "replica": settings.pg_replica or None}
-        return PostgresStore(**(tuning | options))  # type: ignore[arg-type]
+    def postgres(*, path: str, create: bool = True, settings: Settings | None = None) -> object:
+        from .store.postgres import PostgresStore  # psycopg loads only when a PostgreSQL store is opened
+
+        tuning = settings or Settings()  # the settings the caller resolved (file, environment, arguments)
+        return PostgresStore(path, create=create, ef_search=tuning.pg_ef_search,
+                             candidate_budget=tuning.pg_candidate_budget, replica=tuning.pg_replica or None)
+
+    register("sqlite", sqlite)
 
     register("postgres", postgres)
 

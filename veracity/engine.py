@@ -55,7 +55,8 @@ class Engine:
 
     def __init__(self, settings: Settings | None = None, *, create: bool = True) -> None:
         self.settings = settings or Settings.load()
-        self.store: Store = registry().store(self.settings.store, path=self.settings.db, create=create)
+        self.store: Store = registry().store(self.settings.store, path=self.settings.db, create=create,
+                                               settings=self.settings)
         self._embedder: Embedder | None = None
         self._stance: StanceModel | None = None
         self._llm: LLM | None = None
@@ -150,9 +151,10 @@ class Engine:
         """Run a saved check again on the same web snapshots and search results, with no network; a check
         without web sources is run again on the collection as it is now."""
         past = self.show(check_id)
-        from .sources.web import archive_of, replay
+        from .sources.web import replay
+        from .store.base import WebArchive
 
-        record = archive_of(self.store).web_run(past.id) if hasattr(self.store, "web_run") else None
+        record = self.store.web_run(past.id) if isinstance(self.store, WebArchive) else None
         if record is None:
             return self.check(past.question, as_of=past.as_of, verdict=verdict, save=save, web="")
         gathering = replay(self, past.id, record)

@@ -123,7 +123,7 @@ class Worker:
         self.settings = settings
         self.name = name or f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
         self.lease_s = settings.job_lease_s
-        self.queue: Store = registry().store(settings.store, path=settings.db, create=True)
+        self.queue: Store = registry().store(settings.store, path=settings.db, create=True, settings=settings)
         self._engines: dict[tuple[Any, ...], Engine] = {}
         self._on_done = on_done
         self._current: str | None = None
@@ -140,7 +140,8 @@ class Worker:
             if job_id is None:
                 continue
             try:
-                store = store or registry().store(self.settings.store, path=self.settings.db, create=True)
+                store = store or registry().store(self.settings.store, path=self.settings.db, create=True,
+                                                        settings=self.settings)
                 if not store.renew_lease(job_id, self.name, self.lease_s) and self._current == job_id:
                     self._lost.set()
             except VeracityError as exc:  # the next beat tries again; the lease has slack for that

@@ -65,12 +65,11 @@ class Gathering:
         return replace(report, web=self.use(), summary=summary, failures=tuple(self.failures) + report.failures)
 
 
-def archive_of(store: Any) -> WebArchive:
-    if not hasattr(store, "save_snapshot"):
+def archive_of(store: object) -> WebArchive:
+    if not isinstance(store, WebArchive):
         raise ConfigError(f"the store {getattr(store, 'path', store)!r} does not keep web snapshots; use a SQLite "
                           "store (--db FILE) for --web")
-    archive: WebArchive = store
-    return archive
+    return store
 
 
 def chain_for(settings: Settings) -> Chain:

@@ -80,6 +80,7 @@ class JobEvent:
     created_at: str
 
 
+@runtime_checkable
 class JobQueue(Protocol):
     """The job seam every store offers. On SQLite one machine's workers share it; on PostgreSQL it is taken
     with SELECT ... FOR UPDATE SKIP LOCKED, so workers on any machine share it. No job is lost or done twice:
