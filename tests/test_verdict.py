@@ -83,7 +83,7 @@ def test_clear_pairs_get_the_right_verdict(stance, claim, sentence, label):
 
 @pytest.mark.parametrize("claim, sentence", CONTENT_CONTRADICTIONS)
 def test_a_contradiction_in_content_is_never_called_supported(stance, claim, sentence):
-    """Not yet refuted (see README, Status): the verdict abstains rather than support a contradicted claim."""
+    """Not yet refuted (see docs/status.md): the verdict abstains rather than support a contradicted claim."""
     result = judged(stance, claim, sentence)
     assert result.label in ("refuted", "not_enough_evidence", "mixed"), result
 
@@ -109,7 +109,7 @@ def test_drubi_records_claim_leans_supported_citing_the_sun_times(demo_engine):
 
 
 @pytest.mark.xfail(strict=True, reason="known miss of the shipped stance model: it scores 'will not comply' "
-                   "about even between supports and refutes and leans on word overlap (see README, Status)")
+                   "about even between supports and refutes and leans on word overlap (see docs/status.md)")
 def test_comply_with_trump_claim_is_refuted(demo_engine):
     report = demo_engine.check("Chicago officials said the city would comply with President Trump's immigration "
                                "policies", verdict=True, save=False)

@@ -157,7 +157,7 @@ def config_path() -> Path:
 
 
 def read_config(path: Path) -> dict[str, Any]:
-    """Settings from a TOML file of `name = value` lines (names as in the README's table); {} when absent."""
+    """Settings from a TOML file of `name = value` lines (names as in docs/settings.md); {} when absent."""
     if not path.is_file():
         return {}
     try:

@@ -1,4 +1,4 @@
-"""The JSON report: the Report dataclass as JSON, schema_version 1 (fields documented in the README).
+"""The JSON report: the Report dataclass as JSON, schema_version 1 (fields documented in docs/json-report.md).
 
 The JSON comes from the dataclasses themselves through pydantic, both ways, so it cannot drift from them;
 `json_schema()` gives the JSON Schema of the report.
