@@ -1,7 +1,7 @@
 """The web page in a real browser: Debian's chromium driven by Playwright (nothing downloaded).
 
 Skipped with one line when /usr/bin/chromium is absent, unless VERACITY_REQUIRE_BROWSER=1. Saves the report
-page at desktop and phone widths into docs/ (the README shows them)."""
+page at desktop and phone widths into docs/ (docs/service.md shows them)."""
 
 from __future__ import annotations
 
@@ -53,6 +53,11 @@ def test_ask_progress_report_citation_history(browser, server) -> None:
     page.wait_for_url(re.compile(r"/checks/[0-9a-f]+$"))
     assert page.get_by_role("heading", name="Progress").is_visible()
     page.wait_for_selector('li[data-stage="gather"].done', timeout=120_000)  # a stage seen going by, live
+    # in a reader's words, the stage names and times only in the details (issue 24.13)
+    assert page.locator('li[data-stage="gather"]').inner_text() == "Searching your collection"
+    assert not re.search(r"\b(gather|select|organise)\b|\d ms\b", page.locator("ol.stages").inner_text())
+    took = page.locator('details.timings tr[data-stage="gather"] .took').text_content() or ""
+    assert re.fullmatch(r"\d+ ms|\d+\.\d s|\d+ min \d+ s", took), took
     page.wait_for_selector(".verdict", timeout=120_000)  # the page turns into the report by itself
     verdict = page.locator(".verdict .label").inner_text()
     assert re.fullmatch(r"Verdict: (Supported|Refuted|Mixed|Not enough evidence)", verdict)
@@ -214,3 +219,30 @@ def test_layout_filter_follow_ups_citations_and_timestamps(browser, server) -> N
       return out; }""")
     assert wrapped == [], f"the timestamp wraps with questions of {wrapped} characters"
     phone.close()
+
+
+def test_a_cited_passage_keeps_its_title_in_view_and_links_back(browser, server) -> None:
+    """Issue 24.12: the page of a cited passage scrolls to the quote with the title still on screen, above the
+    quote, and a link goes back to the report, at the source."""
+    job_id = finished_check(server)
+    for viewport, mobile in (({"width": 1280, "height": 900}, False), ({"width": 390, "height": 844}, True)):
+        context = browser.new_context(viewport=viewport, is_mobile=mobile)
+        page = context.new_page()
+        page.goto(f"{server.url}/checks/{job_id}")
+        hrefs = page.locator('a.cite[href^="/documents/"]').evaluate_all("els => els.map(a => a.getAttribute('href'))")
+        deepest = max(hrefs, key=lambda h: int(re.search(r"start=(\d+)", h).group(1)))
+        page.locator(f'a.cite[href="{deepest}"]').first.click()
+        mark = page.locator("mark#quote")
+        mark.wait_for()
+        page.wait_for_timeout(200)
+        height = page.evaluate("innerHeight")
+        assert page.evaluate("scrollY") > 0, "the quote is on the first screen: nothing is tested"
+        title, quote = page.locator("article h1").bounding_box(), mark.bounding_box()
+        assert title and quote
+        assert title["y"] >= 0 and title["y"] + title["height"] <= height, f"the title is off screen: {title}"
+        assert title["y"] + title["height"] <= quote["y"] < height, f"the quote is hidden: {title} {quote}"
+        n = re.search(r"[?&]n=(\d+)", deepest).group(1)
+        page.get_by_role("link", name="Back to the report").click()
+        page.wait_for_url(f"{server.url}/checks/{job_id}#source-{n}")
+        assert page.locator(f"#source-{n}").is_visible()
+        context.close()
