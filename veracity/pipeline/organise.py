@@ -395,7 +395,7 @@ def key_heading(sentence: str, pool: list[str], taken: set[str], clean: list[str
         for j in range(i + HEADING_MIN - 1, min(i + HEADING_MAX, len(tokens))):
             if not tokens[j][0].isalnum():
                 break
-            if scores[j] == 0.0:
+            if scores[j] == 0.0 or "." in tokens[j]:  # not a function word, nor an abbreviation cut ("U.S")
                 continue
             value = sum(scores[i:j + 1]) / (j - i + 2.5) - (0.3 if i == 0 else 0.0)
             if best is None or value > best[0] + 1e-9:

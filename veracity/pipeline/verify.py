@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 
 from ..stance import StanceModel
 from ..text import entities, words
-from ..types import Document, Evidence, EvidenceRef, Failure, Finding, Source
+from ..types import CitedText, Document, Evidence, EvidenceRef, Failure, Finding, Sentence, Source
 
 
 def verify(finding_list: list[Finding], sources: dict[int, Source],
@@ -105,3 +105,25 @@ def check_written(text: str, quotes: dict[int, list[Evidence]], stance_model: St
         return Checked(clean, numbers, support, refs,
                        f"the cited passages do not support it (support {support:.2f}, needs {threshold:.2f})")
     return Checked(clean, numbers, support, refs, None)
+
+
+def verify_cited(text: CitedText, sources: dict[int, Source], documents: dict[int, Document]
+                 ) -> tuple[CitedText, list[Failure]]:
+    """A summary told sentence by sentence: each quote must be its cited document's text at its offsets, as a
+    finding's; one that is not is dropped with the frame words just before it ("However,"), and recorded. Frame
+    sentences are veracity's own words and cite nothing."""
+    if not text.sentences:
+        return text, []
+    checked, failures = verify([Finding(heading="", sentences=tuple(s for s in text.sentences if s.role != "frame"))],
+                               sources, documents)
+    good = {(s.text, s.citations) for f in checked for s in f.sentences}
+    kept: list[Sentence] = []
+    for s in text.sentences:
+        if s.role == "frame" or (s.text, s.citations) in good:
+            kept.append(s if s.role == "frame" else replace(s, support=1.0))
+        elif kept and kept[-1].role == "frame" and len(kept) > 1:
+            kept.pop()  # the contrast word that led into it
+    while kept and kept[-1].role == "frame" and len(kept) > 1:
+        kept.pop()
+    return replace(text, text=" ".join(s.text for s in kept), sentences=tuple(kept),
+                   citations=tuple(dict.fromkeys(n for s in kept for n in s.citations))), failures

@@ -12,10 +12,12 @@ from ..llm import LLM, Ledger
 from ..stance import StanceModel
 from ..labels import ANSWERED, DISPUTED
 from ..labels import confidence_words as confidence_words  # re-exported: the service pages use it
-from ..types import (MIXED, NOT_ENOUGH_EVIDENCE, REFUTED, SUPPORTED, Candidate, CitedText, Document, EvidenceRef, Failure, Finding, FindingDraft, Gathered, Plan,
+from ..types import (MIXED, NOT_ENOUGH_EVIDENCE, REFUTED, REFUTING, SUPPORTED, SUPPORTING, Candidate, CitedText, Document, EvidenceRef, Failure, Finding, FindingDraft, Gathered, Plan,
                      Sentence, Source, Verdict)
 from . import prose, questions
+from .organise import damaged_sentence, document_sentences, leans_back, odd_words
 from .verify import verify as verify_quotes
+from .verify import verify_cited
 
 
 
@@ -31,15 +33,17 @@ def number_sources(groups: list[FindingDraft]) -> dict[int, Source]:
     return sources
 
 
-def cite(c: Candidate, sources: dict[int, Source]) -> Sentence:
+def cite(c: Candidate, sources: dict[int, Source], damaged: frozenset[int] = frozenset()) -> Sentence:
     e = c.evidence
     n = sources[e.document.id].id
     return Sentence(text=e.quote, citations=(n,),
-                    evidence=(EvidenceRef(source=n, quote=e.quote, start=e.start, end=e.end, stance=e.stance),))
+                    evidence=(EvidenceRef(source=n, quote=e.quote, start=e.start, end=e.end, stance=e.stance),),
+                    role="damaged" if e.document.id in damaged else "quote")
 
 
-def findings(groups: list[FindingDraft], sources: dict[int, Source]) -> list[Finding]:
-    return [Finding(heading=g.heading, role=g.role, sentences=tuple(cite(c, sources) for c in g.members))
+def findings(groups: list[FindingDraft], sources: dict[int, Source],
+             damaged: frozenset[int] = frozenset()) -> list[Finding]:
+    return [Finding(heading=g.heading, role=g.role, sentences=tuple(cite(c, sources, damaged) for c in g.members))
             for g in groups]
 
 
@@ -48,26 +52,9 @@ LEANS_BACK = re.compile(r"^(?:on the other hand|however|but|and|also|meanwhile|s
                         r"furthermore|in addition|nevertheless|this|that|these|those|it|its|they|their|he|she|"
                         r"his|her|such)\b", re.I)
 
-
-def summary(groups: list[FindingDraft], sources: dict[int, Source]) -> CitedText:
-    """The most relevant sentence of each of the first findings, at most three, from distinct sources;
-    sentences that lean on what came before them are passed over."""
-    picks: list[Candidate] = []
-    used: set[int] = set()
-    for group in groups:
-        standalone = [c for c in group.members if not LEANS_BACK.match(c.evidence.quote.lstrip("\"\u201c\u2018'"))]
-        if not standalone:
-            continue
-        best = max(standalone, key=lambda c: c.evidence.relevance)
-        if best.evidence.document.id not in used or len(picks) == 0:
-            picks.append(best)
-            used.add(best.evidence.document.id)
-        if len(picks) == 3:
-            break
-    if not picks:  # every sentence leans back: the most relevant one still says something
-        picks = [max((c for g in groups for c in g.members), key=lambda c: c.evidence.relevance)]
-    return CitedText(text=" ".join(c.evidence.quote for c in picks),
-                     citations=tuple(sorted({sources[c.evidence.document.id].id for c in picks})))
+SUMMARY_WORDS = 110  # the summary stays under 120 words
+SUMMARY_POINTS = 3
+CONTRASTS = ("However,", "But")  # veracity's words between two sentences that pull opposite ways, in turn
 
 
 # The summary's first sentence, veracity's own words: the answer the verdict gives, then what it is about.
@@ -79,6 +66,65 @@ ANSWERS = {
     ANSWERED: ("The sources agree", "on the answer to"),
     DISPUTED: ("The sources disagree", "on the answer to"),
 }
+LEANING = {SUPPORTED: SUPPORTING, REFUTED: REFUTING}  # which way the answer itself pulls
+
+
+def answer(plan: Plan, verdict: Verdict) -> str:
+    """The summary's first sentence: the verdict's answer in plain words ("Yes: the sources searched support the
+    claim that Chicago cooperated with ICE.")."""
+    word, phrase = ANSWERS[verdict.label]
+    if plan.is_open:
+        return f"{word} {phrase} “{plan.question}”."
+    return f"{word}: {phrase} {in_sentence(plan.claim).rstrip('.')}."
+
+
+def frame(text: str) -> Sentence:
+    return Sentence(text=text, citations=(), evidence=(), role="frame")
+
+
+def summary_sentence(group: FindingDraft, damaged: frozenset[int]) -> Candidate | None:
+    """The sentence of a finding that tells its point in the summary: its first that stands on its own (no
+    reference to something it does not name), a clean source's before a damaged one's."""
+    standalone = [c for c in group.members if not leans_back(c.evidence.quote)
+                  and not (c.evidence.document.id in damaged and damaged_sentence(c.evidence.quote))]
+    return min(standalone, key=lambda c: c.evidence.document.id in damaged, default=None)
+
+
+def summary(groups: list[FindingDraft], sources: dict[int, Source], plan: Plan | None = None,
+            verdict: Verdict | None = None, damaged: frozenset[int] = frozenset()) -> CitedText:
+    """Answer first: the verdict in veracity's words (a frame), then the main points in the findings' order, each
+    a source's exact sentence with its citation in place, "However," (a frame) between two that pull opposite
+    ways; under SUMMARY_WORDS words. Sentences that refer to something they do not name are passed over."""
+    parts: list[Sentence] = []
+    pull = None
+    if plan is not None and verdict is not None:
+        parts.append(frame(answer(plan, verdict)))
+        pull = LEANING.get(verdict.label)
+    words = sum(len(s.text.split()) for s in parts)
+    quoted = 0
+    for group in groups:
+        c = summary_sentence(group, damaged)
+        if c is None or c.evidence.document.id not in sources:
+            continue
+        contrast = pull is not None and {pull, group.role} == {SUPPORTING, REFUTING}
+        cost = len(c.evidence.quote.split()) + contrast
+        if words + cost > SUMMARY_WORDS:
+            continue
+        if contrast:
+            parts.append(frame(CONTRASTS[sum(p.role == "frame" for p in parts[1:]) % len(CONTRASTS)]))
+        parts.append(cite(c, sources, damaged))
+        words += cost
+        quoted += 1
+        if group.role in (SUPPORTING, REFUTING):
+            pull = group.role
+        if quoted == SUMMARY_POINTS:
+            break
+    if not quoted:  # every sentence leans back or is too long: the most relevant one still says something
+        members = [c for g in groups for c in g.members if c.evidence.document.id in sources]
+        if members:
+            parts.append(cite(max(members, key=lambda c: c.evidence.relevance), sources, damaged))
+    return CitedText(text=" ".join(s.text for s in parts),
+                     citations=tuple(dict.fromkeys(n for s in parts for n in s.citations)), sentences=tuple(parts))
 
 
 OPEN_PHRASES = {
@@ -184,7 +230,7 @@ class ExtractiveWriter:
     """Every finding sentence is a source sentence, quoted exactly, with its citation."""
 
     def write(self, job: WriteJob) -> Draft:
-        return Draft(findings=tuple(findings(list(job.drafts), job.sources)))
+        return Draft(findings=tuple(findings(list(job.drafts), job.sources, job.damaged)))
 
     def verify(self, job: WriteJob, draft: Draft) -> Written:
         kept, dropped = verify_quotes(list(draft.findings), job.sources, job.documents)
@@ -201,7 +247,7 @@ class LLMWriter:
         self.stance_model, self.support_threshold = stance_model, support_threshold
 
     def write(self, job: WriteJob) -> Draft:
-        quoted = tuple(findings(list(job.drafts), job.sources))
+        quoted = tuple(findings(list(job.drafts), job.sources, job.damaged))
         if not quoted:
             return Draft(findings=quoted)
         try:
@@ -245,7 +291,9 @@ def finish(job: WriteJob, finding_list: list[Finding], failures: list[Failure],
     if not finding_list:
         return nothing_found(job, failures)
     kept_groups = [g for g in job.drafts if any(sources.get(c.evidence.document.id) for c in g.members)]
-    text = summary(kept_groups, sources)
+    text, dropped = verify_cited(summary(kept_groups, sources, job.plan, job.verdict, job.damaged), sources,
+                                 job.documents)
+    failures = [*failures, *dropped, *damage_notes(job, sources)]
     newest = max((s.published for s in sources.values() if s.published), default=None)
     bottom = bottom_line(job.plan, job.verdict, finding_list)
     questions = follow_ups(job.plan, finding_list, job.verdict, newest,
@@ -261,6 +309,18 @@ def finish(job: WriteJob, finding_list: list[Finding], failures: list[Failure],
     return Written(findings=tuple(finding_list), sources=tuple(sorted(sources.values(), key=lambda s: s.id)),
                    summary=text, bottom_line=bottom, follow_ups=tuple(questions), failures=tuple(failures),
                    mode="llm" if written is not None else "extractive")
+
+
+def damage_notes(job: WriteJob, sources: dict[int, Source]) -> list[Failure]:
+    """One note per cited source whose text is damaged, with examples of its misspelt words."""
+    notes = []
+    for d in sorted(k for k in job.damaged if k in sources and k in job.documents):
+        odd = list(dict.fromkeys(w for _, _, t in document_sentences(job.documents[d]) for w in odd_words(t)))[:3]
+        examples = f" such as {', '.join(f'“{w}”' for w in odd)}" if odd else ""
+        notes.append(Failure("source", f"[{sources[d].id}] “{sources[d].title}”: the text of this source is damaged "
+                                       f"(odd capitals, misspelt words{examples}); its sentences are quoted as they "
+                                       "stand, and a clean source's is preferred where one says the same"))
+    return notes
 
 
 def nothing_found(job: WriteJob, failures: list[Failure]) -> Written:

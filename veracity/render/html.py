@@ -13,7 +13,7 @@ h1{font-size:1.5rem}.meta{color:#666;font-size:.9rem}.verdict{padding:.6rem 1rem
 .supported,.answered{background:#e3f5e1}.refuted{background:#fbe3e3}.mixed,.disputed{background:#fff4d6}
 .not_enough_evidence{background:#e3ecfb}
 .tag{font-size:.8rem;color:#555;font-weight:normal}sup a{text-decoration:none}ol.sources{list-style:none;padding:0}
-ol.sources li{margin:.3rem 0}.problems{color:#8a5300}"""
+ol.sources li{margin:.3rem 0}.frame{color:#444}.damaged{color:#8a5300}.problems{color:#8a5300}"""
 
 
 def cites(numbers: tuple[int, ...]) -> str:
@@ -22,14 +22,16 @@ def cites(numbers: tuple[int, ...]) -> str:
 
 def source(s: SourceLine) -> str:
     bits = "".join(f" · {escape(b)}" for b in (s.publisher, s.published) if b)
-    return f'<li id="s{s.id}">[{s.id}] {escape(s.title)}{bits} — {escape(s.location)}</li>'
+    flag = ' <span class="damaged">(damaged text: quoted as it stands)</span>' if s.damaged else ""
+    return f'<li id="s{s.id}">[{s.id}] {escape(s.title)}{bits} — {escape(s.location)}{flag}</li>'
 
 
 def section(s: Section) -> str:
     tag = f' <span class="tag">({escape(s.tag)})</span>' if s.tag else ""
     out = f"<h2>{escape(s.heading)}{tag}</h2>"
     if s.text:
-        out += "<p>" + " ".join(f"{escape(c.text)}{cites(c.citations)}" for c in s.text) + "</p>"
+        out += "<p>" + " ".join(f'<em class="frame">{escape(c.text)}</em>' if c.frame else
+                                f"{escape(c.text)}{cites(c.citations)}" for c in s.text) + "</p>"
     if s.kind == "reasons":  # the numbers behind the verdict, collapsed under the bottom line
         return (f'<details class="reasons"><summary>{escape(s.heading)}</summary><ul>'
                 + "".join(f"<li>{escape(item)}</li>" for item in s.items) + "</ul></details>")

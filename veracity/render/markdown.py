@@ -22,7 +22,8 @@ def cites(numbers: tuple[int, ...]) -> str:
 
 def source(s: SourceLine) -> str:
     bits = [md(s.title)] + [md(b) for b in (s.publisher, s.published) if b]
-    return f"[{s.id}] " + " · ".join(bits) + f" — {md(s.location)}  "
+    flag = " (damaged text: quoted as it stands)" if s.damaged else ""
+    return f"[{s.id}] " + " · ".join(bits) + f" — {md(s.location)}{flag}  "
 
 
 def collapsed(summary: str, items: tuple[str, ...]) -> list[str]:
@@ -36,7 +37,8 @@ def section(s: Section) -> list[str]:
         return collapsed(s.heading, s.items)
     out = [f"## {md(s.heading)}" + (f" ({s.tag})" if s.tag else ""), ""]
     if s.text:
-        out += [" ".join(f"{md(c.text)} {cites(c.citations)}".strip() for c in s.text), ""]
+        out += [" ".join(f"*{md(c.text)}*" if c.frame else f"{md(c.text)} {cites(c.citations)}".strip()
+                         for c in s.text), ""]
     if s.items:
         out += [f"- {md(item)}" for item in s.items] + [""]
     if s.sources:

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from ..labels import VERDICT_TITLE as VERDICT_TITLE  # re-exported: the service pages use it
 from ..labels import ANSWERED, DISPUTED, confidence_words, count_claims
-from ..text import plural
-from ..types import CONTEXT, NOT_ENOUGH_EVIDENCE, REFUTING, SUPPORTING, Report, Source
+from ..text import LEADING_FUNCTION_WORDS, plural
+from ..types import CONTEXT, NOT_ENOUGH_EVIDENCE, REFUTING, SUPPORTING, CitedText, Report, Source
 
 ROLE_TAG = {SUPPORTING: "supports the claim", REFUTING: "contradicts the claim", CONTEXT: "context"}
 OPEN_ROLE_TAG = {SUPPORTING: "agrees with the leading answer", REFUTING: "disagrees with the leading answer",
@@ -34,6 +34,7 @@ def printable(text: str) -> str:
 class Cited:
     text: str
     citations: tuple[int, ...]
+    frame: bool = False  # veracity's own words (the answer, "However,"), shown apart from the sources' words
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class SourceLine:
     publisher: str | None
     published: str | None
     location: str
+    damaged: bool = False  # its text is damaged (odd capitals, misspellings): its quotes stand as written
 
 
 @dataclass(frozen=True)
@@ -110,9 +112,36 @@ def role_tag(report: Report, role: str) -> str:
     return (OPEN_ROLE_TAG if report.open_question else ROLE_TAG)[role]
 
 
-def source_line(s: Source) -> SourceLine:
+def source_line(s: Source, damaged: set[int] | None = None) -> SourceLine:
     return SourceLine(id=s.id, title=printable(s.title), publisher=printable(s.publisher) if s.publisher else None,
-                      published=printable(s.published) if s.published else None, location=printable(s.location))
+                      published=printable(s.published) if s.published else None, location=printable(s.location),
+                      damaged=s.id in (damaged or set()))
+
+
+def damaged_sources(report: Report) -> set[int]:
+    """The sources whose quotes are marked damaged (write.cite)."""
+    sentences = [s for f in report.findings for s in f.sentences] + list(report.summary.sentences)
+    return {e.source for s in sentences if s.role == "damaged" for e in s.evidence}
+
+
+CONTRASTS = ("However,", "But")  # write.CONTRASTS: the quote after one reads on in lower case
+
+
+def told(text: CitedText) -> tuple[Cited, ...]:
+    """A text sentence by sentence, each with its citations in place and veracity's own words marked; a quote that
+    follows "However," or "But" reads on in lower case when it opens with a function word (the quote itself is unchanged in
+    the JSON)."""
+    if not text.sentences:
+        return (Cited(printable(text.text), text.citations),)
+    out: list[Cited] = []
+    for s in text.sentences:
+        shown = printable(s.text)
+        if out and out[-1].frame and out[-1].text in CONTRASTS and s.role != "frame":
+            first = shown.split(" ", 1)[0]
+            if first.lower() in LEADING_FUNCTION_WORDS and not first.isupper():
+                shown = shown[:1].lower() + shown[1:]
+        out.append(Cited(shown, s.citations, frame=s.role == "frame"))
+    return tuple(out)
 
 
 def verdict_note(report: Report) -> str | None:
@@ -137,7 +166,7 @@ def reasons(report: Report) -> tuple[str, ...]:
 
 def outline(report: Report) -> Outline:
     p = printable
-    sections = [Section("summary", "Executive summary", text=(Cited(p(report.summary.text), report.summary.citations),))]
+    sections = [Section("summary", "Executive summary", text=told(report.summary))]
     if report.claim_results:  # a pasted text: each claim's verdict, then the findings of every claim
         sections.append(Section("claims", "Claims in the text", items=tuple(
             f"Claim {i}: “{p(c.claim)}” — " + (f"{VERDICT_TITLE[c.verdict.label]} ({c.verdict.confidence:.0%})"
@@ -153,7 +182,8 @@ def outline(report: Report) -> Outline:
         sections.append(Section("reasons", "How the verdict was reached", items=reasons(report)))
     sections.append(Section("follow_ups", "Want to dive deeper?", items=tuple(p(q) for q in report.follow_up_questions)))
     if report.sources:
-        sections.append(Section("sources", "Sources", sources=tuple(source_line(s) for s in report.sources)))
+        sections.append(Section("sources", "Sources", sources=tuple(source_line(s, damaged_sources(report))
+                                                                       for s in report.sources)))
     if report.failures:
         sections.append(Section("problems", "Problems during this check",
                                 items=tuple(f"{f.stage}: {p(f.message)}" for f in report.failures)))

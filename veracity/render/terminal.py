@@ -23,11 +23,20 @@ def section(s: Section) -> list[Text]:
     style = "bold" if s.kind == "finding" else "bold underline"
     out = [Text(f"\n{s.heading}" + (f"  [{s.tag}]" if s.tag else ""), style=style)]
     if s.text:
-        out.append(Text(" ".join(f"{c.text} {cites(c.citations)}".strip() for c in s.text)))
+        line = Text()
+        for i, c in enumerate(s.text):
+            if i:
+                line.append(" ")
+            if c.frame:  # veracity's own words, set apart from the sources'
+                line.append(c.text, style="italic")
+            else:
+                line.append(f"{c.text} {cites(c.citations)}".strip())
+        out.append(line)
     bullet, item_style = ("problem: ", "yellow") if s.kind == "problems" else ("• ", "")
     out += [Text(f"{bullet}{item}", style=item_style) for item in s.items]
     out += [Text(f"[{line.id}] " + " · ".join([line.title] + [b for b in (line.publisher, line.published) if b])
-                 + f" — {line.location}", style="dim") for line in s.sources]
+                 + f" — {line.location}" + (" (damaged text: quoted as it stands)" if line.damaged else ""),
+                 style="dim") for line in s.sources]
     return out
 
 
