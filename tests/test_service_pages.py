@@ -166,3 +166,16 @@ def test_an_ingest_sends_progress_events_while_it_runs(settings, monkeypatch) ->
     assert len([d for d in done if 0 < d < size]) >= 3, progress  # seen going, not only at its start and end
     assert progress[-1]["done"] == progress[-1]["total"] == size and progress[-1]["percent"] == 100
     assert {d["file"] for d in progress} == {"harbour-log.txt"}  # the file's name, never the server's path
+
+
+def test_the_collection_page_shows_how_far_a_running_ingest_has_gone(settings) -> None:
+    engine = Engine(settings)
+    job = engine.store.add_job("ingest", {"uploads": ["0a1b2c3d-big-report.pdf"]})
+    assert engine.store.claim_job("test-worker", lease_s=60, kinds=("ingest",), max_attempts=3).id == job.id
+    path = str(upload_dir(settings).resolve() / "0a1b2c3d-big-report.pdf")
+    engine.store.add_event(job.id, "progress", {"file": path, "done": 537_600, "total": 1_280_000, "percent": 42})
+    engine.close()
+    page = asgi_caller(create_app(settings, workers=0))("GET", "/collection")
+    rows = [text(li) for li in html(page).xpath("//h2[.='Recent uploads']/following-sibling::ul[1]/li")]
+    assert any("42% done (big-report.pdf)" in row for row in rows), rows
+    assert str(upload_dir(settings).resolve()) not in page.text and "0a1b2c3d" not in page.text

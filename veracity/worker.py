@@ -93,7 +93,7 @@ def check_payload(payload: dict[str, Any], settings: Settings) -> dict[str, Any]
 class IngestProgress:
     """An ingest job's "progress" events, {"file", "done", "total", "percent"} in bytes of input over all its files,
     one each time the whole percent moves (at most 101 a job), so a long upload is seen going. The file is its
-    path on the worker's disk; the service shows its name."""
+    path on the worker's disk; the service shows its name (service/display.py)."""
 
     def __init__(self, emit: Callable[[dict[str, Any]], object], total: int) -> None:
         self.emit, self.total = emit, total

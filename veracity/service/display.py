@@ -44,8 +44,8 @@ def scrubbed(value: Any) -> Any:
         return scrub(value)
     if isinstance(value, list):
         return [scrubbed(v) for v in value]
-    if isinstance(value, dict):
-        return {k: scrubbed(v) for k, v in value.items()}
+    if isinstance(value, dict):  # a "file" (an ingest's progress event) is a location: shown by its name
+        return {k: shown(v) if k == "file" and isinstance(v, str) else scrubbed(v) for k, v in value.items()}
     return value
 
 

@@ -19,7 +19,7 @@ from ..render.json import from_json
 from ..render.outline import VERDICT_TITLE, outline, printable
 from ..types import VERDICT_LABELS, EvidenceRef, Report
 from ..worker import web_ready
-from .display import public_report, shown
+from .display import public_report, scrubbed, shown
 from .jobs import describe, find_checks, save_uploads, submit_check
 from .security import SESSION_COOKIE, ServiceError, bearer_ok, check_csrf, csrf_token, same, session_value
 
@@ -214,7 +214,13 @@ async def collection(request: Request, cursor: int = 0) -> Response:
 
     def run(engine: Engine) -> tuple[Any, Any, Any]:
         docs = engine.store.list_documents(100, cursor)
-        ingests = [describe(engine, j, report=False) for j in engine.store.jobs(kind="ingest", limit=5)]
+        ingests = []
+        for job in engine.store.jobs(kind="ingest", limit=5):
+            row = describe(engine, job, report=False)
+            if job.state == "running":  # how far it has gone: its last progress event
+                row["progress"] = next((scrubbed(e.data) for e in reversed(engine.store.events(job.id))
+                                        if e.kind == "progress"), None)
+            ingests.append(row)
         return docs, ingests, engine.store.counts()
 
     docs, ingests, counts = await svc.run(run)
