@@ -127,14 +127,15 @@ def organise(chosen: tuple[Candidate, ...], max_findings: int = 7) -> list[Findi
 # document, the document's own relevance), the sentences are clustered into points, and the points are taken in
 # order of centrality, one finding each, the sources taking turns, within a word budget.
 
-POINT_SIMILARITY = 0.6  # two sentences this alike (cosine) make the same point
+POINT_SIMILARITY = 0.5  # two sentences this alike (cosine) make the same point
 SAME_POINT = 0.72  # two findings' sentences this alike would repeat a point: the second is left out
 TOPIC_SENTENCES = 8  # the sentences most like the question that, with it, stand for its topic
 PER_DOCUMENT = 14  # the most central sentences of each document that compete for a finding
 MAX_DOCUMENT_SENTENCES = 150
 PER_FINDING = 3  # sentences at most in a finding
+SAME_FINDING = 0.6  # a sentence joins a finding only when this like the sentence that leads it
 REPEAT = 0.85  # a sentence this like one already in the finding says nothing new
-FINDING_WORDS = 450  # the findings' budget in words, so the whole report stays near 700 words
+FINDING_WORDS = 500  # the findings' budget in words, so the whole report stays near 700 words
 
 
 @dataclass(frozen=True)
@@ -276,7 +277,7 @@ def informative(s: Scored) -> float:
     """The sentence a point is told by: central, with names and numbers, standing on its own, undamaged."""
     text = s.candidate.evidence.quote
     facts = min(len(entities(text)) + len(re.findall(r"\d+", text)), 4)
-    return s.centrality + 0.02 * facts - 0.15 * s.leans_back - 0.2 * s.damaged
+    return s.centrality + 0.02 * facts - 0.15 * s.leans_back - 0.1 * s.damaged
 
 
 def point_clusters(scored: list[Scored]) -> list[list[Scored]]:
@@ -301,38 +302,33 @@ def words_of(text: str) -> int:
 
 
 def points(chosen: tuple[Candidate, ...], embed: Callable[[list[str]], np.ndarray], query_vectors: np.ndarray,
-           max_findings: int = 7, budget: int = FINDING_WORDS) -> tuple[list[FindingDraft], set[int]]:
+           max_findings: int = 8, budget: int = FINDING_WORDS) -> tuple[list[FindingDraft], set[int]]:
     """Finding drafts, one per distinct point, central points first, the sources taking turns; and the ids of
     the documents whose text is damaged. A finding is told by its most informative clean sentence, with a second
     source's sentence on the same point when one says it too."""
     scored, damaged = score_sentences(chosen, embed, query_vectors)
-    groups = point_clusters(scored)
+    remaining = point_clusters(scored)
     used: dict[int, int] = {}
-    picked: list[tuple[list[Scored], Scored]] = []
+    picked: list[list[Scored]] = []
     spent = 0
-    remaining = list(groups)
-    while remaining and len(picked) < max_findings:
-        def rank(g: list[Scored]) -> float:
-            best = max(g, key=informative)
-            sources = len({m.candidate.evidence.document.id for m in g})
-            return max(m.centrality for m in g) + 0.03 * (sources - 1) - 0.06 * used.get(
-                best.candidate.evidence.document.id, 0)
 
+    def rank(g: list[Scored]) -> float:
+        best = max(g, key=informative)
+        sources = len({m.candidate.evidence.document.id for m in g})
+        return max(m.centrality for m in g) + 0.03 * (sources - 1) - 0.06 * used.get(
+            best.candidate.evidence.document.id, 0)
+
+    while remaining and len(picked) < max_findings:
         remaining.sort(key=lambda g: (-rank(g), g[0].candidate.evidence.document.id, g[0].candidate.evidence.start))
         g = remaining.pop(0)
         clean = [m for m in g if not m.damaged] or g
         lead = max(clean, key=informative)
-        if any(float(lead.candidate.vector @ p.candidate.vector) >= SAME_POINT for _, p in picked):
+        if any(float(lead.candidate.vector @ p.candidate.vector) >= SAME_POINT for f in picked for p in f):
             continue
         cost = words_of(lead.candidate.evidence.quote) + 6
         if picked and spent + cost > budget:
             continue
         spent += cost
-        used[lead.candidate.evidence.document.id] = used.get(lead.candidate.evidence.document.id, 0) + 1
-        picked.append((g, lead))
-    drafts = []
-    taken: set[str] = set()
-    for g, lead in picked:
         members = [lead]
         # more of the point: its next most informative sentences, another source's first, none a repeat
         others = sorted((m for m in g if m is not lead and not m.damaged and not m.leans_back),
@@ -341,15 +337,27 @@ def points(chosen: tuple[Candidate, ...], embed: Callable[[list[str]], np.ndarra
         for m in others:
             if len(members) >= PER_FINDING:
                 break
-            cost = words_of(m.candidate.evidence.quote)
-            if spent + cost > budget or any(float(m.candidate.vector @ o.candidate.vector) >= REPEAT
-                                            for o in members):
+            extra = words_of(m.candidate.evidence.quote)
+            if spent + extra > budget or float(m.candidate.vector @ lead.candidate.vector) < SAME_FINDING or any(
+                    float(m.candidate.vector @ o.candidate.vector) >= REPEAT for o in members):
                 continue
-            spent += cost
+            spent += extra
             members.append(m)
+        used[lead.candidate.evidence.document.id] = used.get(lead.candidate.evidence.document.id, 0) + 1
+        picked.append(members)
+        rest = [m for m in g if m not in members
+                and all(float(m.candidate.vector @ o.candidate.vector) < REPEAT for o in members)]
+        if rest:  # what the finding had no room for makes a point of its own
+            remaining.append(rest)
+    drafts = []
+    taken: set[str] = set()
+    for members in picked:
         cands = tuple(m.candidate for m in members)
         sides = [role(c) for c in cands if role(c) in (SUPPORTING, REFUTING)]
-        h = key_heading(lead.candidate.evidence.quote, [m.candidate.evidence.quote for m in scored], taken)
+        first = members[0].candidate.evidence
+        h = key_heading(first.quote, [m.candidate.evidence.quote for m in scored], taken,
+                        [m.candidate.evidence.quote for m in scored if m.candidate.evidence.document.id not in damaged],
+                        damaged=first.document.id in damaged)
         taken.add(h.lower())
         drafts.append(FindingDraft(heading=h, role=sides[0] if sides else CONTEXT, members=cands))
     return drafts, damaged
@@ -375,8 +383,10 @@ def casing(texts: list[str]) -> dict[str, str]:
     return {k: max(v.items(), key=lambda kv: (kv[1], kv[0]))[0] for k, v in forms.items()}
 
 
-def key_heading(sentence: str, pool: list[str], taken: set[str], clean: list[str] | None = None) -> str:
-    """A heading of 2 to 7 words from the sentence's key phrase (see above), in the casing clean text uses."""
+def key_heading(sentence: str, pool: list[str], taken: set[str], clean: list[str] | None = None,
+                damaged: bool = False) -> str:
+    """A heading of 2 to 7 words from the sentence's key phrase (see above); from a damaged source, in the casing
+    clean text uses (the quote itself keeps its own)."""
     tokens = TOKEN.findall(sentence)
     docs = [set(w.lower() for w in re.findall(r"\w+", t)) for t in pool] or [set()]
 
@@ -404,7 +414,7 @@ def key_heading(sentence: str, pool: list[str], taken: set[str], clean: list[str
         return clause(sentence)
     _, i, j = best
     forms = casing(clean if clean is not None else pool)
-    shouted = shouting(sentence) >= 2
+    shouted = damaged or shouting(sentence) >= 2
     out = []
     for t in tokens[i:j + 1]:
         if shouted or t.isupper() and len(t) > 5:
