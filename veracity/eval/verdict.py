@@ -272,6 +272,39 @@ def risk_coverage(confidence: list[float], correct: list[bool]) -> list[dict[str
     return curve
 
 
+def verdict_values(gold: list[str], pred: list[str], confidence: list[float],
+                   labels: tuple[str, ...]) -> dict[str, float]:
+    """Each verdict metric but ECE: accuracy beside the majority baseline, and the precision of the decisive
+    and of the confident (0.8 and up) answers with their coverage."""
+    correct = [g == p for g, p in zip(gold, pred)]
+    majority = max(labels, key=gold.count)
+    decisive = [ok for p, ok in zip(pred, correct) if p in (SUPPORTED, REFUTED)]
+    sure = [ok for c, ok in zip(confidence, correct) if c >= 0.8]
+    return {
+        "majority_baseline": gold.count(majority) / len(gold),
+        "accuracy": sum(correct) / len(gold),
+        "macro_f1": macro_f1(gold, pred, labels),
+        "majority_macro_f1": macro_f1(gold, [majority] * len(gold), labels),
+        "decisive_precision": sum(decisive) / len(decisive) if decisive else 0.0,
+        "decisive_coverage": len(decisive) / len(gold),
+        "precision_at_0.8": sum(sure) / len(sure) if sure else 0.0,
+        "coverage_at_0.8": len(sure) / len(gold),
+    }
+
+
+def verdict_metrics(key: str, spec: VerdictSet, values: dict[str, float]) -> list[Metric]:
+    """Each value beside its published reference and target (AVeriTeC's accuracy target: its majority baseline)."""
+    refs = {name: (value, source) for name, value, source in spec.references}
+    targets = dict(spec.targets)
+    metrics = []
+    for name, value in values.items():
+        ref = refs.get(name)
+        metrics.append(Metric(name, round(value, 4), ref[0] if ref else None, ref[1] if ref else "",
+                              targets.get(name, values["majority_baseline"] if name == "accuracy" and key == "averitec"
+                                          else None)))
+    return metrics
+
+
 def score_set(key: str, data: Path, *, quick: bool, cache: ScoreCache) -> SuiteResult:
     spec, load = SETS[key]
     need([data / f for f in spec.files], spec.name)
@@ -286,27 +319,8 @@ def score_set(key: str, data: Path, *, quick: bool, cache: ScoreCache) -> SuiteR
     pred = [NEE if folded and label == MIXED else label for label, _ in predictions]
     confidence = [c for _, c in predictions]
     correct = [g == p for g, p in zip(gold, pred)]
-    refs = {name: (value, source) for name, value, source in spec.references}
-    targets = dict(spec.targets)
     majority = max(spec.labels, key=gold.count)
-    decisive = [ok for p, ok in zip(pred, correct) if p in (SUPPORTED, REFUTED)]
-    sure = [ok for c, ok in zip(confidence, correct) if c >= 0.8]
-    values = {
-        "majority_baseline": gold.count(majority) / len(cases),
-        "accuracy": sum(correct) / len(cases),
-        "macro_f1": macro_f1(gold, pred, spec.labels),
-        "majority_macro_f1": macro_f1(gold, [majority] * len(gold), spec.labels),
-        "decisive_precision": sum(decisive) / len(decisive) if decisive else 0.0,
-        "decisive_coverage": len(decisive) / len(cases),
-        "precision_at_0.8": sum(sure) / len(sure) if sure else 0.0,
-        "coverage_at_0.8": len(sure) / len(cases),
-    }
-    metrics = []
-    for name, value in values.items():
-        ref = refs.get(name)
-        metrics.append(Metric(name, round(value, 4), ref[0] if ref else None, ref[1] if ref else "",
-                              targets.get(name, values["majority_baseline"] if name == "accuracy" and key == "averitec"
-                                          else None)))
+    metrics = verdict_metrics(key, spec, verdict_values(gold, pred, confidence, spec.labels))
     metrics.append(Metric("ece", round(ece(confidence, correct), 4), target=0.10, lower_is_better=True))
     pairs = sum(len(c.passages) for c in cases)
     predicted = {label: pred.count(label) for label in sorted(set(pred))}

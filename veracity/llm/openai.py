@@ -54,6 +54,11 @@ class OpenAICompatible:
                 self._json_form = "json_object"  # an older server: ask again in the form it knows
                 continue
             break
+        self._refuse(response)
+        return self._completion(response)
+
+    def _refuse(self, response: httpx.Response) -> None:
+        """An LLMError that says what to fix, for an answer that is not a success."""
         if response.status_code in (401, 403):
             raise LLMError(f"the LLM at {self.url} refused the request ({response.status_code}); set the API key in "
                            "VERACITY_LLM_API_KEY or the config file", backend="openai")
@@ -65,6 +70,8 @@ class OpenAICompatible:
         if response.status_code >= 400:
             raise LLMError(f"the LLM at {self.url} rejected the request ({response.status_code}: "
                            f"{response.text[:160]})", backend="openai")
+
+    def _completion(self, response: httpx.Response) -> Completion:
         try:
             data = response.json()
             choice = data["choices"][0]

@@ -64,6 +64,31 @@ FEATURES = ("support_tally", "refute_tally", "support_max", "refute_max", "neutr
             "number_match_support", "negation_support", "antonym_support", "names_missing_least", "none")
 
 
+def tallies(scored: list[Evidence], ws: np.ndarray, wr: np.ndarray) -> tuple[float, float, int]:
+    """Noisy-OR of each independent source's strongest weighted support and refutation that counts, and how many
+    independent sources there are."""
+    groups: dict[int, list[float]] = {}
+    for e, s, r in zip(scored, ws, wr):
+        best = groups.setdefault(e.document.group, [0.0, 0.0])
+        best[0], best[1] = max(best[0], float(s)), max(best[1], float(r))
+    support_tally = 1 - math.prod(1 - g[0] for g in groups.values() if g[0] >= COUNTS)
+    refute_tally = 1 - math.prod(1 - g[1] for g in groups.values() if g[1] >= COUNTS)
+    return support_tally, refute_tally, len(groups)
+
+
+def alignment(claim: str, scored: list[Evidence], w: np.ndarray, ws: np.ndarray) -> list[float]:
+    """The exact checks of align.py, weighted: number conflicts (by relevance, and by support), and the support of
+    sentences that match the claim's numbers, negate it or hold an antonym; the fewest of its names missing."""
+    checks = [align(claim, e.quote) for e in scored]
+    number_conflict = np.array([a.number_conflict for a in checks], dtype=float)
+    return [float(any(c.isdigit() for c in claim)), float((w * number_conflict).max()),
+            float((ws * number_conflict).max()),
+            float(max(x * a.number_match for x, a in zip(ws, checks))),
+            float(max(x * a.negation_mismatch for x, a in zip(ws, checks))),
+            float(max(x * a.antonym for x, a in zip(ws, checks))),
+            float(min(a.names_missing for a in checks))]
+
+
 def features(claim: str, evidence: list[Evidence]) -> np.ndarray:
     """The claim's feature vector, in the order of FEATURES."""
     scored = [e for e in evidence if e.stance is not None]
@@ -74,27 +99,14 @@ def features(claim: str, evidence: list[Evidence]) -> np.ndarray:
     n = np.array([e.stance.scores["neutral"] for e in scored if e.stance])
     rel = np.array([max(e.relevance, 0.0) for e in scored])
     w = np.array([_weight(e.relevance) for e in scored])
-    groups: dict[int, list[float]] = {}
-    for e, ws, wr in zip(scored, s * w, r * w):
-        best = groups.setdefault(e.document.group, [0.0, 0.0])
-        best[0], best[1] = max(best[0], float(ws)), max(best[1], float(wr))
-    support_tally = 1 - math.prod(1 - g[0] for g in groups.values() if g[0] >= COUNTS)
-    refute_tally = 1 - math.prod(1 - g[1] for g in groups.values() if g[1] >= COUNTS)
+    support_tally, refute_tally, groups = tallies(scored, s * w, r * w)
     total = float(w.sum()) or 1.0
     labels = np.stack([s, r, n]).argmax(axis=0)
-    checks = [align(claim, e.quote) for e in scored]
-    ws = w * s
-    number_conflict = np.array([a.number_conflict for a in checks], dtype=float)
     return np.array([
         support_tally, refute_tally, float((s * w).max()), float((r * w).max()), float(n.max()),
         float((s * w).sum() / total), float((r * w).sum() / total), float((n * w).sum() / total),
-        float(rel.max()), float(rel.mean()), math.log1p(len(scored)), math.log1p(len(groups)),
-        float((labels == 0).mean()), float((labels == 1).mean()),
-        float(any(c.isdigit() for c in claim)), float((w * number_conflict).max()), float((ws * number_conflict).max()),
-        float(max(x * a.number_match for x, a in zip(ws, checks))),
-        float(max(x * a.negation_mismatch for x, a in zip(ws, checks))),
-        float(max(x * a.antonym for x, a in zip(ws, checks))),
-        float(min(a.names_missing for a in checks)), 0.0])
+        float(rel.max()), float(rel.mean()), math.log1p(len(scored)), math.log1p(groups),
+        float((labels == 0).mean()), float((labels == 1).mean()), *alignment(claim, scored, w, w * s), 0.0])
 
 
 CUE_BUCKETS = 4096

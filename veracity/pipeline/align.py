@@ -54,6 +54,21 @@ def _negated(tokens: list[str]) -> bool:
     return any(t in NEGATIONS or t.endswith("n't") for t in tokens)
 
 
+def _antonym(claim_tokens: list[str], sentence_tokens: list[str]) -> bool:
+    """The sentence holds the opposite of a claim word (and not the word itself), which the claim does not."""
+    sentence_words, claim_words = set(sentence_tokens), set(claim_tokens)
+    return any(opp in sentence_words and word not in sentence_words and opp not in claim_words
+               for word in claim_words for opp in _OPPOSITE.get(word, ()))
+
+
+def _number_conflict(claim: str, sentence: str, missing: set[str], missing_numbers: set[str],
+                     claim_numbers: set[str], sentence_numbers: set[str]) -> bool:
+    """The sentence gives other numbers where the claim's are missing, or another month where its month is."""
+    months_missing = any(w.lower() in MONTHS and w in missing for w in words(claim))
+    return bool(missing_numbers and sentence_numbers - claim_numbers) or (
+        months_missing and any(w.lower() in MONTHS for w in words(sentence)))
+
+
 def align(claim: str, sentence: str) -> Alignment:
     claim_tokens = [w.lower() for w in words(claim)]
     sentence_tokens = [w.lower() for w in words(sentence)]
@@ -61,16 +76,10 @@ def align(claim: str, sentence: str) -> Alignment:
     missing = set(missing_facts(claim, sentence))
     missing_numbers = {n for n in claim_numbers if n in missing or n not in sentence_numbers}
     names = [n for n in entities(claim) if n]
-    months_missing = any(w.lower() in MONTHS and w in missing for w in words(claim))
-    sentence_words = set(sentence_tokens)
-    claim_words = set(claim_tokens)
-    antonym = any(opp in sentence_words and word not in sentence_words and opp not in claim_words
-                  for word in claim_words for opp in _OPPOSITE.get(word, ()))
     return Alignment(
-        number_conflict=bool(missing_numbers and sentence_numbers - claim_numbers) or
-        (months_missing and any(w.lower() in MONTHS for w in words(sentence))),
+        number_conflict=_number_conflict(claim, sentence, missing, missing_numbers, claim_numbers, sentence_numbers),
         number_match=bool(claim_numbers) and not missing_numbers,
         names_missing=sum(n in missing for n in names) / len(names) if names else 0.0,
         negation_mismatch=_negated(claim_tokens) != _negated(sentence_tokens),
-        antonym=antonym,
+        antonym=_antonym(claim_tokens, sentence_tokens),
     )

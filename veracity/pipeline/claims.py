@@ -70,6 +70,23 @@ def finding(f: Finding, claim_number: int, mapping: dict[int, int]) -> Finding:
     return replace(f, heading=f"Claim {claim_number}: {f.heading}", sentences=sentences)
 
 
+def summary_lines(claims: tuple[str, ...], results: list[ClaimResult], verdict: Verdict | None,
+                  found: int) -> tuple[CitedText, CitedText]:
+    """The summary (each claim's verdict in order) and the bottom line (the claims counted, the overall verdict)."""
+    summary = CitedText(
+        text=f"The text makes {plural(len(claims), 'checkable claim')}; each was checked on its own against the "
+             f"sources, and the sources speak to {found} of them. "
+             + " ".join(f"Claim {i}: {VERDICT_TITLE[c.verdict.label] if c.verdict else 'not judged'}"
+                        + (f" ({c.verdict.confidence:.0%})." if c.verdict else ".") for i, c in enumerate(results, 1)),
+        citations=())
+    judged = [c.verdict.label for c in results if c.verdict is not None]
+    bottom = CitedText(text=(f"Overall: {count_claims(judged)}. {VERDICT_TITLE[verdict.label]} for the text as a "
+                             f"whole ({verdict.confidence:.0%}): {WHY[verdict.label]}." if verdict else
+                             f"{found} of the {plural(len(claims), 'claim')} have findings; read them claim by "
+                             "claim."), citations=())
+    return summary, bottom
+
+
 def combine(question: str, claims: tuple[str, ...], reports: list[Report], report_id: str) -> Report:
     """The report of a pasted text from the reports of its claims (one per claim, in order)."""
     numbering = Numbering()
@@ -83,22 +100,11 @@ def combine(question: str, claims: tuple[str, ...], reports: list[Report], repor
     sources = tuple(sorted(numbering.sources.values(), key=lambda s: s.id))
     verdict = overall([r.verdict for r in reports if r.verdict is not None])
     found = sum(not r.nothing_found for r in reports)
-    summary = CitedText(
-        text=f"The text makes {plural(len(claims), 'checkable claim')}; each was checked on its own against the "
-             f"sources, and the sources speak to {found} of them. "
-             + " ".join(f"Claim {i}: {VERDICT_TITLE[c.verdict.label] if c.verdict else 'not judged'}"
-                        + (f" ({c.verdict.confidence:.0%})." if c.verdict else ".") for i, c in enumerate(results, 1)),
-        citations=())
-    judged = [c.verdict.label for c in results if c.verdict is not None]
-    bottom = CitedText(text=(f"Overall: {count_claims(judged)}. {VERDICT_TITLE[verdict.label]} for the text as a "
-                             f"whole ({verdict.confidence:.0%}): {WHY[verdict.label]}." if verdict else
-                             f"{found} of the {plural(len(claims), 'claim')} have findings; read them claim by "
-                             "claim."), citations=())
+    summary, bottom = summary_lines(claims, results, verdict, found)
     failures: dict[tuple[str, str], Failure] = {}
-    for r in reports:
-        failures.update({(f.stage, f.message): f for f in r.failures})
     timings: Counter[str] = Counter()
     for r in reports:
+        failures.update({(f.stage, f.message): f for f in r.failures})
         timings.update(r.timings_ms)
     follow_ups = list(dict.fromkeys(q for r in reports for q in r.follow_up_questions[:1]))[:5]
     first = reports[0]

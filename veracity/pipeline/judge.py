@@ -30,7 +30,7 @@ from ..llm import LLM, Ledger
 from ..onnx_model import MODELS
 from ..stance import StanceModel
 from ..text import plural
-from ..types import MIXED, NEUTRAL, NOT_ENOUGH_EVIDENCE, REFUTED, REFUTES, STANCE_LABELS, SUPPORTED, SUPPORTS, Evidence, Failure, Judgement, Plan, Selection, Stance, Verdict
+from ..types import MIXED, NEUTRAL, NOT_ENOUGH_EVIDENCE, REFUTED, REFUTES, STANCE_LABELS, SUPPORTED, SUPPORTS, Candidate, Evidence, Failure, Judgement, Plan, Selection, Stance, Verdict
 from . import aggregate, direct
 
 FULL_RELEVANCE = 0.5
@@ -231,7 +231,7 @@ def roles(claim: str, evidence: list[Evidence], readings: list[direct.Reading]) 
         return evidence
     out = []
     for e in evidence:
-        own = [r for r in readings if r.evidence.document.id == e.document.id and r.evidence.start == e.start]
+        own = [r for r in readings if sentence_key(r.evidence) == sentence_key(e)]
         if not own:
             out.append(e)
             continue
@@ -244,7 +244,7 @@ def roles(claim: str, evidence: list[Evidence], readings: list[direct.Reading]) 
 
 
 def shown(a: Evidence, b: Evidence) -> bool:
-    return a.document.id == b.document.id and a.start == b.start
+    return sentence_key(a) == sentence_key(b)
 
 
 def agreement(evidence: list[Evidence], stance_model: StanceModel, *,
@@ -289,36 +289,49 @@ def judge(plan: Plan, selection: Selection, stance_model: StanceModel | None, *,
     """The stage: every evidence sentence's stance and the verdict; for an open question, whether the sources
     agree on the leading answer. stance_model None: no verdict. LLM mode with llm_stance second|judge adds the
     model's own stances (see second_opinion)."""
-    chosen = selection.candidates
     if stance_model is None:
-        return Judgement(candidates=chosen, verdict=None)
+        return Judgement(candidates=selection.candidates, verdict=None)
     if plan.is_open:  # not true or false: the answer, and whether the sources agree on it
-        if not chosen:
-            return Judgement(candidates=chosen, verdict=unanswered(searched))
-        scored, open_verdict = agreement([c.evidence for c in chosen], stance_model, searched=searched)
-        return Judgement(candidates=tuple(replace(c, evidence=e) for c, e in zip(chosen, scored)),
-                         verdict=open_verdict)
-    pool = list(chosen) + [c for c in selection.pool if (c.evidence.document.id, c.evidence.start)
-                           not in {(k.evidence.document.id, k.evidence.start) for k in chosen}]
-    readings = direct.read(plan.claim, [c.evidence for c in pool], stance_model) if pool else []
-    own = {(r.evidence.document.id, r.evidence.start): r.stance for r in readings if r.text == r.evidence.quote}
-    raw = [replace(c.evidence, stance=own.get((c.evidence.document.id, c.evidence.start))) for c in chosen]
-    ruled = ruling(plan.claim, raw, searched=searched, readings=readings)
+        return judge_open(selection.candidates, stance_model, searched)
+    judged = judge_claim(plan.claim, selection, stance_model, searched)
+    if llm is not None and ledger is not None and llm_stance in ("second", "judge") and judged.candidates:
+        return second_opinion(plan.claim, judged, llm_stance, llm, ledger, searched)
+    return judged
+
+
+def judge_open(chosen: tuple[Candidate, ...], stance_model: StanceModel, searched: str) -> Judgement:
+    if not chosen:
+        return Judgement(candidates=chosen, verdict=unanswered(searched))
+    scored, open_verdict = agreement([c.evidence for c in chosen], stance_model, searched=searched)
+    return Judgement(candidates=tuple(replace(c, evidence=e) for c, e in zip(chosen, scored)), verdict=open_verdict)
+
+
+def sentence_key(e: Evidence) -> tuple[int, int]:
+    """One evidence sentence, wherever it was found: its document and where it starts."""
+    return e.document.id, e.start
+
+
+def judge_claim(claim: str, selection: Selection, stance_model: StanceModel, searched: str) -> Judgement:
+    """A claim's verdict from the judge's pool (the report's evidence first), and the report's evidence filed
+    by stance; the sentence that decided is shown when the report's evidence lacks it."""
+    chosen = selection.candidates
+    picked = {sentence_key(k.evidence) for k in chosen}
+    pool = list(chosen) + [c for c in selection.pool if sentence_key(c.evidence) not in picked]
+    readings = direct.read(claim, [c.evidence for c in pool], stance_model) if pool else []
+    own = {sentence_key(r.evidence): r.stance for r in readings if r.text == r.evidence.quote}
+    raw = [replace(c.evidence, stance=own.get(sentence_key(c.evidence))) for c in chosen]
+    ruled = ruling(claim, raw, searched=searched, readings=readings)
     if ruled.deciding is not None and not any(shown(c.evidence, ruled.deciding) for c in chosen):
         deciding = next(c for c in pool if shown(c.evidence, ruled.deciding))  # the sentence that decided is shown
         chosen = (*chosen, deciding)
-        raw.append(replace(deciding.evidence, stance=own.get((deciding.evidence.document.id,
-                                                              deciding.evidence.start))))
-    chosen = tuple(replace(c, evidence=e) for c, e in zip(chosen, roles(plan.claim, raw, readings)))
+        raw.append(replace(deciding.evidence, stance=own.get(sentence_key(deciding.evidence))))
+    chosen = tuple(replace(c, evidence=e) for c, e in zip(chosen, roles(claim, raw, readings)))
     filed = stance_counts([c.evidence for c in chosen])  # counted as filed, the shown deciding sentence included
     said = ruled.verdict
     if ruled.decision is not None and ruled.tally is not None:
         groups = len({c.evidence.document.group for c in chosen})
         said = replace(said, rationale=rationale(ruled.decision, ruled.tally, filed, groups, searched))
-    judged = Judgement(candidates=chosen, verdict=replace(said, stance_counts=filed))
-    if llm is not None and ledger is not None and llm_stance in ("second", "judge") and chosen:
-        return second_opinion(plan.claim, judged, llm_stance, llm, ledger, searched)
-    return judged
+    return Judgement(candidates=chosen, verdict=replace(said, stance_counts=filed))
 
 
 def second_opinion(claim: str, judged: Judgement, mode: str, llm: LLM, ledger: Ledger, searched: str) -> Judgement:

@@ -145,6 +145,45 @@ def predicate_starts(token: str) -> bool:
             or participle_at(["", token]) is not None)
 
 
+COPULAS = {"is", "are", "was", "were"}
+
+
+def subject_end(aux: str, rest: list[str]) -> int | None:
+    """Where the subject of the words after the auxiliary ends, or None when the words do not say."""
+    n = subject_length(rest)
+    if aux in COPULAS:  # a passive: the subject runs up to the participle
+        n = participle_at(rest) or n
+    # "Is the Vellum dam 85 metres tall?": one more noun may belong to the subject, when the predicate plainly
+    # starts after it; two or more words before the predicate's start could be split anywhere.
+    if (aux in COPULAS and participle_at(rest) is None and n + 1 < len(rest)
+            and not predicate_starts(rest[n]) and rest[n][:1].islower()):
+        if predicate_starts(rest[n + 1]):
+            n += 1
+        elif any(predicate_starts(t) for t in rest[n + 1:]):
+            return None
+    return n
+
+
+def with_verb(aux: str, subject: list[str], remainder: list[str]) -> list[str] | None:
+    """The claim's words for "did/does/do SUBJECT VERB ...": the verb inflected for the auxiliary; None when the
+    verb is not a word the vocabulary knows."""
+    if not known(remainder[0]):
+        nxt = remainder[1] if len(remainder) > 1 else ""
+        if not (nxt[:1].islower() and known(nxt) and not predicate_starts(nxt)):
+            return None
+        # "Did Chicago polise cooperate with ICE?": the unknown word is a misspelt part of the subject
+        subject, remainder = subject + remainder[:1], remainder[1:]
+    nxt = remainder[1] if len(remainder) > 1 else ""
+    if not can_be_verb(remainder[0]) and nxt[:1].islower() and not predicate_starts(nxt) and can_be_verb(nxt):
+        # "Did the Chicago zoo open ...?", "Did the police chief resign?": a word that is never a verb before
+        # one that can be is a noun of the subject; "Did the stock fall last week?": "fall" can be, so it is
+        # the verb
+        subject, remainder = subject + remainder[:1], remainder[1:]
+    verb = remainder[0]
+    inflected = past(verb.lower()) if aux == "did" else third_person(verb.lower()) if aux == "does" else verb
+    return subject + [inflected] + remainder[1:]
+
+
 def to_claim(question: str) -> tuple[str, bool]:
     """("Chicago cooperated with ICE", True) for "Did Chicago cooperate with ICE?"; else (question, False).
     Conservative: when the words do not say clearly where the subject ends, or the verb is not a word the
@@ -153,41 +192,16 @@ def to_claim(question: str) -> tuple[str, bool]:
     if len(tokens) < 3 or tokens[0].lower() not in AUXILIARIES or not question.rstrip().endswith("?"):
         return question.rstrip(" ?"), False
     aux, rest = tokens[0].lower(), tokens[1:]
-    n = subject_length(rest)
-    if aux in {"is", "are", "was", "were"}:  # a passive: the subject runs up to the participle
-        n = participle_at(rest) or n
     unsure = question.rstrip(" ?"), True
-    # "Is the Vellum dam 85 metres tall?": one more noun may belong to the subject, when the predicate plainly
-    # starts after it; two or more words before the predicate's start could be split anywhere.
-    if (aux in {"is", "are", "was", "were"} and participle_at(rest) is None and n + 1 < len(rest)
-            and not predicate_starts(rest[n]) and rest[n][:1].islower()):
-        if predicate_starts(rest[n + 1]):
-            n += 1
-        elif any(predicate_starts(t) for t in rest[n + 1:]):
-            return unsure
+    n = subject_end(aux, rest)
+    if n is None:
+        return unsure
     subject, remainder = rest[:n], rest[n:]
     if not remainder:
-        return question.rstrip(" ?"), True
-    if aux in {"did", "does", "do"}:
-        if not known(remainder[0]):
-            nxt = remainder[1] if len(remainder) > 1 else ""
-            if nxt[:1].islower() and known(nxt) and not predicate_starts(nxt):
-                # "Did Chicago polise cooperate with ICE?": the unknown word is a misspelt part of the subject
-                subject, remainder = subject + remainder[:1], remainder[1:]
-            else:
-                return unsure
-        nxt = remainder[1] if len(remainder) > 1 else ""
-        if (not can_be_verb(remainder[0]) and nxt[:1].islower() and not predicate_starts(nxt)
-                and can_be_verb(nxt)):
-            # "Did the Chicago zoo open ...?", "Did the police chief resign?": a word that is never a verb before
-            # one that can be is a noun of the subject; "Did the stock fall last week?": "fall" can be, so it is
-            # the verb
-            subject, remainder = subject + remainder[:1], remainder[1:]
-        verb = remainder[0]
-        inflected = past(verb.lower()) if aux == "did" else third_person(verb.lower()) if aux == "does" else verb
-        words = subject + [inflected] + remainder[1:]
-    else:
-        words = subject + [aux] + remainder
+        return unsure
+    words = with_verb(aux, subject, remainder) if aux in {"did", "does", "do"} else subject + [aux] + remainder
+    if words is None:
+        return unsure
     claim = " ".join(words)
     return claim[0].upper() + claim[1:], True
 
