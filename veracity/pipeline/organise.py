@@ -173,12 +173,15 @@ def english(word: str) -> bool:
     ("reaffirmation") or in British spelling ("marginalised"); a misspelling ("examinate", "Sanctanty") is not."""
     from lemminflect import getAllLemmas
 
-    from .plan import known
+    from .plan import vocabulary
 
     w = word.lower()
     forms = {w, w.replace("iz", "is"), w.replace("is", "iz")}
     forms |= {f[len(p):] for f in list(forms) for p in PREFIXES if f.startswith(p) and len(f) - len(p) >= 4}
-    return any(known(f) or getAllLemmas(f) for f in forms)
+    vocab = vocabulary()
+    if any(f in vocab or getAllLemmas(f) for f in forms):
+        return True
+    return any(w[:i] in vocab and (w[i:] in vocab or getAllLemmas(w[i:])) for i in range(3, len(w) - 2))  # "carpark"
 
 
 def odd_words(sentence: str) -> list[str]:
@@ -207,7 +210,14 @@ def damaged_sentence(sentence: str) -> bool:
 def damaged_document(sentences: list[str]) -> bool:
     """A damaged text (a garbled copy: random Title Case, misspellings): five of its sentences and 30% or more are
     (a clean article has its share of slang and names the vocabularies lack, a garbled copy has far more)."""
-    bad = sum(map(damaged_sentence, sentences))
+    odd = [[w.lower() for w in odd_words(t)] for t in sentences]
+    times: dict[str, int] = {}
+    for ws in odd:
+        for w in ws:
+            times[w] = times.get(w, 0) + 1
+    # a word the vocabularies lack that the text repeats is a real word of its subject ("suncream", a name); a
+    # misspelling seldom comes twice the same
+    bad = sum(shouting(t) >= 2 or any(times[w] == 1 for w in ws) for t, ws in zip(sentences, odd))
     return bad >= 5 and bad >= 0.3 * len(sentences)
 
 
