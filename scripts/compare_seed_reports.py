@@ -1,4 +1,7 @@
-"""Our report beside the seed service's on the same question: regenerates docs/compare-seed-reports.md.
+"""Our report beside the seed service's on the same question.
+
+Regenerates benchmarks/results/eval/report/compare-seed-reports.md (docs/compare-seed-reports.md once the README
+links it: tests/test_docs.py wants every doc linked).
 
 Seed reports 000 and 001 (../shared/seeds) are an AI fact-check service's reports on two questions about Chicago
 and ICE. This script checks the same questions over the demo collection (examples/, ingested into a temporary
@@ -7,7 +10,7 @@ store), extractive, and writes both reports one after the other with their figur
 listed below; a nugget is present when every term of one of its alternatives is in the report's text
 (case-insensitive), as in the report eval suite (veracity/eval/report.py).
 
-Usage: python scripts/compare_seed_reports.py [--seeds ../shared/seeds] [--out docs/compare-seed-reports.md]
+Usage: python scripts/compare_seed_reports.py [--seeds ../shared/seeds] [--out FILE.md]
        python scripts/compare_seed_reports.py --figures     (only the nugget figures, one line per question)
 """
 
@@ -95,7 +98,8 @@ def our_reports(questions: list[str]) -> list[tuple[str, str]]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=Path, default=ROOT.parent / "shared" / "seeds")
-    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "compare-seed-reports.md")
+    parser.add_argument("--out", type=Path,
+                        default=ROOT / "benchmarks" / "results" / "eval" / "report" / "compare-seed-reports.md")
     parser.add_argument("--figures", action="store_true", help="print the nugget figures only")
     args = parser.parse_args()
     seeds = {p.name[:3]: p for p in args.seeds.glob("*.txt")}
