@@ -179,3 +179,25 @@ def test_the_collection_page_shows_how_far_a_running_ingest_has_gone(settings) -
     rows = [text(li) for li in html(page).xpath("//h2[.='Recent uploads']/following-sibling::ul[1]/li")]
     assert any("42% done (big-report.pdf)" in row for row in rows), rows
     assert str(upload_dir(settings).resolve()) not in page.text and "0a1b2c3d" not in page.text
+
+
+def test_sliced_embedding_gives_each_sentence_its_own_vector_in_order() -> None:
+    """The progress slices (item 8) are taken in order of length and put back in place."""
+    import numpy as np
+
+    from veracity.ingest import PROGRESS_SENTENCES, embed_sentences
+
+    class Lengths:  # a fake embedder at our seam: a text's vector is its length and its first character
+        calls: list[int] = []
+
+        def embed(self, texts: list[str]) -> np.ndarray:
+            self.calls.append(len(texts))
+            return np.array([[len(t), ord(t[0])] for t in texts], dtype=np.float32)
+
+    sentences = [f"{chr(65 + i % 26)}{'x' * ((i * 7919) % 300)}" for i in range(PROGRESS_SENTENCES * 2 + 5)]
+    fake, seen = Lengths(), []
+    sliced = embed_sentences(fake, sentences, lambda done, total: seen.append((done, total)))
+    assert np.array_equal(sliced, Lengths().embed(sentences))
+    assert fake.calls == [PROGRESS_SENTENCES, PROGRESS_SENTENCES, 5]
+    assert seen == [(PROGRESS_SENTENCES, len(sentences)), (2 * PROGRESS_SENTENCES, len(sentences)),
+                    (len(sentences), len(sentences))]

@@ -65,17 +65,27 @@ PROGRESS_SENTENCES = 256  # with a progress callback, sentences embedded at a ti
 
 def embed_sentences(embedder: Embedder, sentences: list[str],
                     progress: Callable[[int, int], None] | None = None) -> np.ndarray:
-    """The sentences' vectors; with progress, embedded PROGRESS_SENTENCES at a time and progress(done, total)
-    called after each slice (a vector does not depend on what else is in its batch, so they are the same)."""
+    """The sentences' vectors; with progress, embedded PROGRESS_SENTENCES at a time, in order of length (so the
+    embedder's batches pad as little as in one call), and progress(done, total) called after each slice. A vector
+    does not depend on what else is in its batch (tests/test_embed.py), so they are the same either way."""
     if not sentences:
         return np.zeros((0, 0), dtype=np.float32)
-    if progress is None:
-        return embedder.embed(sentences)
-    parts = []
-    for at in range(0, len(sentences), PROGRESS_SENTENCES):
-        parts.append(embedder.embed(sentences[at:at + PROGRESS_SENTENCES]))
-        progress(min(at + PROGRESS_SENTENCES, len(sentences)), len(sentences))
-    return np.concatenate(parts)
+    if progress is None or len(sentences) <= PROGRESS_SENTENCES:
+        vectors = embedder.embed(sentences)
+        if progress is not None:
+            progress(len(sentences), len(sentences))
+        return vectors
+    order = sorted(range(len(sentences)), key=lambda i: (len(sentences[i]), i))
+    out: np.ndarray | None = None
+    for at in range(0, len(order), PROGRESS_SENTENCES):
+        rows = order[at:at + PROGRESS_SENTENCES]
+        part = embedder.embed([sentences[i] for i in rows])
+        if out is None:
+            out = np.zeros((len(sentences), part.shape[1]), dtype=part.dtype)
+        out[rows] = part
+        progress(at + len(rows), len(sentences))
+    assert out is not None
+    return out
 
 
 def prepare(raws: list[RawDocument], embedder: Embedder, passage_chars: int,
