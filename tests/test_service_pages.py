@@ -188,7 +188,8 @@ def test_sliced_embedding_gives_each_sentence_its_own_vector_in_order() -> None:
     from veracity.ingest import PROGRESS_SENTENCES, embed_sentences
 
     class Lengths:  # a fake embedder at our seam: a text's vector is its length and its first character
-        calls: list[int] = []
+        def __init__(self) -> None:
+            self.calls: list[int] = []
 
         def embed(self, texts: list[str]) -> np.ndarray:
             self.calls.append(len(texts))
