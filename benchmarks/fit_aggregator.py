@@ -1,4 +1,4 @@
-"""Fit the claim-level aggregator (veracity/pipeline/aggregate.py) on licence-clean dev claims only.
+"""Fit the claim-level aggregator (veracity/pipeline/judge/aggregate.py) on licence-clean dev claims only.
 
 Dev claims:
 - LIAR2 valid (Apache-2.0): PolitiFact claims, the justification's sentences as evidence;
@@ -33,7 +33,7 @@ import numpy as np
 from veracity.embed import MiniLMEmbedder
 from veracity.eval import files_sha256
 from veracity.eval.verdict import Case, ScoreCache, ece, evidence_lists, liar2, macro_f1
-from veracity.pipeline import aggregate, align
+from veracity.pipeline.judge import aggregate, align
 from veracity.stance import MODEL_SHA256, MiniLMStance
 
 L2 = float(os.environ.get("FIT_L2", "1e-3"))  # on the standardised features

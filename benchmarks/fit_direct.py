@@ -1,4 +1,4 @@
-"""Fit the direct path's two heads (veracity/pipeline/direct.py) on licence-clean dev data only.
+"""Fit the direct path's two heads (veracity/pipeline/judge/direct.py) on licence-clean dev data only.
 
 Rows (claim, document, label), each read as a check reads it: the document's sentences that select would keep
 (usable, relevance at least the relevance threshold), the JUDGE_POOL most relevant, each alone and with its
@@ -9,6 +9,8 @@ follower, scored by the stance model that ships:
 - Factcheck-GPT stance dev (Apache-2.0): supported / refuted / not_enough_evidence;
 - WiCE dev (ODC-BY): supported, else not supported (partially supported counts as not supported, as in
   LLM-AggreFact);
+  of these two, only the half the stance model did not train on (training/prepare_stance_data.py stance_half),
+  so the thresholds are chosen on scores of claims the model never saw;
 - LIAR2 valid (Apache-2.0) and CREAK dev (MIT): the claims the aggregator is fitted on, so the heads learn
   that a fact-check which restates a claim does not support it;
 - made false by rule (FactCC): each supported claim with one of its numbers swapped for another number of the
@@ -36,11 +38,14 @@ from pathlib import Path
 
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "training"))
+from prepare_stance_data import stance_half  # noqa: E402  (the half of WiCE and Factcheck-GPT dev it trains on)
+
 from veracity.embed import MiniLMEmbedder
 from veracity.eval import files_sha256
 from veracity.eval.grounded import GroundedCase, factcheck_gpt, frank, pool, sentences, wice
 from veracity.eval.verdict import ScoreCache, liar2
-from veracity.pipeline import direct
+from veracity.pipeline.judge import direct
 from veracity.stance import MODEL_SHA256, MiniLMStance
 from veracity.text import entities, sentence_spans
 from veracity.types import REFUTED, STANCE_LABELS, SUPPORTED, Stance
@@ -119,8 +124,9 @@ def rows_of(data: Path, rng: random.Random) -> tuple[list[Row], list[Path]]:
                 rows.append(Row(one, SUPPORTED))
             else:
                 rows.append(Row(one, UNKNOWN, train=len(parts) == 1))
-    rows += [Row(c, c.label) for c in factcheck_gpt(files[2])]
-    rows += [Row(c, SUPPORTED if c.label == SUPPORTED else UNKNOWN) for c in wice(files[3])]
+    # the stance model trained on one half of these two sets (training/prepare_stance_data.py): the heads see the other
+    rows += [Row(c, c.label) for c in factcheck_gpt(files[2]) if not stance_half(c.document)]
+    rows += [Row(c, SUPPORTED if c.label == SUPPORTED else UNKNOWN) for c in wice(files[3]) if not stance_half(c.claim)]
     for c in liar2(files[4])[:1200]:
         doc = " ".join(t for _, t in c.passages)
         rows.append(Row(GroundedCase(f"liar2-{len(rows)}", "liar2", doc, c.claim, c.gold
@@ -179,6 +185,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, required=True, help="the shared data folder")
     parser.add_argument("--work", type=Path, default=Path("/tmp/veracity-fit"), help="score cache folder")
+    parser.add_argument("--stance-model", type=Path, default=None,
+                        help="a candidate stance model (.onnx) to fit for, instead of the one that ships")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="where to write the heads (default: veracity/models/direct.json)")
     parser.add_argument("--refit", action="store_true",
                         help="reuse the features the last run kept in --work (same data and code), fit again")
     args = parser.parse_args()
@@ -186,9 +196,16 @@ def main() -> None:
     rows, files = rows_of(args.data, rng)
     args.work.mkdir(parents=True, exist_ok=True)
     embedder = MiniLMEmbedder()
-    cache = ScoreCache(args.work, MiniLMStance(), embedder)
+    if args.stance_model is not None:
+        import hashlib
+
+        sha = hashlib.sha256(args.stance_model.read_bytes()).hexdigest()
+        stance_model = MiniLMStance(model_path=str(args.stance_model), sha256=sha)
+    else:
+        sha, stance_model = MODEL_SHA256, MiniLMStance()
+    cache = ScoreCache(args.work, stance_model, embedder)
     stance = CachedStance(cache)
-    kept = args.work / "direct-features.npz"
+    kept = args.work / f"direct-features-{sha[:12]}.npz"
     if args.refit and kept.exists() and len(np.load(kept)["labels"]) == len(rows):
         x = np.load(kept)["x"]
     else:
@@ -201,7 +218,7 @@ def main() -> None:
         print(f"{len(pairs)} claim and reading pairs to score", file=sys.stderr, flush=True)
         stance.scores = dict(zip(pairs, cache.stance(pairs)))
         x = np.stack([direct.features(r.case.claim, direct.read(r.case.claim, p, stance)) for r, p in zip(rows, pools)])
-        np.savez(args.work / "direct-features.npz", x=x, labels=np.array([r.label for r in rows]),
+        np.savez(kept, x=x, labels=np.array([r.label for r in rows]),
                  sets=np.array([r.case.dataset for r in rows]), train=np.array([r.train for r in rows]),
                  docs=np.array([r.case.document[:200] for r in rows]))
     labels = np.array([r.label for r in rows])
@@ -218,7 +235,7 @@ def main() -> None:
         REFUTED: (train & (refutation_known | ruled | (natural & (labels == SUPPORTED))), labels == REFUTED,
                   refutation_known),
     }
-    model: dict = {"features": list(direct.FEATURES), "stance_model_sha256": MODEL_SHA256}
+    model: dict = {"features": list(direct.FEATURES), "stance_model_sha256": sha}
     oof = {}
     for head, (usable, target, judged) in heads.items():
         mean, scale = x[usable].mean(axis=0), x[usable].std(axis=0)
@@ -266,7 +283,7 @@ def main() -> None:
     model["fitted_on"] = (f"{int(train.sum())} licence-clean dev rows (FRANK dev, Factcheck-GPT stance dev, WiCE dev, "
                           f"LIAR2 valid, CREAK dev, claims made false by rule); data sha256 {files_sha256(files)[:16]}")
     model["dev_out_of_fold"] = report
-    direct.DIRECT_PATH.write_text(json.dumps(model, indent=1) + "\n")
+    (args.out or direct.DIRECT_PATH).write_text(json.dumps(model, indent=1) + "\n")
     print(json.dumps({k: model[k] for k in ("dev_out_of_fold", "fitted_on")}, indent=1))
     print(json.dumps({h: {"threshold": model[h]["threshold"],
                           "weights": dict(zip(direct.FEATURES, np.round(model[h]["weights"], 2).tolist()))}

@@ -3,7 +3,7 @@ collection with the shipped models and a real SQLite store."""
 
 import pytest
 
-from veracity.pipeline import direct
+from veracity.pipeline.judge import direct
 from veracity.pipeline.judge import Decision, Tally, rationale
 from veracity.types import MIXED, NOT_ENOUGH_EVIDENCE, REFUTED, SUPPORTED, REFUTES, SUPPORTS
 

@@ -6,10 +6,21 @@ Only sets whose licence allows a shipped model to learn from them are read, and 
 - FEVER RTE dev (CC BY-SA 3.0, binary entailment / not_entailment), from nli/combined/pairs.jsonl
 - FEVER-symmetric dev and generated (CC BY-SA 3.0), from nli/combined/pairs.jsonl
 - Fool Me Twice dev (Apache-2.0): gold evidence -> its label, one retrieved non-gold sentence -> neutral
-- WiCE dev (annotations ODC-BY): supported claims -> their supporting sentences (entailment),
+- WiCE dev (annotations ODC-BY), stance half: supported claims -> their supporting sentences (entailment),
   one sentence outside every supporting set -> neutral
 - Check-COVID train (MIT): news claims about COVID-19 -> their evidence sentences from the abstracts
   (the train part only: Check-COVID_all.json minus its dev and test files)
+- Chunk-level rows, from the STANCE HALF of WiCE dev and Factcheck-GPT stance dev (Apache-2.0) only (chosen by
+  hash, `stance_half`): the other half is left for benchmarks/fit_direct.py, whose heads and thresholds must be
+  fitted on stance scores the model never trained on.
+  - WiCE dev: a supported claim -> its supporting sentences with one sentence of context each side (supports);
+    a partially supported claim -> its partial supporting sentences (not_supports: part of the claim is not
+    there); a not supported claim -> the passage sharing most of its words (not_supports);
+  - Factcheck-GPT: claim -> its whole passage (supports, refutes, or neutral for irrelevant and partial);
+  - made by rule from those documents' sentences, as FactCC did: a sentence read in its chunk (the sentence and
+    one neighbour each side) supports itself; with a number or name swapped for another from the same document,
+    or negated, it is refuted; read against a chunk of the same document that does not hold it, neutral.
+FRANK dev is never trained on, so the FRANK figures of fit_direct stay free of the stance model's training data.
 
 Usage: python training/prepare_stance_data.py --data ../shared/data --out training/build
 Writes OUT/stance_train.jsonl.gz, OUT/stance_dev.jsonl.gz and OUT/DATA_CARD.md.
@@ -33,10 +44,13 @@ NLI_TO_STANCE = {"entailment": "supports", "contradiction": "refutes", "neutral"
 COMBINED_KEEP = {("snli", "dev"), ("fever_rte", "dev"), ("fever_symmetric", "dev"),
                  ("fever_symmetric", "generated")}
 LICENCES = {
+    "factcheck_gpt": "Apache-2.0", "wice_chunk": "ODC-BY (annotations), CC BY-SA (Wikipedia text)",
     "snli": "CC BY-SA 4.0", "fever_rte": "CC BY-SA 3.0", "fever_symmetric": "CC BY-SA 3.0",
     "fool_me_twice": "Apache-2.0", "wice": "ODC-BY (annotations), CC BY-SA (Wikipedia text)",
     "check_covid": "MIT",
 }
+SNLI_ROWS = 5000
+NEW_SOURCES = ("wice_chunk", "factcheck_gpt")  # the chunk-level rows (made-by-rule rows end in +rule)
 CHECK_COVID_LABELS = {"SUPPORT": "supports", "REFUTE": "refutes", "NOTENOUGHINFO": "neutral"}
 
 
@@ -69,7 +83,7 @@ def from_fool_me_twice(path: Path, rng: random.Random):
 def from_wice(path: Path, rng: random.Random):
     for line in path.open(encoding="utf-8"):
         row = json.loads(line)
-        if row["label"] != "supported" or not row.get("supporting_sentences"):
+        if row["label"] != "supported" or not row.get("supporting_sentences") or not stance_half(row["claim"]):
             continue
         sentences = row["evidence"]
         best = row["supporting_sentences"][0]
@@ -81,6 +95,130 @@ def from_wice(path: Path, rng: random.Random):
                  and not s.startswith("(meta data)")]
         if spare:
             yield {"source": "wice", "claim": row["claim"], "evidence": rng.choice(spare), "label": "neutral"}
+
+
+def stance_half(key: str) -> bool:
+    """True for the half of WiCE dev and Factcheck-GPT dev the stance model trains on (by claim for WiCE, by
+    document for Factcheck-GPT); benchmarks/fit_direct.py fits its heads on the other half only."""
+    return hashlib.sha256(key.encode("utf-8")).digest()[0] % 2 == 0
+
+
+def wice_lines(row: dict) -> list[str]:
+    return [s for s in row["evidence"] if not s.startswith("(meta data)")]
+
+
+def context(sentences: list[str], picked: list[int], width: int = 1) -> str:
+    """The picked sentences with `width` neighbours each side, in document order."""
+    keep = sorted({j for i in picked for j in range(i - width, i + width + 1) if 0 <= j < len(sentences)})
+    return " ".join(sentences[j] for j in keep)
+
+
+def words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z0-9]+", text.lower()) if len(w) > 3}
+
+
+def from_wice_chunks(path: Path):
+    """WiCE dev, stance half: claims read against chunks, partial support marked as not supporting."""
+    for line in path.open(encoding="utf-8"):
+        row = json.loads(line)
+        if not stance_half(row["claim"]):
+            continue
+        sentences = row["evidence"]
+        groups = [[i for i in g if i < len(sentences) and not sentences[i].startswith("(meta data)")]
+                  for g in row.get("supporting_sentences") or []]
+        groups = [g for g in groups if g]
+        if row["label"] == "supported" and groups:
+            yield {"source": "wice_chunk", "claim": row["claim"], "evidence": context(sentences, groups[0]),
+                   "label": "supports"}
+        elif row["label"] == "partially_supported" and groups:
+            yield {"source": "wice_chunk", "claim": row["claim"], "evidence": context(sentences, groups[0], 0),
+                   "label": "not_supports"}
+        elif row["label"] == "not_supported":
+            lines = wice_lines(row)
+            if lines:
+                wanted = words(row["claim"])
+                best = max(range(len(lines)), key=lambda i: len(wanted & words(lines[i])))
+                yield {"source": "wice_chunk", "claim": row["claim"], "evidence": context(lines, [best]),
+                       "label": "not_supports"}
+
+
+FCGPT_LABELS = {"supported": "supports", "refuted": "refutes", "not_enough_evidence": "neutral"}
+
+
+def from_factcheck_gpt(path: Path):
+    """Factcheck-GPT stance dev, stance half (by document): claim against its whole passage."""
+    for line in path.open(encoding="utf-8"):
+        row = json.loads(line)
+        if stance_half(row["document"]):
+            yield {"source": "factcheck_gpt", "claim": row["claim"], "evidence": row["document"],
+                   "label": FCGPT_LABELS[row["label"]]}
+
+
+NUMBER = re.compile(r"\b\d[\d,.]*\d\b|\b\d\b")
+
+
+def split_sentences(text: str) -> list[str]:
+    return [s.strip() for s in re.split(r"(?<=[.!?])\s+(?=[A-Z0-9\"'])", text) if s.strip()]
+
+
+def made_by_rule(documents: list[tuple[str, list[str]]], rng: random.Random, per_document: int = 4):
+    """FactCC-style rows from documents' own sentences (source, sentences): see the module docstring."""
+    for source, sentences in documents:
+        usable = [i for i, s in enumerate(sentences) if 40 <= len(s) <= 240 and not s.endswith("?")]
+        if len(sentences) < 4 or not usable:
+            continue
+        text = " ".join(sentences)
+        numbers = list(dict.fromkeys(NUMBER.findall(text)))
+        names = list(dict.fromkeys(_ENTITY.findall(text)))
+        for i in rng.sample(usable, min(per_document, len(usable))):
+            claim = sentences[i]
+            chunk = context(sentences, [i])
+            draw = rng.random()
+            if draw < 0.3:
+                yield {"source": source + "+rule", "claim": claim, "evidence": chunk, "label": "supports"}
+                continue
+            if draw < 0.5:
+                far = [j for j in range(len(sentences)) if abs(j - i) > 2]
+                if far:
+                    yield {"source": source + "+rule", "claim": claim,
+                           "evidence": context(sentences, [rng.choice(far)]), "label": "neutral"}
+                continue
+            own_numbers = [n for n in numbers if n in NUMBER.findall(claim)]
+            own_names = [n for n in names if n in claim]
+            options = []
+            if own_numbers and len(numbers) > len(own_numbers):
+                old = rng.choice(own_numbers)
+                new = rng.choice([n for n in numbers if n not in own_numbers])
+                options.append(re.sub(rf"(?<![\d,.]){re.escape(old)}(?![\d,.]\d)", new, claim, count=1))
+            if own_names and len(names) > len(own_names):
+                old = rng.choice(own_names)
+                new = rng.choice([n for n in names if n not in own_names and n.isdigit() == old.isdigit()] or [old])
+                options.append(claim.replace(old, new, 1))
+            if negative := negated(claim):
+                options.append(negative)
+            options = [o for o in options if o != claim]
+            if options:
+                yield {"source": source + "+rule", "claim": rng.choice(options), "evidence": chunk, "label": "refutes"}
+
+
+def rule_documents(wice_path: Path, fcgpt_path: Path, covid_corpus: Path, rng: random.Random,
+                   covid_documents: int = 2500) -> list[tuple[str, list[str]]]:
+    """The documents made_by_rule reads: the stance half's WiCE and Factcheck-GPT documents, and a sample of the
+    Check-COVID corpus abstracts (MIT)."""
+    docs: list[tuple[str, list[str]]] = []
+    for line in wice_path.open(encoding="utf-8"):
+        row = json.loads(line)
+        if stance_half(row["claim"]):
+            docs.append(("wice", [s for s in wice_lines(row) if not s.startswith("#")]))
+    seen: set[str] = set()
+    for line in fcgpt_path.open(encoding="utf-8"):
+        row = json.loads(line)
+        if stance_half(row["document"]) and row["document"] not in seen:
+            seen.add(row["document"])
+            docs.append(("factcheck_gpt", split_sentences(row["document"])))
+    abstracts = [json.loads(line)["abstract"] for line in covid_corpus.open(encoding="utf-8")]
+    docs += [("check_covid", a) for a in rng.sample(abstracts, min(covid_documents, len(abstracts)))]
+    return docs
 
 
 def from_check_covid(folder: Path):
@@ -187,6 +325,10 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=Path("../shared/data"))
     parser.add_argument("--out", type=Path, default=Path("training/build"))
     parser.add_argument("--dev-fraction", type=float, default=0.05)
+    parser.add_argument("--finetune-replay", type=int, default=0,
+                        help="for fine-tuning the shipped model further (training/warm_start.py): the train file "
+                             "holds the chunk-level and made-by-rule rows and this many rows of the rest, drawn at "
+                             "random, so that it keeps what it learnt")
     args = parser.parse_args()
     rng = random.Random(SEED)
     inputs = {
@@ -195,18 +337,34 @@ def main() -> None:
         "bench/wice/dev.jsonl": args.data / "bench/wice/dev.jsonl",
         "bench/check-covid/Check-COVID_all.json": args.data / "bench/check-covid/Check-COVID_all.json",
         "bench/check-covid/corpus.json": args.data / "bench/check-covid/corpus.json",
+        "grounded/factcheck_gpt_stance_dev.jsonl": args.data / "grounded/factcheck_gpt_stance_dev.jsonl",
     }
+    missing = [name for name, path in inputs.items() if not path.exists()]
+    if missing:
+        raise SystemExit(f"missing {', '.join(missing)} under {args.data}: point --data at the shared data folder")
     rows = list(from_combined(inputs["nli/combined/pairs.jsonl"]))
+    snli = [r for r in rows if r["source"] == "snli"]  # captions of photos: far from news, so half is enough
+    rows = [r for r in rows if r["source"] != "snli"] + rng.sample(snli, min(SNLI_ROWS, len(snli)))
     rows += list(from_fool_me_twice(inputs["bench/fool-me-twice/dev.jsonl"], rng))
     rows += list(from_wice(inputs["bench/wice/dev.jsonl"], rng))
     rows += list(from_check_covid(args.data / "bench/check-covid"))
     rows.sort(key=lambda r: (r["source"], r["claim"], r["evidence"]))
     rows += augment(rows, rng)
+    rows += list(from_wice_chunks(inputs["bench/wice/dev.jsonl"]))
+    rows += list(from_factcheck_gpt(inputs["grounded/factcheck_gpt_stance_dev.jsonl"]))
+    rows += list(made_by_rule(rule_documents(inputs["bench/wice/dev.jsonl"],
+                                             inputs["grounded/factcheck_gpt_stance_dev.jsonl"],
+                                             inputs["bench/check-covid/corpus.json"], rng), rng))
     rng.shuffle(rows)
     # The dev part is held out by claim, so no claim is on both sides.
     claims = sorted({r["claim"] for r in rows})
     dev_claims = set(rng.sample(claims, int(len(claims) * args.dev_fraction)))
     train = [r for r in rows if r["claim"] not in dev_claims]
+    if args.finetune_replay:
+        new = [r for r in train if r["source"] in NEW_SOURCES or r["source"].endswith("+rule")]
+        rest = [r for r in train if not (r["source"] in NEW_SOURCES or r["source"].endswith("+rule"))]
+        train = new + rng.sample(rest, min(args.finetune_replay, len(rest)))
+        rng.shuffle(train)
     dev = [r for r in rows if r["claim"] in dev_claims]
     args.out.mkdir(parents=True, exist_ok=True)
     for name, part in (("stance_train.jsonl.gz", train), ("stance_dev.jsonl.gz", dev)):
@@ -216,17 +374,23 @@ def main() -> None:
     counts = Counter((r["source"], r["label"]) for r in rows)
     lines = ["# Stance model training data card", "",
              f"Built by training/prepare_stance_data.py (seed {SEED}); {len(train)} train rows, "
-             f"{len(dev)} held-out dev rows (split by claim).", "",
+             f"{len(dev)} held-out dev rows (split by claim)"
+             + (f"; the train file holds the chunk-level and made-by-rule rows and {args.finetune_replay} rows of the "
+                "rest, for fine-tuning the shipped model further" if args.finetune_replay else "") + ".", "",
              "Rows marked +negation, +substitution and +evidence_negation are made here from supported pairs "
              "of the same set (FEVER-style mutations), labelled refutes; +both_negated rows negate claim and "
-             "evidence together and stay supports.", "",
+             "evidence together and stay supports. Rows marked wice_chunk and factcheck_gpt read a claim against "
+             "a chunk or passage; +rule rows are made from documents' own sentences (FactCC-style; see the "
+             "script's docstring). WiCE dev and Factcheck-GPT dev give only their stance half (by hash) here; the "
+             "other half is left for benchmarks/fit_direct.py.", "",
              "| source | licence | label | rows |", "|---|---|---|---|"]
     for (source, label), n in sorted(counts.items()):
         lines.append(f"| {source} | {LICENCES[source.split('+')[0]]} | {label} | {n} |")
     lines += ["", "Input files (sha256):", ""]
     lines += [f"- `{name}`: `{sha256(path)}`" for name, path in inputs.items()]
     lines += ["", "Not used (evaluation only or no licence established): SICK, ANLI, SciFact, AVeriTeC, "
-              "HealthVer, Climate-FEVER, COVID-Fact, every test split, SNLI test, Check-COVID dev and test.", ""]
+              "HealthVer, Climate-FEVER, COVID-Fact, every test split, SNLI test, Check-COVID dev and test, FRANK (kept "
+              "out so that the direct path's FRANK figures stay free of the stance model's training data).", ""]
     (args.out / "DATA_CARD.md").write_text("\n".join(lines), encoding="utf-8")
     print(f"{len(train)} train, {len(dev)} dev rows -> {args.out}")
 

@@ -7,7 +7,7 @@ from ..text import words
 from ..types import Candidate, Evidence, Gathered, Hit, Selection
 
 
-JUDGE_POOL = 12  # the most relevant sentences the judge reads, whatever their document (pipeline/direct.py)
+JUDGE_POOL = 12  # the most relevant sentences the judge reads, whatever their document (pipeline/judge/direct.py)
 
 
 def usable(sentence: str) -> bool:

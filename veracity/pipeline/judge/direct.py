@@ -28,16 +28,16 @@ from typing import Any
 
 import numpy as np
 
-from ..onnx_model import MODELS
-from ..stance import StanceModel
-from ..text import content_words, sentence_spans
-from ..types import REFUTED, SUPPORTED, Evidence, Stance
+from ...onnx_model import MODELS
+from ...stance import StanceModel
+from ...text import content_words, sentence_spans
+from ...types import REFUTED, SUPPORTED, Evidence, Stance
 from .align import align
 
 DIRECT_PATH = MODELS / "direct.json"
 # The precision each head's threshold is chosen for, out of fold, on each dev set of its kind. With the stance model
 # that ships, no threshold reaches 0.8 for supported on WiCE dev (0.79 at most with 20 answers or more), so
-# supported is held to 0.7 and the aggregator's contrary reading vetoes it (pipeline/judge.py decision()).
+# supported is held to 0.7 and the aggregator's contrary reading vetoes it (pipeline/judge/__init__.py decision()).
 DECISIVE_PRECISION = {"supported": 0.7, "refuted": 0.8}
 WINDOW_CHARS = 1200  # how far past a sentence its follower is looked for
 
@@ -139,7 +139,7 @@ def features(claim: str, readings: list[Reading]) -> np.ndarray:
 @lru_cache(maxsize=1)
 def fitted() -> dict[str, Any] | None:
     """The fitted heads for the stance model that ships, or None when none were fitted for it."""
-    from ..stance import MODEL_SHA256
+    from ...stance import MODEL_SHA256
 
     if not DIRECT_PATH.exists():
         return None

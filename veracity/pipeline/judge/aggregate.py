@@ -2,7 +2,7 @@
 
 Each claim becomes a short list of FEATURES: the stance model's scores summed up over its evidence sentences
 (the judge's noisy-OR tally, the strongest and the relevance-weighted mean of each stance, how many sentences
-and independent sources there are), and the exact checks of pipeline/align.py (a number or date of the claim
+and independent sources there are), and the exact checks of pipeline/judge/align.py (a number or date of the claim
 that a sentence contradicts, a negation or antonym one side lacks, the claim's names a sentence misses), each
 taken where the stance model reads support, since that is where the stance model is fooled by word overlap.
 Beside them, the words of the evidence (CUE_BUCKETS hashed word and word-pair counts, `cues`): how
@@ -32,9 +32,9 @@ from typing import Any
 
 import numpy as np
 
-from ..onnx_model import MODELS
-from ..text import words
-from ..types import REFUTED, SUPPORTED, VERDICT_LABELS, Evidence
+from ...onnx_model import MODELS
+from ...text import words
+from ...types import REFUTED, SUPPORTED, VERDICT_LABELS, Evidence
 from .align import align
 
 AGGREGATOR_PATH = MODELS / "aggregator.json"
@@ -126,7 +126,7 @@ def cues(evidence: list[Evidence]) -> np.ndarray:
 @lru_cache(maxsize=1)
 def fitted() -> dict[str, Any] | None:
     """The fitted aggregator for the stance model that ships, or None when none was fitted for it."""
-    from ..stance import MODEL_SHA256
+    from ...stance import MODEL_SHA256
 
     if not AGGREGATOR_PATH.exists():
         return None

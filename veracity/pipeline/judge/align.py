@@ -4,7 +4,7 @@ The stance model reads meaning but misses plain mismatches ("opened in 1937" / "
 "voted against" / "voted for"). These checks use the same exact-match machinery as LLM mode's verification
 (verify.facts, verify.missing_facts): the numbers, dates and names of the claim, looked up verbatim in the
 sentence, and a negation or antonym that one side has and the other lacks. They are inputs to the
-aggregator (pipeline/aggregate.py), which learns from dev data how much each one counts.
+aggregator (pipeline/judge/aggregate.py), which learns from dev data how much each one counts.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..text import entities, words
-from .verify import MONTHS, NUMBER, missing_facts
+from ...text import entities, words
+from ..verify import MONTHS, NUMBER, missing_facts
 
 NEGATIONS = frozenset("not no never none nobody nothing neither nor without cannot n't isn't wasn't aren't "
                       "weren't don't doesn't didn't won't wouldn't can't couldn't shouldn't hasn't haven't hadn't "

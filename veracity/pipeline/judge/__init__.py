@@ -12,7 +12,7 @@ Confidence is a raw score mapped through a Platt scaling fitted on held-out lice
 (benchmarks/calibrate.py writes veracity/models/calibration.json).
 
 When an aggregator was fitted for the stance model that ships (veracity/models/aggregator.json, see
-pipeline/aggregate.py), it decides the claim's label and confidence instead, and abstains when unsure; the
+pipeline/judge/aggregate.py), it decides the claim's label and confidence instead, and abstains when unsure; the
 tally above still gives the rationale's weights, and open questions (agreement) keep the tally's rule.
 """
 
@@ -24,13 +24,13 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
-from ..errors import LLMError
-from ..labels import ANSWERED, DISPUTED
-from ..llm import LLM, Ledger
-from ..onnx_model import MODELS
-from ..stance import StanceModel
-from ..text import plural
-from ..types import MIXED, NEUTRAL, NOT_ENOUGH_EVIDENCE, REFUTED, REFUTES, STANCE_LABELS, SUPPORTED, SUPPORTS, Candidate, Evidence, Failure, Judgement, Plan, Selection, Stance, Verdict
+from ...errors import LLMError
+from ...labels import ANSWERED, DISPUTED
+from ...llm import LLM, Ledger
+from ...onnx_model import MODELS
+from ...stance import StanceModel
+from ...text import plural
+from ...types import MIXED, NEUTRAL, NOT_ENOUGH_EVIDENCE, REFUTED, REFUTES, STANCE_LABELS, SUPPORTED, SUPPORTS, Candidate, Evidence, Failure, Judgement, Plan, Selection, Stance, Verdict
 from . import aggregate, direct
 
 FULL_RELEVANCE = 0.5
@@ -72,7 +72,7 @@ def tally(evidence: list[Evidence]) -> Tally:
 @lru_cache(maxsize=1)
 def calibration() -> dict[str, Any]:
     """The fitted Platt scaling, if one was fitted for the stance model that ships; identity otherwise."""
-    from ..stance import MODEL_SHA256
+    from ...stance import MODEL_SHA256
 
     path = MODELS / "calibration.json"
     if path.exists():
@@ -337,7 +337,7 @@ def judge_claim(claim: str, selection: Selection, stance_model: StanceModel, sea
 def second_opinion(claim: str, judged: Judgement, mode: str, llm: LLM, ledger: Ledger, searched: str) -> Judgement:
     """The LLM's stance on each evidence sentence: a second opinion beside the stance model's verdict, or,
     when the user opted in (mode "judge"), the stances the verdict is computed from."""
-    from .prose import second_opinion as llm_stances
+    from ..prose import second_opinion as llm_stances
 
     chosen, model_verdict = judged.candidates, judged.verdict
     assert model_verdict is not None
