@@ -25,7 +25,7 @@ from .gather import gather
 from .language import language_notes
 from .scope import searched_line, undated_sources
 from . import judge as judging
-from .organise import points
+from .organise import points, stored_vectors
 from .plan import plan as make_plan
 from .plan import with_leading_name
 from .select import select
@@ -95,7 +95,8 @@ def run_check(question: str, *, store: Store, embedder: Embedder, stance_model: 
     timer.lap("judge")
 
     rest = review.without_reviewed(judged.candidates, ruled.drafts)
-    found, damaged = points(rest, embedder.embed, gathered.query_vectors) if rest else ([], set())
+    found, damaged = (points(rest, embedder.embed, gathered.query_vectors, stored=stored_vectors(store))
+                      if rest else ([], set()))
     drafts = ruled.drafts + tuple(found)
     timer.lap("organise")
 

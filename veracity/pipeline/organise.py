@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 
+from ..store.base import Store
 from ..text import STOPWORDS, entities, sentence_spans
 from ..types import (CONTEXT, REFUTES, REFUTING, ROLE_OF_STANCE, SUPPORTING, SUPPORTS, Candidate, Document, Evidence,
                      FindingDraft)
@@ -132,8 +134,8 @@ SAME_POINT = 0.72  # two findings' sentences this alike would repeat a point: th
 TOPIC_SENTENCES = 8  # the sentences most like the question that, with it, stand for its topic
 PER_DOCUMENT = 14  # the most central sentences of each document that compete for a finding
 MAX_DOCUMENT_SENTENCES = 150
-PER_FINDING = 3  # sentences at most in a finding
-SAME_FINDING = 0.6  # a sentence joins a finding only when this like the sentence that leads it
+PER_FINDING = 4  # sentences at most in a finding
+SAME_FINDING = 0.55  # a sentence joins a finding only when this like the sentence that leads it
 REPEAT = 0.85  # a sentence this like one already in the finding says nothing new
 FINDING_WORDS = 500  # the findings' budget in words, so the whole report stays near 700 words
 
@@ -168,6 +170,7 @@ REPEATED = {"very", "long", "far", "so", "really", "bye", "ha", "no", "that", "h
 PREFIXES = ("re", "un", "non", "pre", "over", "under", "co", "de", "dis", "mis", "anti", "counter")
 
 
+@cache
 def english(word: str) -> bool:
     """A word the bundled vocabularies know (the tokenizer's, lemminflect's), itself, inflected, or after a prefix
     ("reaffirmation") or in British spelling ("marginalised"); a misspelling ("examinate", "Sanctanty") is not."""
@@ -176,6 +179,8 @@ def english(word: str) -> bool:
     from .plan import vocabulary
 
     w = word.lower()
+    if w != word:
+        return english(w)
     forms = {w, w.replace("iz", "is"), w.replace("is", "iz")}
     forms |= {f[len(p):] for f in list(forms) for p in PREFIXES if f.startswith(p) and len(f) - len(p) >= 4}
     vocab = vocabulary()
@@ -233,10 +238,33 @@ def document_sentences(doc: Document) -> list[tuple[int, int, str]]:
     return out
 
 
+StoredVectors = Callable[[list[int]], dict[tuple[int, int], np.ndarray]]
+
+
+def stored_vectors(store: Store) -> StoredVectors:
+    """(document id, sentence start) -> the sentence's vector stored at ingest, for the given documents; a store
+    that cannot list a document's passages gives none (they are embedded instead)."""
+    from ..store.base import WebArchive
+
+    def lookup(document_ids: list[int]) -> dict[tuple[int, int], np.ndarray]:
+        if not isinstance(store, WebArchive) or not document_ids:
+            return {}
+        ids = [int(i) for i in store.scope_vectors(document_ids)[0]]
+        rows = store.sentence_vectors(ids)
+        out: dict[tuple[int, int], np.ndarray] = {}
+        for pid, passage in store.passages(ids).items():
+            for span, row in zip(passage.sentences, rows.get(pid, ())):
+                out[(passage.document_id, span.start)] = row
+        return out
+
+    return lookup
+
+
 def score_sentences(chosen: tuple[Candidate, ...], embed: Callable[[list[str]], np.ndarray],
-                    query_vectors: np.ndarray) -> tuple[list[Scored], set[int]]:
+                    query_vectors: np.ndarray, stored: StoredVectors | None = None) -> tuple[list[Scored], set[int]]:
     """Every usable sentence of the documents that address the question, scored for centrality; and the ids of
-    the documents whose text is damaged. A sentence the judge read keeps its stance."""
+    the documents whose text is damaged. A sentence the judge read keeps its stance. Sentence vectors come from
+    the store where it has them (stored at ingest), else are embedded in one batch."""
     judged = {(c.evidence.document.id, c.evidence.start): c for c in chosen}
     weight: dict[int, float] = {}
     docs: dict[int, Document] = {}
@@ -245,8 +273,13 @@ def score_sentences(chosen: tuple[Candidate, ...], embed: Callable[[list[str]], 
         weight[c.evidence.document.id] = max(weight.get(c.evidence.document.id, 0.0), c.evidence.relevance)
     top = max(weight.values(), default=1.0) or 1.0
     per_doc = {d: document_sentences(doc) for d, doc in docs.items()}
-    texts = [doc.title for doc in docs.values()] + [t for d in docs for _, _, t in per_doc[d]]
-    vectors = embed(texts) if texts else np.zeros((0, query_vectors.shape[1]), dtype=np.float32)
+    known = stored(list(docs)) if stored is not None else {}
+    keys = [(d, start) for d in docs for start, _, _ in per_doc[d]]
+    texts = [t for d in docs for _, _, t in per_doc[d]]
+    todo = [doc.title for doc in docs.values()] + [t for k, t in zip(keys, texts) if k not in known]
+    fresh = iter(embed(todo)) if todo else iter(())
+    vectors = np.array([next(fresh) for _ in docs] + [known[k] if k in known else next(fresh) for k in keys],
+                       dtype=np.float32).reshape(len(docs) + len(keys), query_vectors.shape[1])
     # a document's main point: its headline with its lead sentence (a title may be a file name)
     titles = {}
     k = len(docs)
@@ -312,11 +345,12 @@ def words_of(text: str) -> int:
 
 
 def points(chosen: tuple[Candidate, ...], embed: Callable[[list[str]], np.ndarray], query_vectors: np.ndarray,
-           max_findings: int = 8, budget: int = FINDING_WORDS) -> tuple[list[FindingDraft], set[int]]:
+           max_findings: int = 7, budget: int = FINDING_WORDS,
+           stored: StoredVectors | None = None) -> tuple[list[FindingDraft], set[int]]:
     """Finding drafts, one per distinct point, central points first, the sources taking turns; and the ids of
     the documents whose text is damaged. A finding is told by its most informative clean sentence, with a second
     source's sentence on the same point when one says it too."""
-    scored, damaged = score_sentences(chosen, embed, query_vectors)
+    scored, damaged = score_sentences(chosen, embed, query_vectors, stored)
     remaining = point_clusters(scored)
     used: dict[int, int] = {}
     picked: list[list[Scored]] = []
