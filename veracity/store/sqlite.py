@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 import stat
@@ -21,7 +22,10 @@ from .base import NewDocument
 from .jobs import SqlJobs
 from .sql import SQLITE, Session, SqlCore, check_dimensions, group_of, spans_json, write_document_extras
 from .sqlite_fts import cjk_query, fts_query
+from .sqlite_vectors import FOLD_AT, INDEX_MIN, VectorIndex
 from .sqlite_web import SqliteScope
+
+log = logging.getLogger("veracity.store")
 
 T = TypeVar("T")
 SQLITE_HEADER = b"SQLite format 3\x00"  # the first 16 bytes of every SQLite database file
@@ -89,7 +93,8 @@ class SqliteStore(SqlCore, SqlJobs, SqliteScope):
     dialect = SQLITE
     concurrent_search = False  # one connection, used by the thread that opened it
 
-    def __init__(self, path: str | os.PathLike[str], *, create: bool = True, dimension: int = 384) -> None:
+    def __init__(self, path: str | os.PathLike[str], *, create: bool = True, dimension: int = 384,
+                 index_min: int = INDEX_MIN, fold_at: int = FOLD_AT) -> None:
         self.path = str(path)
         self.dimension = dimension
         target = Path(path)
@@ -121,9 +126,19 @@ class SqliteStore(SqlCore, SqlJobs, SqliteScope):
             if is_damage(exc) and "not a database" not in str(exc):
                 raise damaged(self.path, exc) from exc
             raise StoreError(f"cannot open store {self.path}: {exc}; is it a veracity store?", backend="sqlite") from exc
-        self._matrix: np.ndarray | None = None
-        self._matrix_ids: np.ndarray | None = None
-        self._matrix_key: int | None = None
+        # dense search: a memory-mapped graph beside the store, kept in step with it (sqlite_vectors.py)
+        self.vectors = VectorIndex(self.db, self.path, dimension, index_min=index_min, fold_at=fold_at)
+        if self.vectors.open() and not self.read_only:
+            self._maintain_vectors()
+
+    def _maintain_vectors(self) -> None:
+        """Build or fold the vector graph after a commit. It is a cache of the store: a failure to write it
+        leaves searches exact over what it lacks, and the next writer tries again."""
+        try:
+            self.vectors.maintain()
+        except (OSError, RuntimeError, ValueError) as exc:
+            log.warning("could not update the vector index beside %s (%s); searches stay exact over the passages "
+                        "it lacks", self.path, exc)
 
     # -- schema -------------------------------------------------------------------------------
     def _refuse_foreign(self) -> None:
@@ -243,9 +258,14 @@ class SqliteStore(SqlCore, SqlJobs, SqliteScope):
         """Insert documents in one transaction: all of them are written, or none (a rerun adds the rest).
         The id of each, or None for one already stored (by another process since the caller last looked)."""
         check_dimensions(docs, self.dimension, "sqlite")
-        self._matrix_key = None  # the vectors in memory are stale from here, whether this commits or not
-        with self._writing() as db:
-            return [self._insert(db, doc, near_duplicate_jaccard) for doc in docs]
+        try:
+            with self._writing() as db:
+                ids = [self._insert(db, doc, near_duplicate_jaccard) for doc in docs]
+        finally:
+            self.vectors.written()  # committed or not, the next search reads what the store now holds
+        if any(i is not None for i in ids):
+            self._maintain_vectors()
+        return ids
 
     def _insert(self, db: Session, doc: NewDocument, near_duplicate_jaccard: float) -> int | None:
         if self.has_document(doc.content_hash):  # inside the write lock: another process may have added it
@@ -293,38 +313,10 @@ class SqliteStore(SqlCore, SqlJobs, SqliteScope):
                 scores[pid] = scores.get(pid, 0.0) + value / best
         return sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
 
-    def _load_matrix(self) -> None:
-        # data_version moves when another connection commits; add_documents forgets the key when this one
-        # writes. So a stale matrix is noticed in O(1) (a COUNT(*) would scan the table on every search).
-        key = self.db.execute("PRAGMA data_version").fetchone()[0]
-        if self._matrix_key == key:
-            return
-        self.db.execute("BEGIN")  # one snapshot for the count and the rows
-        try:
-            n = self.db.execute("SELECT COUNT(*) FROM passages").fetchone()[0]
-            ids = np.empty(n, dtype=np.int64)
-            matrix = np.empty((n, self.dimension), dtype=np.float32)  # filled in place: no second copy
-            cursor, at = self.db.execute("SELECT id, vector FROM passages ORDER BY id"), 0
-            while rows := cursor.fetchmany(4096):
-                ids[at:at + len(rows)] = [r[0] for r in rows]
-                matrix[at:at + len(rows)] = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(
-                    len(rows), self.dimension)
-                at += len(rows)
-        finally:
-            self.db.execute("COMMIT")
-        self._matrix_ids, self._matrix = ids, matrix
-        self._matrix_key = key
-
-    def dense(self, vector: np.ndarray, limit: int) -> list[tuple[int, float]]:
-        """Brute-force inner product over all passage vectors (exact)."""
-        self._load_matrix()
-        if self._matrix is None or self._matrix_ids is None or len(self._matrix) == 0:
-            return []
-        scores = self._matrix @ vector.astype(np.float32)
-        k = min(limit, len(scores))
-        top = np.argpartition(-scores, k - 1)[:k]
-        top = top[np.lexsort((self._matrix_ids[top], -scores[top]))]
-        return [(int(self._matrix_ids[i]), float(scores[i])) for i in top]
+    def dense(self, vector: np.ndarray, limit: int, *, exact: bool = False) -> list[tuple[int, float]]:
+        """Top-k inner product: the vector graph's candidates and the newest passages, re-scored exactly
+        (sqlite_vectors.py); exact=True scans every stored vector."""
+        return self.vectors.search(vector, limit, exact=exact)
 
     # -- closing ------------------------------------------------------------------------------
     def close(self) -> None:

