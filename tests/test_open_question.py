@@ -111,7 +111,7 @@ def test_the_report_page_shows_the_open_label_and_what_it_means(demo_engine):
     templates = Path(pages.__file__).parent / "templates"
     env = Environment(loader=FileSystemLoader(templates), autoescape=select_autoescape())
     env.globals["verdict_title"] = pages.VERDICT_TITLE
-    page = env.get_template("report.html").render(**pages.report_view(report), csrf="t", request=None,
+    page = env.get_template("report.html").render(**pages.report_view(report, "job1"), csrf="t", request=None,
                                                 job={"id": "j1"})
     label = report.verdict.label
     assert f'<p class="verdict {label}"><span class="label">Verdict: {pages.VERDICT_TITLE[label]} — ' in page

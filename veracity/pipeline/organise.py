@@ -397,13 +397,14 @@ def points(chosen: tuple[Candidate, ...], embed: Callable[[list[str]], np.ndarra
     taken: set[str] = set()
     for members in picked:
         cands = tuple(m.candidate for m in members)
-        sides = [role(c) for c in cands if role(c) in (SUPPORTING, REFUTING)]
+        sides = {role(c) for c in cands if c.evidence.stance is not None}  # one stance per finding: all or none
         first = members[0].candidate.evidence
         h = key_heading(first.quote, [m.candidate.evidence.quote for m in scored], taken,
                         [m.candidate.evidence.quote for m in scored if m.candidate.evidence.document.id not in damaged],
                         damaged=first.document.id in damaged)
         taken.add(h.lower())
-        drafts.append(FindingDraft(heading=h, role=sides[0] if sides else CONTEXT, members=cands))
+        only = sides.pop() if len(sides) == 1 else None
+        drafts.append(FindingDraft(heading=h, role=only if only in (SUPPORTING, REFUTING) else CONTEXT, members=cands))
     return drafts, damaged
 
 
