@@ -1,7 +1,6 @@
 """Our report beside the seed service's on the same question.
 
-Regenerates benchmarks/results/eval/report/compare-seed-reports.md (docs/compare-seed-reports.md once the README
-links it: tests/test_docs.py wants every doc linked).
+Regenerates docs/compare-seed-reports.md.
 
 Seed reports 000 and 001 (../shared/seeds) are an AI fact-check service's reports on two questions about Chicago
 and ICE. This script checks the same questions over the demo collection (examples/, ingested into a temporary
@@ -99,7 +98,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=Path, default=ROOT.parent / "shared" / "seeds")
     parser.add_argument("--out", type=Path,
-                        default=ROOT / "benchmarks" / "results" / "eval" / "report" / "compare-seed-reports.md")
+                        default=ROOT / "docs" / "compare-seed-reports.md")
     parser.add_argument("--figures", action="store_true", help="print the nugget figures only")
     args = parser.parse_args()
     seeds = {p.name[:3]: p for p in args.seeds.glob("*.txt")}

@@ -350,7 +350,7 @@ def show(check_id: str, db: str | None = DB, format: str = FORMAT,
 
 
 @app.command("eval")
-def evaluate(suite: str = typer.Argument(..., help="verdict, retrieval, endtoend, grounded or all"),
+def evaluate(suite: str = typer.Argument(..., help="verdict, retrieval, endtoend, grounded, report or all"),
              data: Path | None = typer.Option(None, "--data", help="benchmark folder (default ../shared/data/bench)"),
              quick: bool = typer.Option(False, "--quick", help="a fixed sample that runs in minutes"),
              only: list[str] | None = typer.Option(None, "--only", help="keep this dataset (repeatable)"),
