@@ -4,14 +4,14 @@ from __future__ import annotations
 
 __version__ = "0.2.0"
 
-from .errors import ConfigError, InputError, PipelineError, StoreError, VeracityError
+from .errors import ConfigError, InputError, NotFound, StoreError, VeracityError
 from .types import Report
 
 __all__ = [
     "ConfigError",
     "Engine",
     "InputError",
-    "PipelineError",
+    "NotFound",
     "Report",
     "StoreError",
     "VeracityError",

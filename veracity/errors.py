@@ -3,12 +3,12 @@
     VeracityError
     ├── ConfigError      unknown backend, bad setting, missing key: says how to fix it
     ├── InputError       unreadable file, empty question, bad date: says which input and why
+    │   └── NotFound     no job, check or document with that id (the service answers 404)
     ├── BackendError     .backend, .retryable
     │   ├── StoreError
     │   ├── SearchError
     │   ├── ModelError
     │   └── LLMError
-    └── PipelineError    .stage
 """
 
 from __future__ import annotations
@@ -24,6 +24,10 @@ class ConfigError(VeracityError):
 
 class InputError(VeracityError):
     """A user input (question, file, date) cannot be used; the message names it and why."""
+
+
+class NotFound(InputError):
+    """There is no job, check or document with the id given; the message names it and where to find one."""
 
 
 class BackendError(VeracityError):
@@ -47,9 +51,3 @@ class ModelError(BackendError):
 
 class LLMError(BackendError):
     """A language model could not be reached or gave unusable output."""
-
-
-class PipelineError(VeracityError):
-    def __init__(self, message: str, *, stage: str) -> None:
-        super().__init__(message)
-        self.stage = stage

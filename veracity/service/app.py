@@ -21,7 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import __version__
-from ..errors import ConfigError, InputError, VeracityError
+from ..errors import ConfigError, InputError, NotFound, VeracityError
 from ..settings import Settings
 from .display import scrub, shown
 from .openapi import document, operations
@@ -108,8 +108,10 @@ def create_app(settings: Settings | None = None, *, workers: int | None = None, 
 
     @app.exception_handler(VeracityError)
     async def veracity_error(request: Request, exc: VeracityError) -> Response:
-        if isinstance(exc, InputError):
-            status, code = (404, "not_found") if str(exc).startswith("no ") else (400, "bad_input")
+        if isinstance(exc, NotFound):
+            status, code = 404, "not_found"
+        elif isinstance(exc, InputError):
+            status, code = 400, "bad_input"
         elif isinstance(exc, ConfigError):
             status, code = 503, "config"
         else:

@@ -105,7 +105,7 @@ class JobQueue(Protocol):
         """Cancel a queued or running job; False if it had already ended."""
 
     def job(self, job_id: str) -> Job:
-        """Raises InputError when there is no such job."""
+        """Raises NotFound when there is no such job."""
 
     def jobs(self, *, kind: str | None = None, states: tuple[str, ...] | None = None, limit: int = 50,
              before: str | None = None, question: str | None = None, verdict: str | None = None) -> list[Job]:

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from typing import Any
 
-from ..errors import InputError
+from ..errors import InputError, NotFound
 from .base import JOB_STATES, LEASE_EXPIRED, Job, JobEvent
 from .sql import Dialect, Session, iso
 
@@ -121,7 +121,7 @@ class SqlJobs:
         with self._writing() as db:
             job = self._get(db, job_id, lock=True)
             if job is None:
-                raise InputError(f"no job with id {job_id!r}")
+                raise NotFound(f"no job with id {job_id!r}")
             if job.state == "running" and job.lease_owner == worker:
                 final = job.attempts >= max_attempts
                 db.execute(f"UPDATE jobs SET state=?, error=?, lease_owner=NULL, lease_expires_at=NULL, "
@@ -140,10 +140,10 @@ class SqlJobs:
         return cancelled
 
     def job(self, job_id: str) -> Job:
-        """Raises InputError when there is no such job."""
+        """Raises NotFound when there is no such job."""
         rows = self._fetch(f"SELECT {COLUMNS} FROM jobs WHERE id=?", (job_id,))
         if not rows:
-            raise InputError(f"no job with id {job_id!r}")
+            raise NotFound(f"no job with id {job_id!r}")
         return self._job(rows[0])
 
     def jobs(self, *, kind: str | None = None, states: tuple[str, ...] | None = None, limit: int = 50,
@@ -179,13 +179,13 @@ class SqlJobs:
         rows = self._fetch("SELECT CASE WHEN j.state = 'queued' THEN (SELECT COUNT(*) FROM jobs q WHERE "
                            "q.state = 'queued' AND q.n <= j.n) END FROM jobs j WHERE j.id = ?", (job_id,))
         if not rows:
-            raise InputError(f"no job with id {job_id!r}")
+            raise NotFound(f"no job with id {job_id!r}")
         return int(rows[0][0]) if rows[0][0] is not None else None
 
     def add_event(self, job_id: str, kind: str, data: dict[str, Any]) -> JobEvent:
         with self._writing() as db:
             if db.execute("SELECT 1 FROM jobs WHERE id=?", (job_id,)).fetchone() is None:
-                raise InputError(f"no job with id {job_id!r}")
+                raise NotFound(f"no job with id {job_id!r}")
             return self._event(db, job_id, kind, data)
 
     def events(self, job_id: str, after: int = 0) -> list[JobEvent]:

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from ..dedupe import band_keys, similarity
-from ..errors import InputError, StoreError
+from ..errors import InputError, NotFound, StoreError
 from ..factcheck import ClaimReview
 from ..types import Document, Passage, Span
 from .base import CheckRecord, NewDocument, StoredReview
@@ -271,7 +271,7 @@ class SqlCore:
         rows = self._fetch(f"SELECT {CHECK_COLUMNS} FROM checks WHERE id LIKE ? ESCAPE '\\' ORDER BY id LIMIT 2",
                            (pattern,))
         if not rows:
-            raise InputError(f"no check with id {check_id!r}; `veracity history` lists them")
+            raise NotFound(f"no check with id {check_id!r}; `veracity history` lists them")
         if len(rows) > 1:
             raise InputError(f"check id {check_id!r} is ambiguous; give more characters")
         return CheckRecord(*rows[0])
