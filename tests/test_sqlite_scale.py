@@ -32,11 +32,19 @@ WORDS = ("flood rain river storm police library budget council school hospital v
          "election court tax energy wind solar coal bridge train airport museum farm drought fire").split()
 
 
+WORD_VECTORS = np.random.default_rng(7).standard_normal((len(WORDS), DIM)).astype(np.float32)
+
+
+def embed(picks: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """A unit vector near the words' (neighbourhoods as real vectors have them), with some noise."""
+    vector = WORD_VECTORS[picks].sum(axis=0) + 2.0 * rng.standard_normal(DIM).astype(np.float32)
+    return (vector / np.linalg.norm(vector)).astype(np.float32)
+
+
 def document(i: int, rng: np.random.Generator) -> NewDocument:
-    words = [WORDS[j] for j in rng.integers(0, len(WORDS), 12)]
-    text = f"Report {i}: " + " ".join(words) + "."
-    vector = rng.standard_normal(DIM).astype(np.float32)
-    vector /= np.linalg.norm(vector)
+    picks = rng.integers(0, len(WORDS), 12)
+    text = f"Report {i}: " + " ".join(WORDS[j] for j in picks) + "."
+    vector = embed(picks, rng)
     return NewDocument(title=f"d{i}", location=f"test:{i}", publisher=None, published=None,
                        content_hash=content_hash(text), text=text, signature=signature(text),
                        passages=[(0, len(text), (Span(0, len(text)),))], passage_vectors=vector[None, :],
@@ -49,8 +57,7 @@ def documents(start: int, n: int) -> list[NewDocument]:
 
 def queries(n: int = 20) -> list[np.ndarray]:
     rng = np.random.default_rng(12345)
-    out = rng.standard_normal((n, DIM)).astype(np.float32)
-    return list(out / np.linalg.norm(out, axis=1, keepdims=True))
+    return [embed(rng.integers(0, len(WORDS), 4), rng) for _ in range(n)]
 
 
 def same(a: list[tuple[int, float]], b: list[tuple[int, float]]) -> bool:
@@ -59,14 +66,31 @@ def same(a: list[tuple[int, float]], b: list[tuple[int, float]]) -> bool:
     return [i for i, _ in a] == [i for i, _ in b] and np.allclose([s for _, s in a], [s for _, s in b], atol=1e-6)
 
 
-def agrees(store: SqliteStore) -> None:
-    """Every query's top 10 through the graph is exact search's top 10, in order."""
+def agrees(store: SqliteStore, floor: float = 0.95) -> None:
+    """The graph's top 10 holds at least `floor` of exact search's (HNSW is approximate), every passage it
+    returns has its exact score, and they come in exact search's order."""
+    found = 0
     for q in queries():
-        assert same(store.dense(q, 10), store.dense(q, 10, exact=True))
+        approximate, exact = store.dense(q, 10), store.dense(q, 10, exact=True)
+        scores = dict(exact) | dict(store.dense(q, 1000, exact=True))
+        assert all(abs(scores[i] - s) < 1e-6 for i, s in approximate)
+        assert [s for _, s in approximate] == sorted((s for _, s in approximate), reverse=True)
+        found += len({i for i, _ in approximate} & {i for i, _ in exact})
+    assert found >= floor * 10 * len(queries())
 
 
 def open_store(path: Path, **kw: int) -> SqliteStore:
-    return SqliteStore(path, index_min=kw.get("index_min", 300), fold_at=kw.get("fold_at", 200))
+    return SqliteStore(path, index_min=kw.get("index_min", 300), fold_at=kw.get("fold_at", 200),
+                       lexical_min=kw.get("lexical_min", 300))
+
+
+def lexical_ids(store: SqliteStore) -> list[int]:
+    """The passage ids the lexical index holds, in order."""
+    import tantivy
+
+    searcher = store.words.index.searcher()
+    hits = searcher.search(tantivy.Query.all_query(), max(searcher.num_docs, 1)).hits
+    return sorted(int(searcher.doc(address)["id"][0]) for _, address in hits)
 
 
 def test_the_graph_is_built_folded_and_searched_like_exact_search(tmp_path):
@@ -90,7 +114,7 @@ def test_the_graph_is_built_folded_and_searched_like_exact_search(tmp_path):
 def test_a_missing_or_foreign_graph_falls_back_to_exact_search_and_is_rebuilt(tmp_path):
     store = open_store(tmp_path / "s.db")
     store.add_documents(documents(0, 400), 0.5)
-    before = [store.dense(q, 10) for q in queries()]
+    before = [store.dense(q, 10, exact=True) for q in queries()]
     store.close()
     graph_path(str(tmp_path / "s.db")).unlink()
     os.chmod(tmp_path / "s.db", 0o444)  # read-only: no graph can be written, search is exact
@@ -103,7 +127,7 @@ def test_a_missing_or_foreign_graph_falls_back_to_exact_search_and_is_rebuilt(tm
         os.chmod(tmp_path / "s.db", 0o644)
     rebuilt = open_store(tmp_path / "s.db")  # writable: rebuilt on open
     assert rebuilt.vectors.graph is not None and rebuilt.vectors.upto == 400
-    assert all(same(rebuilt.dense(q, 10), b) for q, b in zip(queries(), before))
+    agrees(rebuilt)
     rebuilt.close()
     # a graph of another store (same size, other vectors) is stale: exact search until it is rebuilt
     other = open_store(tmp_path / "o.db")
@@ -112,7 +136,7 @@ def test_a_missing_or_foreign_graph_falls_back_to_exact_search_and_is_rebuilt(tm
     shutil.copy(graph_path(str(tmp_path / "o.db")), graph_path(str(tmp_path / "s.db")))
     again = open_store(tmp_path / "s.db")
     assert again.vectors.graph is not None and again.vectors.upto == 400  # rebuilt from this store
-    assert all(same(again.dense(q, 10), b) for q, b in zip(queries(), before))
+    agrees(again)
     again.close()
 
 
@@ -132,7 +156,7 @@ WRITER = textwrap.dedent("""
     sys.path[:0] = [{root!r}, {tests!r}]
     from test_sqlite_scale import documents, open_store
     from pathlib import Path
-    store = open_store(Path({db!r}), index_min=100, fold_at=60)
+    store = open_store(Path({db!r}), index_min=100, fold_at=60, lexical_min=100)
     start = 0
     while True:
         store.add_documents(documents(start, 40), 0.5)
@@ -156,13 +180,49 @@ def test_the_graph_agrees_with_the_store_after_kill_9_mid_batch(tmp_path, delay)
     finally:
         if proc.poll() is None:
             proc.kill()
-    store = open_store(db, index_min=100, fold_at=60)
+    store = open_store(db, index_min=100, fold_at=60, lexical_min=100)
     held = store.db.execute("SELECT COUNT(*), MAX(id) FROM passages").fetchone()
     assert held[0] == held[1] and held[0] % 40 == 0  # whole batches only
     assert store.vectors.graph is not None and store.vectors.upto <= held[1]
     keys = set(np.asarray(store.vectors.graph.keys).tolist())
     assert keys == set(range(1, store.vectors.upto + 1))
     agrees(store)
+    # the lexical index holds committed passages only, and is brought up to the store before a search
+    assert store.words.index is not None and lexical_ids(store) == list(range(1, store.words.upto + 1))
+    last = store.passages([held[1]])[held[1]].text.split(":")[0]  # "Report N", in that passage only
+    assert store.lexical(last, 5)[0][0] == held[1]
+    assert lexical_ids(store) == list(range(1, held[1] + 1))
     store.add_documents(documents(held[0], 40), 0.5)  # and it goes on from there
     agrees(store)
+    assert lexical_ids(store) == list(range(1, held[1] + 41))
     store.close()
+
+
+def test_the_lexical_index_is_built_kept_up_and_replaced_by_fts5_while_missing(tmp_path):
+    store = open_store(tmp_path / "s.db")
+    store.add_documents(documents(0, 250), 0.5)
+    assert store.words.index is None  # below lexical_min: FTS5 alone
+    exhaustive = store.lexical("Report 7 flood", 10, exhaustive=True)
+    assert store.lexical("Report 7 flood", 10) == exhaustive
+    store.add_documents(documents(250, 100), 0.5)
+    assert store.words.index is not None and lexical_ids(store) == list(range(1, 351))
+    assert store.lexical("Report 123", 1)[0][0] == 124  # passage 124 is document 123's
+    assert store.add_documents(documents(0, 100), 0.5) == [None] * 100  # a re-ingest adds nothing
+    assert lexical_ids(store) == list(range(1, 351))
+    before = store.lexical("Report 123 river police", 10)
+    store.close()
+    # a reader while the index is missing gets FTS5's exhaustive ranking; a writer rebuilds the index
+    shutil.rmtree(tmp_path / "s.db-lexical.tantivy")
+    os.chmod(tmp_path / "s.db", 0o444)
+    try:
+        reader = open_store(tmp_path / "s.db")
+        assert reader.words.index is None
+        assert reader.lexical("Report 123 river police", 10) == reader.lexical("Report 123 river police", 10,
+                                                                                exhaustive=True)
+        reader.close()
+    finally:
+        os.chmod(tmp_path / "s.db", 0o644)
+    writer = open_store(tmp_path / "s.db")
+    assert lexical_ids(writer) == list(range(1, 351))
+    assert writer.lexical("Report 123 river police", 10) == before
+    writer.close()

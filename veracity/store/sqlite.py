@@ -22,6 +22,8 @@ from .base import NewDocument
 from .jobs import SqlJobs
 from .sql import SQLITE, Session, SqlCore, check_dimensions, group_of, spans_json, write_document_extras
 from .sqlite_fts import cjk_query, fts_query
+from .sqlite_lexical import INDEX_MIN as LEXICAL_MIN
+from .sqlite_lexical import LexicalIndex
 from .sqlite_vectors import FOLD_AT, INDEX_MIN, VectorIndex
 from .sqlite_web import SqliteScope
 
@@ -94,7 +96,7 @@ class SqliteStore(SqlCore, SqlJobs, SqliteScope):
     concurrent_search = False  # one connection, used by the thread that opened it
 
     def __init__(self, path: str | os.PathLike[str], *, create: bool = True, dimension: int = 384,
-                 index_min: int = INDEX_MIN, fold_at: int = FOLD_AT) -> None:
+                 index_min: int = INDEX_MIN, fold_at: int = FOLD_AT, lexical_min: int = LEXICAL_MIN) -> None:
         self.path = str(path)
         self.dimension = dimension
         target = Path(path)
@@ -126,19 +128,23 @@ class SqliteStore(SqlCore, SqlJobs, SqliteScope):
             if is_damage(exc) and "not a database" not in str(exc):
                 raise damaged(self.path, exc) from exc
             raise StoreError(f"cannot open store {self.path}: {exc}; is it a veracity store?", backend="sqlite") from exc
-        # dense search: a memory-mapped graph beside the store, kept in step with it (sqlite_vectors.py)
+        # at scale, two indexes beside the store, kept in step with it: a memory-mapped vector graph
+        # (sqlite_vectors.py) and a BM25 top-k index (sqlite_lexical.py). Each is a cache of the store
         self.vectors = VectorIndex(self.db, self.path, dimension, index_min=index_min, fold_at=fold_at)
-        if self.vectors.open() and not self.read_only:
-            self._maintain_vectors()
+        self.words = LexicalIndex(self.db, self.path, index_min=lexical_min)
+        problems = [self.vectors.open(), self.words.open()]
+        if any(problems) and not self.read_only:
+            self._maintain_indexes()
 
-    def _maintain_vectors(self) -> None:
-        """Build or fold the vector graph after a commit. It is a cache of the store: a failure to write it
-        leaves searches exact over what it lacks, and the next writer tries again."""
-        try:
-            self.vectors.maintain()
-        except (OSError, RuntimeError, ValueError) as exc:
-            log.warning("could not update the vector index beside %s (%s); searches stay exact over the passages "
-                        "it lacks", self.path, exc)
+    def _maintain_indexes(self) -> None:
+        """Build, fold or extend the indexes beside the store after a commit. A failure to write one leaves
+        searches exact (FTS5, or exact vectors) over what it lacks, and the next writer tries again."""
+        for index in (self.vectors, self.words):
+            try:
+                index.maintain()
+            except (OSError, RuntimeError, ValueError) as exc:
+                log.warning("could not update the index %s (%s); searches stay exact over the passages it lacks",
+                            index.path, exc)
 
     # -- schema -------------------------------------------------------------------------------
     def _refuse_foreign(self) -> None:
@@ -263,8 +269,9 @@ class SqliteStore(SqlCore, SqlJobs, SqliteScope):
                 ids = [self._insert(db, doc, near_duplicate_jaccard) for doc in docs]
         finally:
             self.vectors.written()  # committed or not, the next search reads what the store now holds
+            self.words.written()
         if any(i is not None for i in ids):
-            self._maintain_vectors()
+            self._maintain_indexes()
         return ids
 
     def _insert(self, db: Session, doc: NewDocument, near_duplicate_jaccard: float) -> int | None:
@@ -293,12 +300,17 @@ class SqliteStore(SqlCore, SqlJobs, SqliteScope):
         return doc_id
 
     # -- search -------------------------------------------------------------------------------
-    def lexical(self, query: str, limit: int) -> list[tuple[int, float]]:
-        """BM25 over the word index, and for unspaced scripts over the trigram index; when both answer, each
-        run's scores are divided by its best and summed. Ties by id."""
+    def lexical(self, query: str, limit: int, *, exhaustive: bool = False) -> list[tuple[int, float]]:
+        """BM25 over the word index (FTS5; from LEXICAL_MIN passages on, the tantivy index beside the store:
+        sqlite_lexical.py), and for unspaced scripts over the trigram index; when both answer, each run's
+        scores are divided by its best and summed. Ties by id. exhaustive=True ranks with FTS5 whatever the
+        size (every matching row: for measuring the index against it)."""
         runs = []
+        indexed = not exhaustive and self.words.ready(writable=not self.read_only)  # top-k through tantivy
+        if indexed:
+            runs.append(self.words.search(query, limit))
         for table, match in (("passages_fts", fts_query(query)), ("passages_cjk", cjk_query(query))):
-            if match:
+            if match and not (indexed and table == "passages_fts"):
                 rows = self.db.execute(
                     f"SELECT rowid, -bm25({table}) AS score FROM {table} WHERE {table} MATCH ?"
                     f" ORDER BY bm25({table}), rowid LIMIT ?", (match, limit)).fetchall()

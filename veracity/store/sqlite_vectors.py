@@ -112,6 +112,7 @@ class VectorIndex:
             return f"stale: unreadable ({exc})"
         if graph is None:
             return "stale: unreadable"
+        graph.expansion_search = EXPANSION_SEARCH  # not kept in the file
         problem = self._disagreement(graph)
         if problem:
             return f"stale: {problem}"
