@@ -226,3 +226,28 @@ def test_the_lexical_index_is_built_kept_up_and_replaced_by_fts5_while_missing(t
     assert lexical_ids(writer) == list(range(1, 351))
     assert writer.lexical("Report 123 river police", 10) == before
     writer.close()
+
+
+def test_an_old_store_is_upgraded_by_m008_with_its_results_unchanged(tmp_path):
+    from veracity.store import sqlite_migrations
+
+    path = tmp_path / "old.db"
+    old = SqliteStore(path, index_min=10_000, lexical_min=10_000)  # no indexes: as 0.2.0 kept a store
+    old.add_documents(documents(0, 600), 0.5)
+    with old._transaction():  # the schema 0.2.0 wrote: m001..m007
+        old.db.execute("DELETE FROM migrations WHERE name = 'm008_indexes_beside_the_store'")
+        old.db.execute("DELETE FROM meta WHERE key = 'indexes'")
+        old.db.execute("UPDATE meta SET value = '7' WHERE key = 'schema_version'")
+    words = ["Report 42 flood river", "police budget council", "Report 512 solar wind energy"]
+    lexical = [old.lexical(q, 10) for q in words]
+    dense = [old.dense(q, 10) for q in queries()]
+    old.close()
+    assert not graph_path(str(path)).exists()
+    new = open_store(path, lexical_min=1_000)  # the graph is built (600 >= 300); lexical stays FTS5's
+    assert "m008_indexes_beside_the_store" in sqlite_migrations.applied(new.db)
+    assert new.db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == "8"
+    assert new.vectors.graph is not None and new.vectors.upto == 600
+    assert [new.lexical(q, 10) for q in words] == lexical
+    assert all(same(new.dense(q, 10, exact=True), d) for q, d in zip(queries(), dense))
+    agrees(new)
+    new.close()

@@ -1,4 +1,5 @@
-"""The default store: one SQLite file with FTS5 for lexical search and float32 blobs for dense search."""
+"""The default store: one SQLite file with FTS5 for lexical search and float32 blobs for dense search; at scale, a
+vector graph and a BM25 top-k index beside the file, kept in step with it (sqlite_vectors.py, sqlite_lexical.py)."""
 
 from __future__ import annotations
 

@@ -115,8 +115,20 @@ def m007_document_locations(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS documents_location ON documents(location)")
 
 
+def m008_indexes_beside_the_store(db: sqlite3.Connection) -> None:
+    """From here on a large store keeps two indexes beside its file, built from it and kept in step with it:
+    the vector graph (`<store>-vectors.usearch`, store/sqlite_vectors.py) and the BM25 top-k index
+    (`<store>-lexical.tantivy`, store/sqlite_lexical.py). Nothing in the file changes; the store builds them
+    when it is next opened writable and holds enough passages. The schema number moves so that a veracity
+    older than this one, which would write passages without adding them to the indexes, refuses the store
+    instead (the indexes would still be caught up, but a reader would search exactly until then)."""
+    db.execute("INSERT INTO meta (key, value) VALUES ('indexes', 'vectors: usearch int8 HNSW; lexical: tantivy') "
+               "ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+
+
 MIGRATIONS: list[Migration] = [m001_initial, m002_titles_and_minhash, m003_jobs, m004_web_snapshots,
-                               m005_claim_reviews, m006_unspaced_scripts, m007_document_locations]
+                               m005_claim_reviews, m006_unspaced_scripts, m007_document_locations,
+                               m008_indexes_beside_the_store]
 
 
 LATEST = migrations.latest(MIGRATIONS)

@@ -36,7 +36,7 @@ import numpy as np
 
 log = logging.getLogger("veracity.store")
 
-INDEX_MIN = 20_000  # passages: a smaller store is searched exactly and keeps no graph
+INDEX_MIN = 50_000  # passages: a smaller store is searched exactly (a few ms) and keeps no graph
 FOLD_AT = 20_000  # tail passages (not yet in the graph) at which a writer folds them in
 CANDIDATES = 100  # passages asked of the graph per search, re-scored exactly
 CONNECTIVITY = 16  # HNSW graph: neighbours a node
