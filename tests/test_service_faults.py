@@ -11,7 +11,8 @@ import pytest
 from conftest import EXAMPLES, asgi_caller
 from veracity.service import create_app
 from veracity.settings import Settings
-from veracity.worker import Worker, upload_dir
+from veracity.jobs import upload_dir
+from veracity.worker import Worker
 
 
 @pytest.fixture(scope="module")

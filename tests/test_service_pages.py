@@ -15,7 +15,8 @@ from conftest import asgi_caller
 from veracity.engine import Engine
 from veracity.service import create_app
 from veracity.settings import Settings
-from veracity.worker import Worker, upload_dir
+from veracity.jobs import upload_dir
+from veracity.worker import Worker
 
 DEMO = "Did Chicago cooperate with ICE?"
 

@@ -141,35 +141,24 @@ def ingest(paths: list[str] = typer.Argument(..., help="files and folders to add
 
 
 def queue_ingest(paths: list[Path], db: str | None, job_mb: float) -> None:
-    """`ingest --jobs`: one ingest job per batch of files (absolute paths: workers elsewhere must see the same
-    files, e.g. on a shared volume), payload {"paths": [...]}."""
-    from .errors import ConfigError, InputError
-    from .ingest import expand, size_of
-    from .store.base import JobQueue
+    """`ingest --jobs`: one ingest job per batch of about job_mb megabytes of files (veracity.jobs.ingest_batches)."""
+    from .errors import InputError
+    from .jobs import ingest_batches
 
-    files, missing, ignored = expand(paths)
-    for line in ignored:
+    batches = ingest_batches(paths, job_mb)
+    for line in batches.ignored:
         typer.echo(f"ignored: {line}", err=True)
-    for _, reason in missing:
+    for _, reason in batches.missing:
         typer.echo(f"skipped: {reason}", err=True)
-    if not files:
+    if not batches.files:
         raise InputError("no files to queue; give files or folders that hold .txt, .md, .html, .pdf or .jsonl")
-    store = engine(db, create=True).store
-    if not isinstance(store, JobQueue):
-        raise ConfigError(f"the {type(store).__name__} store has no job queue; use the sqlite or postgres store")
-    batches: list[list[str]] = [[]]
-    size = 0
-    for path in files:
-        if batches[-1] and size + size_of(path) > job_mb * 1e6:
-            batches.append([])
-            size = 0
-        batches[-1].append(str(path.resolve()))
-        size += size_of(path)
-    for batch in batches:
-        store.add_job("ingest", {"paths": batch})
-    typer.echo(f"queued {plural(len(batches), 'ingest job')} ({plural(len(files), 'file')}) in {store.path}; "
-               f"run `veracity worker` to process them")
-    if missing:
+    eng = engine(db, create=True)
+    jobs = eng.jobs
+    for request in batches.requests:
+        jobs.submit_ingest(request)
+    typer.echo(f"queued {plural(len(batches.requests), 'ingest job')} ({plural(batches.files, 'file')}) in "
+               f"{eng.store.path}; run `veracity worker` to process them")
+    if batches.missing:
         raise typer.Exit(1)
 
 

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import re
 import time
 from dataclasses import replace
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from .errors import ConfigError, InputError
+from .errors import ConfigError, InputError, NotFound
+from .jobs import Jobs, check_date
 from .plugins import registry
 from .settings import Settings
-from .types import Report
+from .types import Document, Report
 
 if TYPE_CHECKING:
     from .ingest import IngestSummary
@@ -24,17 +23,6 @@ if TYPE_CHECKING:
     from .llm import LLM
     from .stance import StanceModel
     from .store.base import Store
-
-
-def check_date(value: str | None, what: str) -> str | None:
-    if value is None:
-        return None
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        raise InputError(f"{what} {value!r} is not a date; use YYYY-MM-DD")
-    try:
-        return date.fromisoformat(value).isoformat()
-    except ValueError as exc:
-        raise InputError(f"{what} {value!r} is not a real date ({exc})") from exc
 
 
 def llm_for(settings: Settings) -> LLM | None:
@@ -137,13 +125,13 @@ class Engine:
             self.save(report)
         return report
 
-    def save(self, report: Report) -> None:
+    def save(self, report: Report, *, created_at: str | None = None) -> None:
         """Keep a check in the store's history (`check(save=False)` then `save` lets a caller write the report
-        somewhere else first)."""
+        somewhere else first); created_at (ISO 8601) defaults to now."""
         from .render.json import to_json
         from .store.base import CheckRecord
 
-        self.store.save_check(CheckRecord(id=report.id, question=report.question, created_at=_now(),
+        self.store.save_check(CheckRecord(id=report.id, question=report.question, created_at=created_at or _now(),
                                           verdict=report.verdict.label if report.verdict else None,
                                           report_json=to_json(report)))
 
@@ -169,7 +157,53 @@ class Engine:
     def history(self, limit: int = 20) -> list[CheckRecord]:
         return self.store.checks(limit)
 
+    @property
+    def jobs(self) -> Jobs:
+        """The store's job queue: checks and ingests for workers to run (the service's and `veracity worker`'s)."""
+        from .store.base import JobQueue
+
+        if not isinstance(self.store, JobQueue):
+            raise ConfigError(f"the {type(self.store).__name__} store has no job queue; use the sqlite or postgres "
+                              "store")
+        return Jobs(self.store, self.settings)
+
+    def documents(self, limit: int, after: int = 0) -> list[Document]:
+        """Documents with id > after, in id order, without their text (a listing of the collection)."""
+        return self.store.list_documents(limit, after)
+
+    def document(self, document_id: int) -> Document:
+        """One document with its text, or NotFound."""
+        found = self.store.documents([document_id])
+        if document_id not in found:
+            raise NotFound(f"no document {document_id} in the collection")
+        return found[document_id]
+
+    def counts(self) -> dict[str, int]:
+        """How many documents, passages and independent groups the store holds (and more, by store)."""
+        return self.store.counts()
+
+    def web_found(self, report: Report) -> dict[int, list[str]]:
+        """For each source of a web check, the final URLs of the pages the web gave the check that are this source
+        or an independent copy of it (its group), in the order fetched: the collection's own copy of a page is
+        still found on the web. Empty for a check without the web."""
+        from .store.base import WebArchive
+
+        if report.web is None or not isinstance(self.store, WebArchive):
+            return {}
+        record = self.store.web_run(report.id)
+        if not record:
+            return {}
+        snapshots = self.store.snapshots(list(record.get("fetch_ids") or []))
+        documents = self.store.documents([s.document_id for s in snapshots if s.document_id is not None])
+        by_group: dict[int, list[str]] = {}
+        for snap in snapshots:
+            doc = documents.get(snap.document_id) if snap.document_id is not None else None
+            if doc is not None and snap.final_url not in by_group.get(doc.group, []):
+                by_group.setdefault(doc.group, []).append(snap.final_url)
+        return {s.id: by_group[s.group] for s in report.sources if s.group in by_group}
+
     def show(self, check_id: str) -> Report:
+        """A saved check's report (its id or the id's first characters), or NotFound."""
         from .render.json import from_json
 
         if not check_id.strip():

@@ -6,22 +6,7 @@ from a heartbeat thread while it runs, and records the result, or the reason it 
 queued again until it has had 3 attempts; bad input (InputError, ConfigError) fails at once, since it would
 fail the same way again. A cancelled job stops at the end of the stage it is in.
 
-Job kinds and their JSON (the `payload` a client gives, the `result` a finished job holds):
-
-- "check": payload {"question": str, "as_of": "YYYY-MM-DD" | null, "web": bool | null, "llm": bool | null}.
-  `llm` false writes the report extractively even when an LLM is configured; true needs one configured
-  (the service never takes a model URL from a client). `web` true needs a search provider configured.
-  Result {"check_id": str, "verdict": str | null}: the report is saved in the store's checks, as
-  `veracity check` saves it (`veracity show CHECK_ID`).
-  Events: "queued", "started" {worker, attempt}, "stage" {stage, ms} as each pipeline stage ends (plan,
-  gather, select, judge, organise, write, verify), then "done" (the result), "retry" {error, attempts},
-  "failed" {error, attempts} or "cancelled".
-- "ingest": payload {"paths": [str], "uploads": [str]}: files or folders on the worker's disk, and/or names
-  of files in the service's upload folder (setting upload_dir); an upload that adds no document (a duplicate, or
-  skipped as unreadable) is removed from that folder once ingested. Result {"files", "added", "duplicates",
-  "passages": int, "skipped": [{"path": str, "reason": str}]}, the ingest summary.
-  Events: "queued", "started", "progress" {file, done, total, percent} (bytes of input read and embedded, over
-  all the job's files, each time the whole percent moves), then "done", "retry", "failed" or "cancelled".
+The jobs, their requests, results and events are typed in veracity/jobs.py.
 """
 
 from __future__ import annotations
@@ -31,7 +16,7 @@ import os
 import socket
 import threading
 from collections.abc import Callable
-from dataclasses import fields, replace
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -41,7 +26,8 @@ from .errors import BackendError, ConfigError, InputError, VeracityError
 from .ingest import IngestSummary
 from .plugins import registry
 from .settings import Settings
-from .store.base import CheckRecord, Job, Store
+from .jobs import CheckRequest, CheckResult, IngestRequest, IngestResult, Skipped, upload_dir
+from .store.base import Job, Store
 
 log = logging.getLogger("veracity.worker")
 KINDS = ("check", "ingest")
@@ -50,44 +36,6 @@ MAX_ATTEMPTS = 3
 
 class JobCancelled(Exception):
     """The job was cancelled, or its lease was lost to another worker, while it ran."""
-
-
-def upload_dir(settings: Settings) -> Path:
-    """Where the service keeps uploaded files for ingest jobs."""
-    if settings.upload_dir:
-        return Path(settings.upload_dir).expanduser()
-    if settings.store == "sqlite":
-        return Path(settings.db).parent / "uploads"
-    raise ConfigError("set upload_dir (VERACITY_UPLOAD_DIR) to a folder the service and its workers share")
-
-
-def web_ready(settings: Settings) -> bool:
-    """A check may search the web: a search provider is set."""
-    return bool(settings.search_provider.strip(" ,"))
-
-
-def check_payload(payload: dict[str, Any], settings: Settings) -> dict[str, Any]:
-    """A check job's payload, validated: the same rules for the API (at submit) and the worker."""
-    question = payload.get("question")
-    if not isinstance(question, str) or not question.strip():
-        raise InputError("a check needs a question: give {\"question\": \"...\"}")
-    if len(question) > settings.max_question_chars:
-        raise InputError(f"the question is {len(question)} characters; the limit is {settings.max_question_chars} "
-                         "(setting max_question_chars)")
-    from .engine import check_date
-
-    as_of = check_date(payload.get("as_of"), "as_of")
-    for flag in ("web", "llm"):
-        if payload.get(flag) is not None and not isinstance(payload.get(flag), bool):
-            raise InputError(f"{flag} is true, false or null")
-    if payload.get("web") and "web" not in {f.name for f in fields(Settings)}:
-        raise InputError("web sources are not installed in this veracity; leave web out to check the collection")
-    if payload.get("web") and not web_ready(settings):
-        raise InputError("web is true but no search provider is configured on the server (setting search_provider, "
-                         "e.g. duckduckgo, or searxng with searxng_url); leave web out to check the collection")
-    if payload.get("llm") and not (settings.llm or settings.gguf):
-        raise InputError("llm is true but no LLM is configured on the server (settings llm and llm_model, or gguf)")
-    return {"question": question, "as_of": as_of, "web": payload.get("web"), "llm": payload.get("llm")}
 
 
 class IngestProgress:
@@ -119,7 +67,7 @@ class Worker:
     the settings a job asks for."""
 
     def __init__(self, settings: Settings, *, name: str | None = None,
-                 on_done: Callable[[Job, float], None] | None = None) -> None:
+                 on_done: Callable[[str, float], None] | None = None) -> None:
         self.settings = settings
         self.name = name or f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
         self.lease_s = settings.job_lease_s
@@ -169,9 +117,9 @@ class Worker:
         self._current = job.id
         started = datetime.now(timezone.utc)
         try:
-            result = self.run_job(job)
+            result = self.run_job(job).to_json()
             if self._retrying(lambda: self.queue.finish_job(job.id, self.name, result)) and self._on_done is not None:
-                self._on_done(job, (datetime.now(timezone.utc) - started).total_seconds())
+                self._on_done(job.kind, (datetime.now(timezone.utc) - started).total_seconds())
         except JobCancelled:
             log.info("job %s was cancelled or taken by another worker; dropped", job.id)
         except (InputError, ConfigError) as exc:
@@ -187,52 +135,39 @@ class Worker:
             self._current = None
         return self.queue.job(job.id)
 
-    def run_job(self, job: Job) -> dict[str, Any]:
-        if job.kind == "check":
-            return self._check(job)
-        if job.kind == "ingest":
-            return self._ingest(job)
+    def run_job(self, job: Job) -> CheckResult | IngestResult:
+        if job.kind == CheckRequest.kind:
+            return self._check(job.id, job.created_at, CheckRequest.from_payload(job.payload).checked(self.settings))
+        if job.kind == IngestRequest.kind:
+            return self._ingest(job.id, IngestRequest.from_payload(job.payload).checked())
         raise InputError(f"unknown job kind {job.kind!r}; this worker runs {', '.join(KINDS)}")
 
-    def _check(self, job: Job) -> dict[str, Any]:
-        payload = check_payload(job.payload, self.settings)
+    def _check(self, job_id: str, created_at: str, request: CheckRequest) -> CheckResult:
         overrides: dict[str, Any] = {}
-        if payload["llm"] is False:
+        if request.llm is False:
             overrides.update(llm="", gguf="")
-        if payload["web"] is not None and "web" in {f.name for f in fields(Settings)}:
-            overrides["web"] = payload["web"]
+        if request.web is not None and "web" in Settings.__dataclass_fields__:
+            overrides["web"] = request.web
         engine = self.engine(**overrides)
 
         def on_stage(stage: str, ms: float) -> None:
-            self.queue.add_event(job.id, "stage", {"stage": stage, "ms": ms})
-            self._still_ours(job.id)
+            self.queue.add_event(job_id, "stage", {"stage": stage, "ms": ms})
+            self._still_ours(job_id)
 
         # the check's id comes from the job's, so a job run again after its worker died (it may have saved the
         # check already) overwrites that check instead of saving a second one; its web run is kept under it too
-        report = engine.check(payload["question"], as_of=payload["as_of"], save=False, on_stage=on_stage,
-                              check_id=job.id[:12])
-        self._still_ours(job.id)
-        from .render.json import to_json
+        report = engine.check(request.question, as_of=request.as_of, save=False, on_stage=on_stage,
+                              check_id=job_id[:12])
+        self._still_ours(job_id)
+        engine.save(report, created_at=created_at)
+        return CheckResult(report.id, report.verdict.label if report.verdict else None)
 
-        verdict = report.verdict.label if report.verdict else None
-        engine.store.save_check(CheckRecord(id=report.id, question=report.question, created_at=job.created_at,
-                                            verdict=verdict, report_json=to_json(report)))
-        return {"check_id": report.id, "verdict": verdict}
-
-    def _ingest(self, job: Job) -> dict[str, Any]:
-        paths = job.payload.get("paths") or []
-        uploads = job.payload.get("uploads") or []
-        if not isinstance(paths, list) or not isinstance(uploads, list) or not (paths or uploads):
-            raise InputError("an ingest job needs {\"paths\": [...]} and/or {\"uploads\": [...]}")
-        uploaded = []
-        for name in uploads:
-            target = upload_dir(self.settings) / str(name)  # needed (and configured) only for uploads
-            if Path(str(name)).name != str(name):
-                raise InputError(f"upload {name!r} is not a plain file name")
-            uploaded.append(target)
+    def _ingest(self, job_id: str, request: IngestRequest) -> IngestResult:
+        uploaded = [upload_dir(self.settings) / name for name in request.uploads]  # configured only for uploads
+        paths = [Path(p) for p in request.paths]
         engine = self.engine()
-        progress = self._ingest_progress(job, [Path(str(p)) for p in paths] + uploaded)
-        summary = engine.ingest([Path(str(p)) for p in paths], progress.step) if paths else IngestSummary()
+        progress = self._ingest_progress(job_id, paths + uploaded)
+        summary = engine.ingest(paths, progress.step) if paths else IngestSummary()
         for target in uploaded:  # one at a time: an upload that adds nothing (a duplicate, unreadable) is removed
             progress.next_part()
             one = engine.ingest([target], progress.step)
@@ -243,14 +178,14 @@ class Worker:
             summary.skipped += one.skipped
             if one.added == 0:
                 target.unlink(missing_ok=True)
-        return {"files": summary.files, "added": summary.added, "duplicates": summary.duplicates,
-                "passages": summary.passages, "skipped": [{"path": p, "reason": r} for p, r in summary.skipped]}
+        return IngestResult(summary.files, summary.added, summary.duplicates, summary.passages,
+                            tuple(Skipped(p, r) for p, r in summary.skipped))
 
-    def _ingest_progress(self, job: Job, inputs: list[Path]) -> IngestProgress:
+    def _ingest_progress(self, job_id: str, inputs: list[Path]) -> IngestProgress:
         from .ingest import expand, size_of
 
         files = expand(inputs)[0]
-        return IngestProgress(lambda data: self.queue.add_event(job.id, "progress", data),
+        return IngestProgress(lambda data: self.queue.add_event(job_id, "progress", data),
                               sum(size_of(f) for f in files))
 
     def _retrying(self, call: Callable[[], Any]) -> Any:

@@ -14,9 +14,9 @@ from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from .. import __version__
 from ..engine import Engine
-from ..store.base import JOB_STATES, Job, JobEvent
+from ..jobs import JOB_STATES, CheckRequest, Event, IngestRequest, JobRecord
 from .display import scrubbed, shown
-from .jobs import ENDED, describe, find_checks, job_links, save_uploads, submit_check
+from .views import describe, job_links, save_uploads
 from .security import ServiceError, bearer_ok
 from .state import Service
 
@@ -71,7 +71,7 @@ class Accepted(BaseModel):
              dependencies=[Depends(writer), Depends(sent_as_json)],
              summary="Queue a check")
 async def post_check(body: CheckIn, request: Request) -> dict[str, str]:
-    job = await service(request).run(lambda e: submit_check(e, body.model_dump()))
+    job = await service(request).run(lambda e: e.jobs.submit_check(CheckRequest(**body.model_dump())))
     return {"id": job.id, **job_links(job)}
 
 
@@ -81,20 +81,14 @@ async def list_checks(request: Request, q: str = Query("", description="words th
                       limit: int = Query(20, description="checks per page, 1-200"),
                       cursor: str | None = Query(None, description="next_cursor of the previous page")) -> dict[str, Any]:
     def run(engine: Engine) -> dict[str, Any]:
-        page = find_checks(engine, q=q, verdict=verdict, limit=limit, cursor=cursor)
+        page = engine.jobs.find_checks(q=q, verdict=verdict, limit=limit, cursor=cursor)
         return {"checks": [describe(engine, job, report=False) for job in page.jobs], "next_cursor": page.next_cursor}
 
     return await service(request).run(run)
 
 
 async def job_of(request: Request, job_id: str, kind: str | None) -> dict[str, Any]:
-    def run(engine: Engine) -> dict[str, Any]:
-        job = engine.store.job(job_id)
-        if kind is not None and job.kind != kind:
-            raise ServiceError(404, "not_found", f"no {kind} with id {job_id!r}")
-        return describe(engine, job)
-
-    return await service(request).run(run)
+    return await service(request).run(lambda e: describe(e, e.jobs.job(job_id, kind)))
 
 
 @router.get("/api/checks/{job_id}", summary="A check's status, and its report when done")
@@ -110,8 +104,8 @@ async def get_job(job_id: str, request: Request) -> dict[str, Any]:
 @router.delete("/api/checks/{job_id}", dependencies=[Depends(writer)], summary="Cancel a queued or running check")
 async def cancel_check(job_id: str, request: Request) -> dict[str, Any]:
     def run(engine: Engine) -> dict[str, Any]:
-        job = engine.store.job(job_id)
-        if not engine.store.cancel_job(job.id):
+        job = engine.jobs.job(job_id)
+        if not engine.jobs.cancel(job.id):
             raise ServiceError(409, "ended", f"check {job_id} has already ended ({job.state}); nothing to cancel")
         return {"id": job.id, "state": "cancelled"}
 
@@ -122,14 +116,15 @@ async def event_stream(request: Request, job_id: str, after: int) -> AsyncIterat
     svc = service(request)
     position: int | None = None
     while True:
-        def read(engine: Engine, since: int = after) -> tuple[Job, list[JobEvent], int | None]:
-            return engine.store.job(job_id), engine.store.events(job_id, since), engine.store.queue_position(job_id)
+        def read(engine: Engine, since: int = after) -> tuple[JobRecord, list[Event], int | None]:
+            jobs = engine.jobs
+            return jobs.job(job_id), jobs.events(job_id, since), jobs.queue_position(job_id)
 
         job, events, where = await svc.run(read)
         for event in events:
             after = event.seq
             yield ServerSentEvent(data=json.dumps(scrubbed(event.data), ensure_ascii=False), event=event.kind, id=str(event.seq))
-        if job.state in ENDED and not events:
+        if job.ended and not events:
             return
         if where is not None and where != position:
             position = where
@@ -166,7 +161,7 @@ async def post_documents(request: Request, files: list[UploadFile] = File(
         ..., description="the files: .txt, .md, .html, .pdf or .jsonl, each up to max_upload_bytes")) -> dict[str, str]:
     svc = service(request)
     names = await svc.run(lambda e: save_uploads(files, e.settings))
-    job = await svc.run(lambda e: e.store.add_job("ingest", {"uploads": names}))
+    job = await svc.run(lambda e: e.jobs.submit_ingest(IngestRequest(uploads=tuple(names))))
     return {"id": job.id, **job_links(job)}
 
 
@@ -177,7 +172,7 @@ async def list_documents(request: Request, limit: int = Query(50, description="1
         raise ServiceError(400, "bad_input", "limit is between 1 and 500")
 
     def run(engine: Engine) -> dict[str, Any]:
-        docs = engine.store.list_documents(limit, cursor)
+        docs = engine.documents(limit, cursor)
         return {"documents": [{"id": d.id, "title": d.title, "location": shown(d.location), "publisher": d.publisher,
                                "published": d.published, "group": d.group} for d in docs],
                 "next_cursor": docs[-1].id if len(docs) == limit else None}
@@ -206,7 +201,7 @@ async def search(request: Request, q: str = Query(..., description="what to look
 @router.get("/healthz", summary="Liveness: the store answers and the workers run")
 async def healthz(request: Request) -> JSONResponse:
     svc = service(request)
-    counts = await svc.run(lambda e: e.store.counts())
+    counts = await svc.run(lambda e: e.counts())
     alive = svc.pool.alive()
     ok = alive == svc.pool.size
     return JSONResponse({"status": "ok" if ok else "degraded", "version": __version__, "workers": alive,
@@ -217,7 +212,7 @@ async def healthz(request: Request) -> JSONResponse:
 @router.get("/metrics", response_class=PlainTextResponse, summary="Prometheus metrics")
 async def metrics(request: Request) -> PlainTextResponse:
     svc = service(request)
-    counts, jobs = await svc.run(lambda e: (e.store.counts(), e.store.job_counts()))
+    counts, jobs = await svc.run(lambda e: (e.counts(), e.jobs.counts()))
     lines = ["# HELP veracity_jobs Jobs in the store's queue, by state.", "# TYPE veracity_jobs gauge"]
     lines += [f'veracity_jobs{{state="{s}"}} {jobs.get(s, 0)}' for s in JOB_STATES]
     lines += ["# HELP veracity_documents Documents in the collection.", "# TYPE veracity_documents gauge",

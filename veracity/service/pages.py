@@ -12,15 +12,14 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from ..engine import Engine
-from ..errors import InputError
-from ..pipeline.write import confidence_words
+from ..errors import NotFound
+from ..jobs import CheckRequest, CheckResult, Event, IngestRequest, JobRecord, web_ready
+from ..labels import confidence_words
 from ..render import render
-from ..render.json import from_json
 from ..render.outline import VERDICT_TITLE, outline, printable
-from ..types import VERDICT_LABELS, EvidenceRef, Report
-from ..worker import web_ready
+from ..types import VERDICT_LABELS, Document, EvidenceRef, Report
 from .display import public_report, scrubbed, shown
-from .jobs import describe, find_checks, save_uploads, submit_check
+from .views import describe, save_uploads
 from .security import SESSION_COOKIE, ServiceError, bearer_ok, check_csrf, csrf_token, same, session_value
 
 router = APIRouter(include_in_schema=False)
@@ -109,39 +108,28 @@ def report_view(report: Report, job_id: str, web_found: dict[int, list[str]] | N
 
 
 def web_found_at(engine: Engine, report: Report) -> dict[int, list[str]]:
-    """For each source of a web check, the URLs of the pages the web gave the check that are this source or an
-    independent copy of it (its group): the collection's own copy of a page is still shown as found on the web."""
-    store: Any = engine.store
-    if report.web is None or not hasattr(store, "web_run"):
-        return {}
-    record = store.web_run(report.id)
-    if not record:
-        return {}
-    snapshots = store.snapshots(list(record.get("fetch_ids") or []))
-    documents = engine.store.documents([s.document_id for s in snapshots if s.document_id is not None])
-    by_group: dict[int, list[str]] = {}
-    for snap in snapshots:
-        doc = documents.get(snap.document_id) if snap.document_id is not None else None
-        url = shown(snap.final_url)
-        if doc is not None and url.startswith(("http://", "https://")) and url not in by_group.get(doc.group, []):
-            by_group.setdefault(doc.group, []).append(url)
-    return {s.id: by_group[s.group] for s in report.sources if s.group in by_group}
+    """For each source of a web check, the URLs (as shown) of the pages the web gave the check that are this source
+    or an independent copy of it: the collection's own copy of a page is still shown as found on the web."""
+    found: dict[int, list[str]] = {}
+    for source, urls in engine.web_found(report).items():
+        for url in map(shown, urls):
+            if url.startswith(("http://", "https://")) and url not in found.get(source, []):
+                found.setdefault(source, []).append(url)
+    return found
 
 
-def load_report(engine: Engine, job_id: str) -> tuple[Any, Report | None]:
-    job = engine.store.job(job_id)
-    if job.kind != "check":
-        raise ServiceError(404, "not_found", f"no check with id {job_id!r}")
+def load_report(engine: Engine, job_id: str) -> tuple[JobRecord, Report | None]:
+    job = engine.jobs.job(job_id, "check")
     report = None
-    if job.state == "done" and job.result:
-        report = public_report(from_json(engine.store.check(job.result["check_id"]).report_json))
+    if job.state == "done" and isinstance(job.result, CheckResult):
+        report = public_report(engine.show(job.result.check_id))
     return job, report
 
 
 @router.get("/")
 async def ask(request: Request) -> Response:
     svc = request.app.state.service
-    recent = await svc.run(lambda e: [describe(e, j, report=False) for j in find_checks(e, limit=8).jobs])
+    recent = await svc.run(lambda e: [describe(e, j, report=False) for j in e.jobs.find_checks(limit=8).jobs])
     return page(request, "ask.html", {"recent": recent, "max_chars": svc.settings.max_question_chars,
                                       "web": web_ready(svc.settings)})
 
@@ -150,8 +138,8 @@ async def ask(request: Request) -> Response:
 async def post_check(request: Request, question: str = Form(""), as_of: str = Form(""), web: str = Form(""),
                      csrf_token: str = Form("")) -> Response:
     form_guard(request, csrf_token)
-    payload = {"question": question, "as_of": as_of or None, "web": True if web else None}
-    job = await request.app.state.service.run(lambda e: submit_check(e, payload))
+    wanted = CheckRequest(question, as_of or None, True if web else None)
+    job = await request.app.state.service.run(lambda e: e.jobs.submit_check(wanted))
     return RedirectResponse(f"/checks/{job.id}", status_code=303)
 
 
@@ -159,16 +147,16 @@ async def post_check(request: Request, question: str = Form(""), as_of: str = Fo
 async def check_page(job_id: str, request: Request) -> Response:
     svc = request.app.state.service
 
-    def run(engine: Engine) -> tuple[Any, Report | None, dict[int, list[str]], Any, int | None]:
+    def run(engine: Engine) -> tuple[JobRecord, Report | None, dict[int, list[str]], list[Event], int | None]:
         job, report = load_report(engine, job_id)
         found = web_found_at(engine, report) if report is not None else {}
-        return job, report, found, engine.store.events(job_id), engine.store.queue_position(job_id)
+        return job, report, found, engine.jobs.events(job_id), engine.jobs.queue_position(job_id)
 
     job, report, found, events, position = await svc.run(run)
     if report is not None:
         return page(request, "report.html", {"job": job, **report_view(report, job.id, found)})
     done = {e.data["stage"]: e.data["ms"] for e in events if e.kind == "stage"}
-    web = job.payload.get("web")
+    web = job.request.web if isinstance(job.request, CheckRequest) else None
     names = (("web",) if "web" in done or web or (web is None and getattr(svc.settings, "web", False)) else ()) + STAGES
     stages = [{"name": s, "words": STAGE_WORDS[s], "ms": done.get(s), "took": took(done[s]) if s in done else ""}
               for s in names]
@@ -180,7 +168,7 @@ async def check_page(job_id: str, request: Request) -> Response:
 @router.post("/checks/{job_id}/cancel")
 async def cancel(job_id: str, request: Request, csrf_token: str = Form("")) -> Response:
     form_guard(request, csrf_token)
-    await request.app.state.service.run(lambda e: e.store.cancel_job(e.store.job(job_id).id))
+    await request.app.state.service.run(lambda e: e.jobs.cancel(job_id))
     return RedirectResponse(f"/checks/{job_id}", status_code=303)
 
 
@@ -199,7 +187,7 @@ async def export(job_id: str, ext: str, request: Request) -> Response:
 @router.get("/history")
 async def history(request: Request, q: str = "", verdict: str = "", cursor: str | None = None) -> Response:
     def run(engine: Engine) -> tuple[list[dict[str, Any]], str | None]:
-        found = find_checks(engine, q=q, verdict=verdict, limit=25, cursor=cursor or None)
+        found = engine.jobs.find_checks(q=q, verdict=verdict, limit=25, cursor=cursor or None)
         return [describe(engine, j, report=False) for j in found.jobs], found.next_cursor
 
     rows, next_cursor = await request.app.state.service.run(run)
@@ -212,16 +200,16 @@ async def history(request: Request, q: str = "", verdict: str = "", cursor: str 
 async def collection(request: Request, cursor: int = 0) -> Response:
     svc = request.app.state.service
 
-    def run(engine: Engine) -> tuple[Any, Any, Any]:
-        docs = engine.store.list_documents(100, cursor)
+    def run(engine: Engine) -> tuple[list[Document], list[dict[str, Any]], dict[str, int]]:
+        docs = engine.documents(100, cursor)
         ingests = []
-        for job in engine.store.jobs(kind="ingest", limit=5):
+        for job in engine.jobs.recent("ingest", 5):
             row = describe(engine, job, report=False)
             if job.state == "running":  # how far it has gone: its last progress event
-                row["progress"] = next((scrubbed(e.data) for e in reversed(engine.store.events(job.id))
+                row["progress"] = next((scrubbed(e.data) for e in reversed(engine.jobs.events(job.id))
                                         if e.kind == "progress"), None)
             ingests.append(row)
-        return docs, ingests, engine.store.counts()
+        return docs, ingests, engine.counts()
 
     docs, ingests, counts = await svc.run(run)
     more = f"/collection?cursor={docs[-1].id}" if len(docs) == 100 else None
@@ -234,7 +222,7 @@ async def upload(request: Request, files: list[UploadFile] = File(...), csrf_tok
     form_guard(request, csrf_token)
     svc = request.app.state.service
     names = await svc.run(lambda e: save_uploads(files, e.settings))
-    await svc.run(lambda e: e.store.add_job("ingest", {"uploads": names}))
+    await svc.run(lambda e: e.jobs.submit_ingest(IngestRequest(uploads=tuple(names))))
     return RedirectResponse("/collection", status_code=303)
 
 
@@ -246,25 +234,22 @@ async def document(document_id: int, request: Request, start: int = -1, end: int
                    check: str = "") -> Response:
     """A document with the quoted passage marked; `check` (the job whose report cited it) gives a link back."""
 
-    def run(engine: Engine) -> tuple[dict[int, Any], Any]:
+    def run(engine: Engine) -> tuple[Document, JobRecord | None]:
         job = None
         if JOB_ID.fullmatch(check):
             try:
-                job = engine.store.job(check)
-            except InputError:
+                job = engine.jobs.job(check, "check")
+            except NotFound:
                 job = None
-        return engine.store.documents([document_id]), job if job is not None and job.kind == "check" else None
+        return engine.document(document_id), job
 
-    docs, job = await request.app.state.service.run(run)
-    if document_id not in docs:
-        raise ServiceError(404, "not_found", f"no document {document_id} in the collection")
-    doc = docs[document_id]
+    doc, job = await request.app.state.service.run(run)
     if not 0 <= start < end <= len(doc.text):
         start = end = 0
     parts = {"before": doc.text[:start], "quote": doc.text[start:end], "after": doc.text[end:]}
     back = f"/checks/{job.id}" + (f"#source-{n}" if n > 0 else "") if job is not None else None
     return page(request, "document.html", {"doc": doc, "n": n, "back": back,
-                                           "back_question": job.payload.get("question") if job else None, **parts})
+                                           "back_question": job.question if job else None, **parts})
 
 
 @router.get("/login")

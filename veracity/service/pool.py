@@ -7,7 +7,6 @@ import threading
 from bisect import bisect_left
 
 from ..settings import Settings
-from ..store.base import Job
 from ..worker import Worker
 
 log = logging.getLogger("veracity.service")
@@ -46,8 +45,8 @@ class Pool:
         self.stop = threading.Event()
         self.threads: list[threading.Thread] = []
 
-    def _done(self, job: Job, seconds: float) -> None:
-        if job.kind == "check":
+    def _done(self, kind: str, seconds: float) -> None:
+        if kind == "check":
             self.latency.observe(seconds)
 
     def _run(self, index: int) -> None:
