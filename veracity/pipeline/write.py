@@ -11,7 +11,6 @@ from ..errors import LLMError
 from ..llm import LLM, Ledger
 from ..stance import StanceModel
 from ..labels import ANSWERED, DISPUTED
-from ..labels import confidence_words as confidence_words  # re-exported: the service pages use it
 from ..types import (MIXED, NOT_ENOUGH_EVIDENCE, REFUTED, REFUTING, SUPPORTED, SUPPORTING, Candidate, CitedText, Document, EvidenceRef, Failure, Finding, FindingDraft, Gathered, Plan,
                      Sentence, Source, Verdict)
 from . import prose, questions
