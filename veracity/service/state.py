@@ -11,17 +11,21 @@ from starlette.concurrency import run_in_threadpool
 from ..engine import Engine
 from ..settings import Settings
 from .pool import Pool
-from .security import RateLimit
+from .security import HostCheck, RateLimit, loopback
 
 T = TypeVar("T")
 
 
 class Service:
     """What every request shares: the settings, one engine (its store used under a lock, since one SQLite
-    connection must not be used by two threads at once), the worker pool and the rate limiter."""
+    connection must not be used by two threads at once), the worker pool, the rate limiter, and the address the
+    server listens on (host): requests must name it, and beyond loopback (public) reads need the token too."""
 
-    def __init__(self, settings: Settings, workers: int) -> None:
+    def __init__(self, settings: Settings, workers: int, host: str = "127.0.0.1") -> None:
         self.settings = settings
+        self.host = host
+        self.hosts = HostCheck(host, settings.allowed_hosts)
+        self.public = not loopback(host)
         self.engine = Engine(settings, create=True)
         self.lock = threading.Lock()
         self.pool = Pool(settings, workers)
