@@ -1,4 +1,4 @@
-"""The SQLite job queue: claiming is atomic across processes, leases expire and are taken again, a job fails
+"""The SQLite job queue and its typed door (engine.jobs): claiming is atomic across processes, leases expire and are taken again, a job fails
 after its last attempt, events are numbered per job."""
 
 from __future__ import annotations
@@ -96,3 +96,80 @@ def test_claiming_is_atomic_across_processes(tmp_path: Path) -> None:
     every = [job_id for batch in taken for job_id in batch]
     assert len(every) == len(ids) and set(every) == ids  # each job once, none lost
     assert all(store.job(i).attempts == 1 and store.job(i).state == "done" for i in ids)
+
+
+# -- the typed door: engine.jobs ------------------------------------------------------------------------------
+def test_the_job_door_types_requests_and_results(tmp_path: Path) -> None:
+    from veracity.engine import Engine
+    from veracity.errors import NotFound
+    from veracity.jobs import CheckRequest, CheckResult, IngestRequest, JobRecord
+    from veracity.settings import Settings
+
+    engine = Engine(Settings.load(db=tmp_path / "door.db"))
+    jobs = engine.jobs
+    for bad, why in ((CheckRequest("  "), "needs a question"), (CheckRequest("a?", as_of="2024-02-30"), "real date"),
+                     (CheckRequest("x" * 5000), "max_question_chars")):
+        with pytest.raises(InputError, match=why):
+            jobs.submit_check(bad)
+    job = jobs.submit_check(CheckRequest("Was the plan approved?", as_of="2024-01-31", llm=False))
+    assert isinstance(job, JobRecord) and job.kind == "check" and job.state == "queued" and job.result is None
+    assert job.request == CheckRequest("Was the plan approved?", "2024-01-31", None, False) and job.question == job.request.question
+    assert engine.store.job(job.id).payload == {"question": "Was the plan approved?", "as_of": "2024-01-31",
+                                                "web": None, "llm": False}  # the JSON a worker reads
+    assert jobs.queue_position(job.id) == 1 and [e.kind for e in jobs.events(job.id)] == ["queued"]
+    with pytest.raises(NotFound, match="no ingest with id"):
+        jobs.job(job.id, "ingest")
+    with pytest.raises(NotFound, match="no job with id"):
+        jobs.job("nope")
+    claimed = engine.store.claim_job("w", lease_s=30)
+    assert claimed is not None and engine.store.finish_job(claimed.id, "w", CheckResult("abc123", "supported").to_json())
+    done = jobs.job(job.id, "check")
+    assert done.result == CheckResult("abc123", "supported") and done.verdict == "supported" and done.ended
+    assert not jobs.cancel(job.id)  # it has ended
+
+    ingest = jobs.submit_ingest(IngestRequest(uploads=("0a1b2c3d-notes.txt",)))
+    assert engine.store.job(ingest.id).payload == {"uploads": ["0a1b2c3d-notes.txt"]} and ingest.question is None
+    assert jobs.cancel(ingest.id) and jobs.job(ingest.id).state == "cancelled"
+    for bad_ingest, why in ((IngestRequest(), "needs"), (IngestRequest(uploads=("../etc/passwd",)), "plain file name")):
+        with pytest.raises(InputError, match=why):
+            jobs.submit_ingest(bad_ingest)
+    assert jobs.counts() == {"queued": 0, "running": 0, "done": 1, "failed": 0, "cancelled": 1}
+    engine.close()
+
+
+def test_find_checks_pages_and_refuses_bad_filters(tmp_path: Path) -> None:
+    from veracity.engine import Engine
+    from veracity.jobs import CheckRequest
+    from veracity.settings import Settings
+
+    engine = Engine(Settings.load(db=tmp_path / "door.db"))
+    jobs = engine.jobs
+    ids = [jobs.submit_check(CheckRequest(f"question {i} about ICE" if i % 2 else f"question {i}")).id for i in range(5)]
+    first = jobs.find_checks(limit=2)
+    assert [j.id for j in first.jobs] == [ids[4], ids[3]] and first.next_cursor == ids[3]
+    rest = jobs.find_checks(limit=2, cursor=first.next_cursor)
+    assert [j.id for j in rest.jobs] == [ids[2], ids[1]] and rest.next_cursor == ids[1]
+    assert jobs.find_checks(limit=2, cursor=rest.next_cursor).next_cursor is None
+    assert [j.id for j in jobs.find_checks(q="ice").jobs] == [ids[3], ids[1]]
+    assert jobs.find_checks(verdict="supported").jobs == ()
+    for kwargs, why in (({"verdict": "true"}, "use one of"), ({"limit": 0}, "between 1 and 200"),
+                        ({"cursor": "nope"}, "not a check of this server")):
+        with pytest.raises(InputError, match=why) as caught:
+            jobs.find_checks(**kwargs)  # type: ignore[arg-type]
+        assert type(caught.value) is InputError  # a bad request (400), not a missing thing (404)
+    engine.close()
+
+
+def test_ingest_batches_split_by_size(tmp_path: Path) -> None:
+    from veracity.jobs import ingest_batches
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for name, size in (("a.txt", 600_000), ("b.txt", 600_000), ("c.md", 300_000), ("d.bin", 10)):
+        (folder / name).write_text("x" * size)
+    batches = ingest_batches([folder, tmp_path / "missing.txt"], 1.0)
+    assert batches.files == 3 and len(batches.missing) == 1 and "missing.txt" in batches.missing[0][0]
+    assert len(batches.ignored) == 1 and "d.bin" in batches.ignored[0]
+    assert [[Path(p).name for p in r.paths] for r in batches.requests] == [["a.txt"], ["b.txt", "c.md"]]
+    assert all(Path(p).is_absolute() for r in batches.requests for p in r.paths)
+    assert ingest_batches([tmp_path / "missing.txt"], 1.0).requests == ()
