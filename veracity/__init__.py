@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__version__ = "0.2.0"
+from .version import __version__
 
 from .errors import ConfigError, InputError, NotFound, StoreError, VeracityError
 from .types import Report

@@ -21,7 +21,7 @@ from typing import Any
 from ..text import strip_controls
 from ..types import Report
 
-from . import Metric, SuiteResult, files_sha256, jsonl, need, suite
+from .base import Metric, SuiteResult, files_sha256, jsonl, need, suite
 from .retrieval import Collection, build_store, default_work
 from ..types import MIXED, REFUTED, SUPPORTED
 from .verdict import NEE, macro_f1

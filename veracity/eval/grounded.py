@@ -26,7 +26,7 @@ import numpy as np
 
 from ..text import content_words, sentence_spans
 from ..types import MIXED, NOT_ENOUGH_EVIDENCE, REFUTED, SUPPORTED, Document, Evidence, Report, Span
-from . import Metric, SuiteResult, files_sha256, jsonl, need, suite
+from .base import Metric, SuiteResult, files_sha256, jsonl, need, suite
 from .verdict import Prediction, ece, macro_f1
 
 POOL = 12  # the most relevant sentences the judge reads (pipeline/select.py JUDGE_POOL)

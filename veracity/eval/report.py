@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..types import Report
-from . import Metric, SuiteResult, files_sha256, jsonl, need, suite
+from .base import Metric, SuiteResult, files_sha256, jsonl, need, suite
 
 QUESTIONS = Path(__file__).with_name("report_questions.json")
 DATA_FILE = "grounded/frank_cnndm_dev.jsonl"

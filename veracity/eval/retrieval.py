@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..types import Hit
-from . import Metric, SuiteResult, files_sha256, jsonl, need, suite
+from .base import Metric, SuiteResult, files_sha256, jsonl, need, suite
 
 if TYPE_CHECKING:
     from ..engine import Engine

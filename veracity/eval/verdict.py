@@ -21,7 +21,7 @@ import numpy as np
 
 from ..pipeline import judge
 from ..types import MIXED, NOT_ENOUGH_EVIDENCE, REFUTED, STANCE_LABELS, SUPPORTED, Document, Evidence, Stance
-from . import Metric, SuiteResult, files_sha256, jsonl, missing, need, skip, suite
+from .base import Metric, SuiteResult, files_sha256, jsonl, missing, need, skip, suite
 
 if TYPE_CHECKING:
     from ..embed import Embedder

@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Callable
 from datetime import date
 
-from .. import __version__
+from ..version import __version__
 from ..embed import Embedder
 from ..errors import LLMError
 from ..llm import LLM, Ledger

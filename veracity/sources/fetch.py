@@ -16,7 +16,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from .. import __version__
+from ..version import __version__
 from ..factcheck import ClaimReview, parse_claim_reviews
 from ..ingest.encoding import decode_html, header_charset
 from .base import (Blocked, Known, NotAllowed, Page, PageOutcome, Paywalled, Refused, Timeout, TooLarge,
