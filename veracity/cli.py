@@ -128,7 +128,7 @@ def ingest(paths: list[str] = typer.Argument(..., help="files and folders to add
             typer.echo(f"warning: {clean(line)}", err=True)
         for _, reason in summary.skipped:
             typer.echo(f"skipped: {clean(reason)}", err=True)
-        counts = eng.store.counts()
+        counts = eng.counts()
         typer.echo(f"added {plural(summary.added, 'document')} ({plural(summary.passages, 'passage')}), "
                    f"{summary.duplicates} already present, {len(summary.skipped)} skipped; the store now holds "
                    f"{plural(counts['documents'], 'document')} in {plural(counts['groups'], 'independent group')} "

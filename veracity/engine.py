@@ -49,6 +49,7 @@ class Engine:
         self._stance: StanceModel | None = None
         self._llm: LLM | None = None
         self._llm_loaded = False
+        self._jobs: Jobs | None = None
 
     @property
     def embedder(self) -> Embedder:
@@ -160,12 +161,14 @@ class Engine:
     @property
     def jobs(self) -> Jobs:
         """The store's job queue: checks and ingests for workers to run (the service's and `veracity worker`'s)."""
-        from .store.base import JobQueue
+        if self._jobs is None:
+            from .store.base import JobQueue
 
-        if not isinstance(self.store, JobQueue):
-            raise ConfigError(f"the {type(self.store).__name__} store has no job queue; use the sqlite or postgres "
-                              "store")
-        return Jobs(self.store, self.settings)
+            if not isinstance(self.store, JobQueue):
+                raise ConfigError(f"the {type(self.store).__name__} store has no job queue; use the sqlite or "
+                                  "postgres store")
+            self._jobs = Jobs(self.store, self.settings)
+        return self._jobs
 
     def documents(self, limit: int, after: int = 0) -> list[Document]:
         """Documents with id > after, in id order, without their text (a listing of the collection)."""
