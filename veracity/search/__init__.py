@@ -69,6 +69,11 @@ def hybrid(store: Store, embedder: Embedder, query: str, limit: int, *, mode: st
     # only the runs the mode asked for: in every mode the best passage scores 1.0 (a mode's missing run would
     # otherwise count as 0 and halve every score)
     fused = convex([lexical, dense] if mode == "hybrid" else [lexical] if mode == "lexical" else [dense])[:limit]
+    # hybrid: the best passage of the search scores 1 also when the two runs' leaders differ, or one run is empty
+    # (their mean would put it below 1, at 0.5 when lexical finds nothing); the order is unchanged
+    top = fused[0][1] if fused else 0.0
+    if 0.0 < top < 1.0:
+        fused = [(pid, score / top) for pid, score in fused]
     passages = store.passages([pid for pid, _ in fused])
     documents = store.documents(sorted({p.document_id for p in passages.values()}))
     return [Hit(passage=passages[pid], document=documents[passages[pid].document_id], score=score,
