@@ -18,7 +18,7 @@ from ..llm import LLM, Ledger
 from ..settings import Settings
 from ..stance import StanceModel
 from ..store.base import Store
-from ..types import Failure, Plan, Report
+from ..types import Failure, Gathered, Plan, Report, Selection
 from . import prose, review
 from .claims import combine
 from .gather import gather
@@ -80,10 +80,7 @@ def run_check(question: str, *, store: Store, embedder: Embedder, stance_model: 
     selection = select(gathered, threshold=settings.relevance_threshold, limit=settings.max_evidence,
                        per_document=settings.max_per_document, mmr_lambda=settings.mmr_lambda,
                        entities=p.entities, as_of=as_of)
-    failures += [Failure("select", f"ignored text in “{title}” that reads as instructions to an AI model (a prompt "
-                                   "injection), not as evidence") for title in selection.injected_titles]
-    failures += language_notes(p.question, [c.evidence.quote for c in selection.candidates]
-                               or [h.passage.text for h in gathered.hits[:settings.max_evidence]])
+    failures += selection_notes(p, gathered, selection, settings.max_evidence)
     timer.lap("select")
 
     searched = searched_line(len(p.queries), gathered.documents_searched, store, as_of)
@@ -105,8 +102,7 @@ def run_check(question: str, *, store: Store, embedder: Embedder, stance_model: 
                    documents={m.evidence.document.id: m.evidence.document for d in drafts for m in d.members}
                    | {c.evidence.document.id: c.evidence.document for c in judged.candidates},
                    gathered=gathered, searched=searched, damaged=frozenset(damaged))
-    writer: Writer = (LLMWriter(llm, ledger, stance_model or registry_stance(settings), settings.support_threshold)
-                      if llm is not None and ledger is not None else ExtractiveWriter())
+    writer = writer_for(llm, ledger, stance_model, settings)
     draft = writer.write(job)
     timer.lap("write")
 
@@ -123,6 +119,23 @@ def run_check(question: str, *, store: Store, embedder: Embedder, stance_model: 
         nothing_found=not written.findings, failures=tuple(failures) + written.failures + tuple(notes), as_of=as_of,
         claims=p.claims, mode=written.mode, llm=ledger.report(llm.name) if llm is not None and ledger else None,
         open_question=p.is_open, undated_sources=undated)
+
+
+def selection_notes(p: Plan, gathered: Gathered, selection: Selection, max_evidence: int) -> list[Failure]:
+    """What the report's problems say about the evidence: text that reads as instructions to an AI model, and
+    evidence (or, with none, the search's hits) not in English."""
+    notes = [Failure("select", f"ignored text in “{title}” that reads as instructions to an AI model (a prompt "
+                               "injection), not as evidence") for title in selection.injected_titles]
+    return notes + language_notes(p.question, [c.evidence.quote for c in selection.candidates]
+                                  or [h.passage.text for h in gathered.hits[:max_evidence]])
+
+
+def writer_for(llm: LLM | None, ledger: Ledger | None, stance_model: StanceModel | None,
+               settings: Settings) -> Writer:
+    """LLM mode's writer (which verifies what the model writes with the stance model), else the extractive one."""
+    if llm is not None and ledger is not None:
+        return LLMWriter(llm, ledger, stance_model or registry_stance(settings), settings.support_threshold)
+    return ExtractiveWriter()
 
 
 def refine(p: Plan, llm: LLM, ledger: Ledger, failures: list[Failure]) -> Plan:

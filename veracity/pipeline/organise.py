@@ -260,11 +260,45 @@ def stored_vectors(store: Store) -> StoredVectors:
     return lookup
 
 
+def sentence_vectors(docs: dict[int, Document], per_doc: dict[int, list[tuple[int, int, str]]],
+                     embed: Callable[[list[str]], np.ndarray], stored: StoredVectors | None,
+                     dimension: int) -> np.ndarray:
+    """The documents' title vectors, then every sentence's vector in document order: from the store where it has
+    them (stored at ingest), else embedded in one batch."""
+    known = stored(list(docs)) if stored is not None else {}
+    keys = [(d, start) for d in docs for start, _, _ in per_doc[d]]
+    texts = [t for d in docs for _, _, t in per_doc[d]]
+    todo = [doc.title for doc in docs.values()] + [t for k, t in zip(keys, texts) if k not in known]
+    fresh = iter(embed(todo)) if todo else iter(())
+    return np.array([next(fresh) for _ in docs] + [known[k] if k in known else next(fresh) for k in keys],
+                    dtype=np.float32).reshape(len(docs) + len(keys), dimension)
+
+
+def headlines(docs: dict[int, Document], per_doc: dict[int, list[tuple[int, int, str]]],
+              vectors: np.ndarray) -> dict[int, np.ndarray]:
+    """A document's main point: its headline with its lead sentence (a title may be a file name)."""
+    titles = {}
+    k = len(docs)
+    for d, title in zip(docs, vectors[:len(docs)]):
+        headline = title + (vectors[k] if per_doc[d] else 0.0)
+        titles[d] = headline / (np.linalg.norm(headline) or 1.0)
+        k += len(per_doc[d])
+    return titles
+
+
+def topic_of(body: np.ndarray, query_vectors: np.ndarray) -> np.ndarray:
+    """The question's topic, as the sources word it: the question with the sentences most like it."""
+    relevance_all = (body @ query_vectors.T).max(axis=1) if len(body) else np.zeros(0)
+    near = body[np.argsort(-relevance_all)[:TOPIC_SENTENCES]] if len(body) else query_vectors
+    topic = query_vectors.mean(axis=0) + near.mean(axis=0)
+    normed: np.ndarray = topic / (np.linalg.norm(topic) or 1.0)
+    return normed
+
+
 def score_sentences(chosen: tuple[Candidate, ...], embed: Callable[[list[str]], np.ndarray],
                     query_vectors: np.ndarray, stored: StoredVectors | None = None) -> tuple[list[Scored], set[int]]:
     """Every usable sentence of the documents that address the question, scored for centrality; and the ids of
-    the documents whose text is damaged. A sentence the judge read keeps its stance. Sentence vectors come from
-    the store where it has them (stored at ingest), else are embedded in one batch."""
+    the documents whose text is damaged. A sentence the judge read keeps its stance."""
     judged = {(c.evidence.document.id, c.evidence.start): c for c in chosen}
     weight: dict[int, float] = {}
     docs: dict[int, Document] = {}
@@ -273,32 +307,14 @@ def score_sentences(chosen: tuple[Candidate, ...], embed: Callable[[list[str]], 
         weight[c.evidence.document.id] = max(weight.get(c.evidence.document.id, 0.0), c.evidence.relevance)
     top = max(weight.values(), default=1.0) or 1.0
     per_doc = {d: document_sentences(doc) for d, doc in docs.items()}
-    known = stored(list(docs)) if stored is not None else {}
-    keys = [(d, start) for d in docs for start, _, _ in per_doc[d]]
-    texts = [t for d in docs for _, _, t in per_doc[d]]
-    todo = [doc.title for doc in docs.values()] + [t for k, t in zip(keys, texts) if k not in known]
-    fresh = iter(embed(todo)) if todo else iter(())
-    vectors = np.array([next(fresh) for _ in docs] + [known[k] if k in known else next(fresh) for k in keys],
-                       dtype=np.float32).reshape(len(docs) + len(keys), query_vectors.shape[1])
-    # a document's main point: its headline with its lead sentence (a title may be a file name)
-    titles = {}
-    k = len(docs)
-    for d, title in zip(docs, vectors[:len(docs)]):
-        headline = title + (vectors[k] if per_doc[d] else 0.0)
-        titles[d] = headline / (np.linalg.norm(headline) or 1.0)
-        k += len(per_doc[d])
+    vectors = sentence_vectors(docs, per_doc, embed, stored, query_vectors.shape[1])
+    titles = headlines(docs, per_doc, vectors)
     damaged = {d for d in docs if damaged_document([t for _, _, t in per_doc[d]])}
-    body = vectors[len(docs):]
-    # the question's topic, as the sources word it: the question with the sentences most like it
-    relevance_all = (body @ query_vectors.T).max(axis=1) if len(body) else np.zeros(0)
-    near = body[np.argsort(-relevance_all)[:TOPIC_SENTENCES]] if len(body) else query_vectors
-    topic = query_vectors.mean(axis=0) + near.mean(axis=0)
-    topic = topic / (np.linalg.norm(topic) or 1.0)
+    topic = topic_of(vectors[len(docs):], query_vectors)
     out: list[Scored] = []
     k = len(docs)
     for d, doc in docs.items():
         rows = []
-        n = len(per_doc[d])
         for i, (start, end, text) in enumerate(per_doc[d]):
             v = vectors[k + i]
             relevance = float((query_vectors @ v).max())
@@ -309,7 +325,7 @@ def score_sentences(chosen: tuple[Candidate, ...], embed: Callable[[list[str]], 
             centrality = (0.45 * relevance + 0.15 * float(topic @ v)
                           + (0.25 * float(titles[d] @ v) + 0.15 * lead) * weight[d] / top + side)
             rows.append(Scored(c, centrality, d in damaged and damaged_sentence(text), leans_back(text)))
-        k += n
+        k += len(per_doc[d])
         rows.sort(key=lambda s: (-s.centrality, s.candidate.evidence.start))
         out += rows[:PER_DOCUMENT]
     out.sort(key=lambda s: (-s.centrality, s.candidate.evidence.document.id, s.candidate.evidence.start))
@@ -372,40 +388,51 @@ def points(chosen: tuple[Candidate, ...], embed: Callable[[list[str]], np.ndarra
         cost = words_of(lead.candidate.evidence.quote) + 6
         if picked and spent + cost > budget:
             continue
-        spent += cost
-        members = [lead]
-        # more of the point: its next most informative sentences, another source's first, none a repeat
-        others = sorted((m for m in g if m is not lead and not m.damaged and not m.leans_back),
-                        key=lambda m: (m.candidate.evidence.document.id == lead.candidate.evidence.document.id,
-                                       -informative(m)))
-        for m in others:
-            if len(members) >= PER_FINDING:
-                break
-            extra = words_of(m.candidate.evidence.quote)
-            if spent + extra > budget or float(m.candidate.vector @ lead.candidate.vector) < SAME_FINDING or any(
-                    float(m.candidate.vector @ o.candidate.vector) >= REPEAT for o in members):
-                continue
-            spent += extra
-            members.append(m)
+        members, spent = told(lead, g, spent + cost, budget)
         used[lead.candidate.evidence.document.id] = used.get(lead.candidate.evidence.document.id, 0) + 1
         picked.append(members)
         rest = [m for m in g if m not in members
                 and all(float(m.candidate.vector @ o.candidate.vector) < REPEAT for o in members)]
         if rest:  # what the finding had no room for makes a point of its own
             remaining.append(rest)
+    return finding_drafts(picked, scored, damaged), damaged
+
+
+def told(lead: Scored, point: list[Scored], spent: int, budget: int) -> tuple[list[Scored], int]:
+    """A point's finding: its lead, then more of the point within the word budget: its next most informative
+    sentences, another source's first, none a repeat of one already in. Returns the members and the words spent."""
+    members = [lead]
+    others = sorted((m for m in point if m is not lead and not m.damaged and not m.leans_back),
+                    key=lambda m: (m.candidate.evidence.document.id == lead.candidate.evidence.document.id,
+                                   -informative(m)))
+    for m in others:
+        if len(members) >= PER_FINDING:
+            break
+        extra = words_of(m.candidate.evidence.quote)
+        if spent + extra > budget or float(m.candidate.vector @ lead.candidate.vector) < SAME_FINDING or any(
+                float(m.candidate.vector @ o.candidate.vector) >= REPEAT for o in members):
+            continue
+        spent += extra
+        members.append(m)
+    return members, spent
+
+
+def finding_drafts(picked: list[list[Scored]], scored: list[Scored], damaged: set[int]) -> list[FindingDraft]:
+    """A draft per finding, headed by a key phrase of its lead; supporting or refuting only when every sentence
+    the judge read in it was filed that way (one stance per finding), else context."""
     drafts = []
     taken: set[str] = set()
+    pool = [m.candidate.evidence.quote for m in scored]
+    clean = [m.candidate.evidence.quote for m in scored if m.candidate.evidence.document.id not in damaged]
     for members in picked:
         cands = tuple(m.candidate for m in members)
-        sides = {role(c) for c in cands if c.evidence.stance is not None}  # one stance per finding: all or none
+        sides = {role(c) for c in cands if c.evidence.stance is not None}
         first = members[0].candidate.evidence
-        h = key_heading(first.quote, [m.candidate.evidence.quote for m in scored], taken,
-                        [m.candidate.evidence.quote for m in scored if m.candidate.evidence.document.id not in damaged],
-                        damaged=first.document.id in damaged)
+        h = key_heading(first.quote, pool, taken, clean, damaged=first.document.id in damaged)
         taken.add(h.lower())
         only = sides.pop() if len(sides) == 1 else None
         drafts.append(FindingDraft(heading=h, role=only if only in (SUPPORTING, REFUTING) else CONTEXT, members=cands))
-    return drafts, damaged
+    return drafts
 
 
 # --- Headings from key phrases -----------------------------------------------------------------------------------
@@ -428,11 +455,10 @@ def casing(texts: list[str]) -> dict[str, str]:
     return {k: max(v.items(), key=lambda kv: (kv[1], kv[0]))[0] for k, v in forms.items()}
 
 
-def key_heading(sentence: str, pool: list[str], taken: set[str], clean: list[str] | None = None,
-                damaged: bool = False) -> str:
-    """A heading of 2 to 7 words from the sentence's key phrase (see above); from a damaged source, in the casing
-    clean text uses (the quote itself keeps its own)."""
-    tokens = TOKEN.findall(sentence)
+def key_span(tokens: list[str], pool: list[str]) -> tuple[int, int] | None:
+    """Where the sentence's key phrase is, as token positions (first, last): the span of 2 to 7 words, within one
+    clause, that packs the most distinctive words (rare in the pool), not starting at the sentence's opening
+    word when another will do; None when no word is distinctive."""
     docs = [set(w.lower() for w in re.findall(r"\w+", t)) for t in pool] or [set()]
 
     def weight(token: str) -> float:
@@ -455,9 +481,18 @@ def key_heading(sentence: str, pool: list[str], taken: set[str], clean: list[str
             value = sum(scores[i:j + 1]) / (j - i + 2.5) - (0.3 if i == 0 else 0.0)
             if best is None or value > best[0] + 1e-9:
                 best = (value, i, j)
-    if best is None:
+    return None if best is None else (best[1], best[2])
+
+
+def key_heading(sentence: str, pool: list[str], taken: set[str], clean: list[str] | None = None,
+                damaged: bool = False) -> str:
+    """A heading of 2 to 7 words from the sentence's key phrase (see above); from a damaged source, in the casing
+    clean text uses (the quote itself keeps its own)."""
+    tokens = TOKEN.findall(sentence)
+    span = key_span(tokens, pool)
+    if span is None:
         return clause(sentence)
-    _, i, j = best
+    i, j = span
     forms = casing(clean if clean is not None else pool)
     shouted = damaged or shouting(sentence) >= 2
     out = []

@@ -89,6 +89,12 @@ def summary_sentence(group: FindingDraft, damaged: frozenset[int]) -> Candidate 
     return min(standalone, key=lambda c: c.evidence.document.id in damaged, default=None)
 
 
+def most_relevant(groups: list[FindingDraft], sources: dict[int, Source], damaged: frozenset[int]) -> list[Sentence]:
+    """The most relevant sentence of the findings, quoted, or nothing when no finding has a numbered source."""
+    members = [c for g in groups for c in g.members if c.evidence.document.id in sources]
+    return [cite(max(members, key=lambda c: c.evidence.relevance), sources, damaged)] if members else []
+
+
 def summary(groups: list[FindingDraft], sources: dict[int, Source], plan: Plan | None = None,
             verdict: Verdict | None = None, damaged: frozenset[int] = frozenset()) -> CitedText:
     """Answer first: the verdict in veracity's words (a frame), then the main points in the findings' order, each
@@ -119,9 +125,7 @@ def summary(groups: list[FindingDraft], sources: dict[int, Source], plan: Plan |
         if quoted == SUMMARY_POINTS:
             break
     if not quoted:  # every sentence leans back or is too long: the most relevant one still says something
-        members = [c for g in groups for c in g.members if c.evidence.document.id in sources]
-        if members:
-            parts.append(cite(max(members, key=lambda c: c.evidence.relevance), sources, damaged))
+        parts += most_relevant(groups, sources, damaged)
     return CitedText(text=" ".join(s.text for s in parts),
                      citations=tuple(dict.fromkeys(n for s in parts for n in s.citations)), sentences=tuple(parts))
 
@@ -279,6 +283,20 @@ def verdict_line(verdict: Verdict | None) -> str:
     return f"{verdict.label} ({verdict.confidence:.0%}): {verdict.rationale}"
 
 
+def with_written(written: prose.Written, text: CitedText, bottom: CitedText,
+                 questions: list[str]) -> tuple[CitedText, CitedText, list[str]]:
+    """LLM mode: the model's summary, its bottom sentence before the extractive bottom line, and its follow-up
+    questions first (the extractive ones fill up to five when it gave fewer than two)."""
+    text = written.summary or text
+    if written.bottom_sentence is not None:
+        bottom = CitedText(text=f"{written.bottom_sentence.text} {bottom.text}",
+                           citations=tuple(sorted(set(bottom.citations) | set(written.bottom_sentence.citations))),
+                           support=written.bottom_sentence.support)
+    questions = (written.follow_ups + [q for q in questions if q not in written.follow_ups])[:5] \
+        if len(written.follow_ups) < 2 else written.follow_ups
+    return text, bottom, questions
+
+
 def finish(job: WriteJob, finding_list: list[Finding], failures: list[Failure],
            written: prose.Written | None = None) -> Written:
     """The report's text around the verified findings: the sources they cite, the summary, the bottom line and
@@ -298,13 +316,7 @@ def finish(job: WriteJob, finding_list: list[Finding], failures: list[Failure],
     questions = follow_ups(job.plan, finding_list, job.verdict, newest,
                            [job.documents[k].text for k in sources if k in job.documents])
     if written is not None:
-        text = written.summary or text
-        if written.bottom_sentence is not None:
-            bottom = CitedText(text=f"{written.bottom_sentence.text} {bottom.text}",
-                               citations=tuple(sorted(set(bottom.citations) | set(written.bottom_sentence.citations))),
-                               support=written.bottom_sentence.support)
-        questions = (written.follow_ups + [q for q in questions if q not in written.follow_ups])[:5] \
-            if len(written.follow_ups) < 2 else written.follow_ups
+        text, bottom, questions = with_written(written, text, bottom, questions)
     return Written(findings=tuple(finding_list), sources=tuple(sorted(sources.values(), key=lambda s: s.id)),
                    summary=text, bottom_line=bottom, follow_ups=tuple(questions), failures=tuple(failures),
                    mode="llm" if written is not None else "extractive")

@@ -223,6 +223,30 @@ def content_kind(header: str) -> str | None:
     return TYPES.get(mime) if mime else "html"
 
 
+Article = tuple[str, str, str | None, str | None, str | None, tuple[ClaimReview, ...]]
+
+
+def html_article(got: Download, host: str | None) -> Article | Blocked | Unextractable | Paywalled:
+    """An HTML page's article (title, text, author, publisher, published, its ClaimReview markup), or why it
+    cannot be used: a captcha or access-denied page, a subscription wall, no article text."""
+    html = decode_html(got.body, header_charset(got.headers.get("content-type", "")))
+    head = html[:30_000]
+    extracted = read_html(html, got.final_url)
+    if extracted is None:
+        if CAPTCHA.search(head):
+            return Blocked(got.url, "a captcha or access-denied page", got.status)
+        return Unextractable(got.url, "no article text found in the HTML", got.status)
+    title, text, author, publisher, published = extracted
+    reviews = tuple(replace(r, url=r.url or got.final_url, publisher=r.publisher or publisher or host,
+                            published=r.published or published) for r in parse_claim_reviews(html))
+    words = len(text.split())
+    if words < 150 and CAPTCHA.search(head):
+        return Blocked(got.url, "a captcha or access-denied page", got.status)
+    if words < 250 and PAYWALL.search(html):
+        return Paywalled(got.url, "the page shows a subscription wall instead of the article", got.status)
+    return title, text, author, publisher, published, reviews
+
+
 def read(got: Download) -> PageOutcome:
     """Extract a downloaded page: its main text and metadata, or the reason it cannot be used."""
     base = dict(url=got.url, final_url=got.final_url, status=got.status, headers=got.headers,
@@ -240,21 +264,10 @@ def read(got: Download) -> PageOutcome:
             title = next((ln.strip() for ln in text.splitlines() if ln.strip()), got.final_url)[:300]
             author = publisher = published = None
         else:
-            html = decode_html(got.body, header_charset(got.headers.get("content-type", "")))
-            head = html[:30_000]
-            extracted = read_html(html, got.final_url)
-            if extracted is None:
-                if CAPTCHA.search(head):
-                    return Blocked(got.url, "a captcha or access-denied page", got.status)
-                return Unextractable(got.url, "no article text found in the HTML", got.status)
-            title, text, author, publisher, published = extracted
-            reviews = tuple(replace(r, url=r.url or got.final_url, publisher=r.publisher or publisher or host,
-                                    published=r.published or published) for r in parse_claim_reviews(html))
-            words = len(text.split())
-            if words < 150 and CAPTCHA.search(head):
-                return Blocked(got.url, "a captcha or access-denied page", got.status)
-            if words < 250 and PAYWALL.search(html):
-                return Paywalled(got.url, "the page shows a subscription wall instead of the article", got.status)
+            article = html_article(got, host)
+            if not isinstance(article, tuple):
+                return article
+            title, text, author, publisher, published, reviews = article
     except Exception as exc:  # pypdf, lxml and trafilatura raise many unrelated types on broken input
         return Unextractable(got.url, f"could not be read ({type(exc).__name__}: {exc})", got.status)
     if len(text.split()) < MIN_WORDS:
