@@ -14,7 +14,18 @@ collection (1.74M sentences) would take about 3.5 hours on the 2-core machine, s
 all-MiniLM-L6-v2 through torch on a GPU instead (used once on a GPU machine, the process pinned to two cores:
 benchmarks/results/search_scale_gpu_host.json). --pin-cores pins the timed part only.
 
+`--stores` (issue 25) measures the three side by side in one run, on the collection benchmarks/pg_scale.py
+builds (the same texts, static MiniLM stand-in vectors, loaded in bulk into both stores): the SQLite store
+with its indexes beside the file (vector graph, tantivy; built here from the loaded store, timed), the
+PostgreSQL store and bm25s (numba backend when numba is installed), each in a process of its own, so each
+one's peak RSS and first search (opening included) are its own. For each: p50/p95 of lexical, dense and
+hybrid search over the queries, recall@10 of dense search against exact search (SQLite: fp32 scan; PostgreSQL:
+its scan of the stored halfvec), peak RSS, first-search time and size on disk; for SQLite also the overlap@10
+of its lexical top 10 with FTS5 ranking every matching row (the ranking below 50,000 passages). Writes
+OUT/search_scale_stores.json (a run for some sizes keeps the others).
+
 Usage:
+    python benchmarks/search_scale.py --stores --sizes 100000 --data ../shared/data --work /tmp/stores
     python benchmarks/search_scale.py --data ../shared/data --work /tmp/scale --out benchmarks/results
     python benchmarks/search_scale.py --data ../shared/data --work /tmp/scale --sizes 1000000 --synthetic \
         --stand-in-vectors
@@ -34,7 +45,9 @@ import platform
 import resource
 import statistics
 import time
+from contextlib import suppress
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -142,23 +155,38 @@ def percentiles(times: list[float]) -> dict[str, float]:
     return {"p50": round(statistics.median(times), 2), "p95": round(times[int(len(times) * 0.95)], 2)}
 
 
-def bm25s_latency(texts: list[str], queries: list[str]) -> dict[str, float]:
-    """The peer baseline: bm25s (English stopwords, Snowball stemmer) top-10 latency over the same passages."""
+def bm25s_latency(texts: list[str], queries: list[str]) -> dict[str, Any]:
+    """The peer baseline: bm25s (English stopwords, Snowball stemmer) top-10 latency over the same passages, with
+    its fastest backend (numba, when installed: compiled once before the timings)."""
     import bm25s
     import Stemmer
 
+    try:
+        import numba
+
+        backend, versions = "numba", {"numba": numba.__version__}
+    except ImportError:
+        backend, versions = "numpy", {}
     stemmer = Stemmer.Stemmer("english")
     t = time.perf_counter()
-    retriever = bm25s.BM25()
+    retriever = bm25s.BM25(backend=backend)
     retriever.index(bm25s.tokenize(texts, stopwords="en", stemmer=stemmer, show_progress=False), show_progress=False)
     index_s = time.perf_counter() - t
+
+    def retrieve(q: str) -> None:
+        retriever.retrieve(bm25s.tokenize([q], stopwords="en", stemmer=stemmer, show_progress=False), k=10,
+                           show_progress=False, backend_selection=backend, n_threads=1)
+
+    t = time.perf_counter()
+    retrieve(queries[0])  # numba compiles here
+    first_ms = (time.perf_counter() - t) * 1000
     times = []
     for q in queries:
         t = time.perf_counter()
-        retriever.retrieve(bm25s.tokenize([q], stopwords="en", stemmer=stemmer, show_progress=False), k=10,
-                           show_progress=False)
+        retrieve(q)
         times.append((time.perf_counter() - t) * 1000)
-    return percentiles(times) | {"index_s": round(index_s, 1)}
+    return percentiles(times) | {"index_s": round(index_s, 1), "first_query_ms": round(first_ms, 1),
+                                 "backend": backend, "bm25s": bm25s.__version__, **versions}
 
 
 PART_DOCUMENTS = 20_000
@@ -275,6 +303,146 @@ def synthetic_dense(n: int, qs: int = 50, dim: int = 384) -> dict:
             "note": "dense brute-force scan only, on random unit vectors; lexical and a real store not measured"}
 
 
+class _Given:
+    """The embedder of a search whose vector is given (query embedding is left out of the timings)."""
+
+    name = "given"
+    dimension = 384
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        raise AssertionError("the query vector is given")
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident set (VmHWM: ru_maxrss would carry the parent's over fork and exec)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def child(kind: str, target: str, qfile: Path, vfile: Path, recall_queries: int) -> dict[str, Any]:
+    """One system's measurements, in a process of its own (see --stores)."""
+    from veracity.search import hybrid
+
+    qs = json.loads(qfile.read_text())
+    vectors = np.load(vfile)
+    if kind == "bm25s":
+        from veracity.store.sqlite import SqliteStore
+
+        lite = SqliteStore(target, create=False, index_min=10**12, lexical_min=10**12)
+        texts = [f"{r[0]} {r[1]}" for r in lite.db.execute("SELECT d.title, p.text FROM passages p JOIN documents d "
+                                                           "ON d.id = p.document_id ORDER BY p.id")]
+        lite.close()
+        out = {"lexical_ms": bm25s_latency(texts, qs)}
+        return out | {"peak_rss_mb": peak_rss_mb()}
+    started = time.perf_counter()
+    store: Any
+    if kind == "sqlite":
+        from veracity.store.sqlite import SqliteStore
+
+        store = SqliteStore(target, create=False)
+    else:
+        from veracity.store.postgres import PostgresStore
+
+        store = PostgresStore(target, create=False)
+    given = _Given()
+    hybrid(store, given, qs[0], 10, vector=vectors[0])
+    out: dict[str, Any] = {"first_search_s": round(time.perf_counter() - started, 3)}
+    times = []
+    for q in qs:  # the store's own call, as bm25s's retrieve is timed (hybrid below also reads the passages)
+        t = time.perf_counter()
+        store.lexical(q, 10)
+        times.append((time.perf_counter() - t) * 1000)
+    out["lexical_call_ms"] = percentiles(times)
+    for mode in ("lexical", "dense", "hybrid"):
+        times = []
+        for q, v in zip(qs, vectors):
+            t = time.perf_counter()
+            hybrid(store, given, q, 10, mode=mode, vector=v)
+            times.append((time.perf_counter() - t) * 1000)
+        out[f"{mode}_ms"] = percentiles(times)
+    out["peak_rss_mb"] = peak_rss_mb()  # before the exact scans below
+    strict = []
+    for v in vectors[:recall_queries]:
+        truth = {pid for pid, _ in store.dense(v, 10, exact=True)}
+        strict.append(len({pid for pid, _ in store.dense(v, 10)} & truth) / max(len(truth), 1))
+    out["recall_at_10"] = round(float(np.mean(strict)), 4)
+    out["recall_queries"] = len(strict)
+    if kind == "sqlite":
+        overlap = []
+        for q in qs:
+            full = [pid for pid, _ in store.lexical(q, 10, exhaustive=True)]
+            if full:
+                overlap.append(len({pid for pid, _ in store.lexical(q, 10)} & set(full)) / len(full))
+        out["lexical_overlap_at_10_with_fts5"] = round(float(np.mean(overlap)), 4)
+        files = [Path(target), Path(f"{target}-vectors.usearch")]
+        folder = Path(f"{target}-lexical.tantivy")
+        sizes = {"store_mb": files[0].stat().st_size, "vectors_graph_mb": files[1].stat().st_size,
+                 "lexical_index_mb": sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())}
+        out |= {k: round(v / 1e6, 1) for k, v in sizes.items()} | {"on_disk_mb": round(sum(sizes.values()) / 1e6, 1)}
+        out["indexes"] = {"vectors": "usearch HNSW, int8, cosine", "lexical": "tantivy BM25 (en_stem)"}
+    else:
+        import psutil
+
+        with store._db() as db:
+            size, pids = db.execute("SELECT pg_database_size(current_database())").fetchone()[0], [
+                r[0] for r in db.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")]
+        uss = 0
+        for pid in pids:
+            with suppress(psutil.Error, OSError):  # a backend that ended meanwhile
+                uss += psutil.Process(pid).memory_full_info().uss
+        out |= {"on_disk_mb": round(size / 1e6, 1), "server_backends_uss_mb": round(uss / 1e6, 1),
+                "ef_search": store.ef_search}
+    store.close()
+    return out
+
+
+def stores(args: argparse.Namespace, size: int) -> dict[str, Any]:
+    """--stores at one size: build (or reuse) the collection, build the SQLite store's indexes, then measure
+    each system in a child process."""
+    import subprocess
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+    import pg_scale
+
+    from veracity.store import postgres_migrations
+    from veracity.store.sqlite import SqliteStore
+    from veracity.store.sqlite_lexical import index_path
+    from veracity.store.sqlite_vectors import graph_path
+
+    info = pg_scale.build(size, args.data, args.work, args.texts, "static", postgres_migrations.HNSW_M,
+                          postgres_migrations.HNSW_EF_CONSTRUCTION)
+    server = info.pop("server")
+    uri = server.uri(info["db"])
+    lite = str(args.work / f"scale-{size}-static.db")
+    qs = pg_scale.queries(args.data, args.queries)
+    qfile, vfile = args.work / "queries.json", args.work / f"queries-{size}.npy"
+    qfile.write_text(json.dumps(qs))
+    np.save(vfile, pg_scale.stand_in("static", args.work).embed(qs))
+    # the SQLite store's indexes, built from the loaded store (a store upgraded by m008 builds them on open)
+    built: dict[str, Any] = {}
+    if not graph_path(lite).exists() or not index_path(lite).exists():
+        store = SqliteStore(lite, create=False, index_min=10**12, lexical_min=10**12)
+        built["vectors"] = store.vectors.build(fold=False)
+        store.words.index_min = 0
+        t = time.perf_counter()
+        store.words.maintain()
+        built["lexical_s"] = round(time.perf_counter() - t, 1)
+        store.close()
+    result: dict[str, Any] = {"passages": info["passages"], "documents": info["documents"],
+                              "vectors": "static MiniLM token vectors, mean pooled (benchmarks/pg_scale.py)",
+                              "queries": len(qs), "bulk_build": info.get("timings"), "sqlite_index_build": built}
+    for kind, target in (("sqlite", lite), ("postgres", uri), ("bm25s", lite)):
+        out = args.work / f"child-{kind}-{size}.json"
+        cmd = [sys.executable, __file__, "--child", kind, "--target", target, "--qfile", str(qfile), "--vfile",
+               str(vfile), "--recall-queries", str(args.recall_queries), "--child-out", str(out)]
+        subprocess.run(cmd, check=True, timeout=3600)
+        result[kind] = json.loads(out.read_text())
+        print(kind, json.dumps(result[kind]), flush=True)
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=Path("../shared/data"))
@@ -293,8 +461,34 @@ def main() -> None:
     parser.add_argument("--pin-cores", help="measure on these CPU cores only, e.g. 0,1 (the build may use all)")
     parser.add_argument("--no-build", action="store_true",
                         help="measure the stores in --work as they are (an interrupted build), without ingesting more")
+    parser.add_argument("--stores", action="store_true", help="the SQLite store (with its indexes), the "
+                        "PostgreSQL store and bm25s side by side on pg_scale.py's collection (see the doc)")
+    parser.add_argument("--recall-queries", type=int, default=100, help="--stores: queries for recall@10")
+    parser.add_argument("--child", choices=("sqlite", "postgres", "bm25s"), help=argparse.SUPPRESS)
+    parser.add_argument("--target", help=argparse.SUPPRESS)
+    parser.add_argument("--qfile", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--vfile", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--child-out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     sys.path.insert(0, str(Path(__file__).resolve().parent))
+    if args.child:
+        args.child_out.write_text(json.dumps(child(args.child, args.target, args.qfile, args.vfile,
+                                                   args.recall_queries)))
+        return
+    if args.stores:
+        import bm25s
+
+        path = args.out / "search_scale_stores.json"
+        result = json.loads(path.read_text()) if path.exists() else {}
+        result |= {"machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+                   "note": "query embedding excluded from latencies; each system measured in its own process",
+                   "bm25s": bm25s.__version__}
+        for size in sorted(args.sizes):
+            result.setdefault("sizes", {})[str(size)] = stores(args, size)
+            args.out.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(result, indent=2) + "\n")
+        print(json.dumps(result, indent=2))
+        return
     from data import require
 
     if not (args.texts and args.queries):  # the sentences and the queries come from --data
