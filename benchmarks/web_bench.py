@@ -76,7 +76,7 @@ def main() -> None:
         return pdf_child(args.pdf_child)
     from veracity.engine import Engine
     from veracity.ingest.chunk import chunk
-    from veracity.sources.web import Gathering, fetcher_for, read_pages
+    from veracity.sources.web import Gathering, parts_for, read_pages
     from veracity.text import clean_text
 
     proc, port = serve()
@@ -88,17 +88,18 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             # 1. fetch + extract + store 10 pages (fresh pages each round; models loaded by a warm-up round)
             engine = Engine(settings(Path(tmp) / "pages.db", port))
-            read_pages(engine, [f"{base}/bench/warm/{n}.html" for n in range(10)], True,
+            parts = parts_for(engine.store, engine.embedder, engine.settings, search=False)
+            read_pages(parts, [f"{base}/bench/warm/{n}.html" for n in range(10)], True,
                        Gathering("", False, (), ()))
             rounds, fetch_only, cpu, sentences = [], [], [], 0
-            fetcher = fetcher_for(engine.settings)
+            fetcher = parts.fetcher
             for r in range(args.repeat):
                 t = time.perf_counter()
                 pages = fetcher.fetch([f"{base}/bench/f{r}/{n}.html" for n in range(10)])
                 fetch_only.append(time.perf_counter() - t)
                 gathering = Gathering("", False, (), ())
                 t, c = time.perf_counter(), time.process_time()
-                read_pages(engine, [f"{base}/bench/r{r}/{n}.html" for n in range(10)], True, gathering)
+                read_pages(parts, [f"{base}/bench/r{r}/{n}.html" for n in range(10)], True, gathering)
                 rounds.append(time.perf_counter() - t)
                 cpu.append(time.process_time() - c)
                 assert gathering.pages_read == 10, gathering.failures

@@ -466,7 +466,8 @@ def test_the_web_setting_makes_every_check_search_the_web_and_a_worker_saved_che
         report = engine.check(QUESTION, save=False, on_stage=lambda stage, ms: stages.append(stage))
     finally:
         web.results = list(web_server.DEFAULT_RESULTS)
-    assert stages[0] == "web" and list(report.timings_ms)[0] == "web"
+    # the web stage runs after plan, with the plan's queries, and before gather
+    assert stages[:3] == ["plan", "web", "gather"] and list(report.timings_ms)[:3] == ["plan", "web", "gather"]
     assert report.web is not None and report.web.pages_read == 3 and not report.web.only
     engine.store.save_check(CheckRecord(id=report.id, question=report.question, created_at="2026-01-01T00:00:00",
                                         verdict=None, report_json=to_json(report)))

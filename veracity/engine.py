@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import time
-from dataclasses import replace
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from .errors import ConfigError, InputError, NotFound
 from .jobs import Jobs, check_date
@@ -17,7 +15,7 @@ from .types import Document, Report
 if TYPE_CHECKING:
     from .ingest import IngestSummary
     from .store.base import CheckRecord
-    from .sources.web import Gathering
+    from .sources.web import WebRun
     from .types import Failure, Hit
     from .embed import Embedder
     from .llm import LLM
@@ -89,39 +87,28 @@ class Engine:
 
     def check(self, question: str, *, as_of: str | None = None, verdict: bool = True, save: bool = True,
               on_stage: Callable[[str, float], None] | None = None, web: str | None = None, refresh: bool = False,
-              replay: Gathering | None = None, check_id: str | None = None) -> Report:
+              replay: WebRun | None = None, check_id: str | None = None) -> Report:
         """Run a check. verdict=False skips the stance model (the report's verdict is then null).
         on_stage(stage, ms) is called as each pipeline stage ends (progress for the service's event stream).
-        web="web" first adds web pages for the question to the store (veracity.sources.web), web="only" checks
+        web="web" adds web pages for the plan's queries to the store (the pipeline's web stage), web="only" checks
         against those pages alone, web="" not at all, None as the `web` setting says; refresh=True asks the
-        providers and servers again instead of the cache. check_id gives the report its id (a service's job gives
-        its own), under which its web run is kept too."""
+        providers and servers again instead of the cache; replay: a past check's web run (see `replay`).
+        check_id gives the report its id (a service's job gives its own), under which its web run is kept too."""
         from .pipeline import run_check
+        from .pipeline.web import WebStep
 
-        store, gathering, started = self.store, replay, time.perf_counter()
         if web is None:
             web = "web" if self.settings.web else ""
-        if web and gathering is None:
-            from .sources.web import gather
+        step = None
+        if web or replay is not None:
+            from .sources.web import parts_for
 
-            gathering = gather(self, question, only=web == "only", refresh=refresh)
-        web_ms = round((time.perf_counter() - started) * 1000, 1)
-        if gathering is not None and on_stage is not None:
-            on_stage("web", web_ms)
-        if gathering is not None and gathering.only:
-            from .sources.scope import ScopedStore
-
-            store = cast("Store", ScopedStore(self.store, gathering.document_ids))
-        report = run_check(question, store=store, embedder=self.embedder, stance_model=self.stance if verdict else None,
-                           settings=self.settings, as_of=check_date(as_of, "--as-of"), llm=self.llm, on_stage=on_stage,
-                           today=gathering.checked_on if gathering is not None else None)
-        if check_id:
-            report = replace(report, id=check_id)
-        if gathering is not None:  # the web run is kept whoever saves the check (the service's workers do it)
-            from .sources.web import archive_of
-
-            report = replace(gathering.apply(report), timings_ms={"web": web_ms, **report.timings_ms})
-            archive_of(self.store).save_web_run(report.id, gathering.record(report))
+            step = WebStep(parts_for(self.store, self.embedder, self.settings, search=replay is None),
+                           only=web == "only", refresh=refresh, replay=replay)
+        report = run_check(question, store=self.store, embedder=self.embedder,
+                           stance_model=self.stance if verdict else None, settings=self.settings,
+                           as_of=check_date(as_of, "--as-of"), llm=self.llm, on_stage=on_stage, web=step,
+                           report_id=check_id)
         if save:
             self.save(report)
         return report
@@ -146,14 +133,18 @@ class Engine:
         record = self.store.web_run(past.id) if isinstance(self.store, WebArchive) else None
         if record is None:
             return self.check(past.question, as_of=past.as_of, verdict=verdict, save=save, web="")
-        gathering = replay(self, past.id, record)
-        return self.check(past.question, as_of=record.get("as_of"), verdict=verdict, save=save, replay=gathering)
+        from .sources.web import parts_for
+
+        run = replay(parts_for(self.store, self.embedder, self.settings, search=False), past.id, record)
+        return self.check(past.question, as_of=record.get("as_of"), verdict=verdict, save=save, replay=run)
 
     def ingest_urls(self, urls: list[str]) -> tuple[int, list[Failure]]:
         """Read web pages into the store by hand: (pages read, failures)."""
         from .sources.web import ingest_urls
 
-        return ingest_urls(self, urls)
+        from .sources.web import parts_for
+
+        return ingest_urls(parts_for(self.store, self.embedder, self.settings, search=False), urls)
 
     def history(self, limit: int = 20) -> list[CheckRecord]:
         return self.store.checks(limit)

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 import uuid
 from collections.abc import Callable
 from datetime import date
@@ -18,6 +19,7 @@ from ..llm import LLM, Ledger
 from ..settings import Settings
 from ..stance import StanceModel
 from ..store.base import Store
+from ..sources.web import WebRun
 from ..types import Failure, Gathered, Plan, Report, Selection
 from . import prose, review
 from .claims import combine
@@ -28,6 +30,8 @@ from . import judge as judging
 from .organise import points, stored_vectors
 from .plan import plan as make_plan
 from .plan import with_leading_name
+from .web import WebStep, scoped
+from .web import web as web_stage
 from .select import select
 from .write import ExtractiveWriter, LLMWriter, WriteJob, Writer, number_sources
 
@@ -40,12 +44,14 @@ class Timer:
         self._t = time.perf_counter()
         self._on_stage = on_stage
 
-    def lap(self, stage: str) -> None:
+    def lap(self, stage: str) -> float:
+        """The stage's milliseconds since the last lap, kept and told to the listener."""
         now = time.perf_counter()
         self.ms[stage] = round((now - self._t) * 1000, 1)
         self._t = now
         if self._on_stage is not None:
             self._on_stage(stage, self.ms[stage])
+        return self.ms[stage]
 
 
 def versions(embedder: Embedder, stance_model: StanceModel | None, llm: LLM | None = None) -> dict[str, str]:
@@ -57,22 +63,38 @@ def versions(embedder: Embedder, stance_model: StanceModel | None, llm: LLM | No
 
 def run_check(question: str, *, store: Store, embedder: Embedder, stance_model: StanceModel | None,
               settings: Settings, as_of: str | None = None, today: str | None = None, llm: LLM | None = None,
-              on_stage: StageListener | None = None) -> Report:
+              on_stage: StageListener | None = None, web: WebStep | None = None,
+              report_id: str | None = None) -> Report:
     """llm: a language model to plan and write with (LLM mode), or None for the extractive report.
-    stance_model None: no verdict. on_stage: called as each stage ends."""
+    stance_model None: no verdict. on_stage: called as each stage ends. web: the web stage, when the check adds
+    web pages (or replays a past check's); its run is kept in the store's web archive under the report's id.
+    report_id: the report's id (a new one by default)."""
     timer = Timer(on_stage)
     failures: list[Failure] = []
     ledger = Ledger(max_calls=settings.llm_max_calls, budget_s=settings.llm_budget_s) if llm is not None else None
+    report_id = report_id or uuid.uuid4().hex[:12]
 
     p = make_plan(question, store)
     if llm is None and len(p.claims) >= 2:  # a pasted text: each of its claims checked on its own, then joined
-        reports = [run_check(claim, store=store, embedder=embedder, stance_model=stance_model, settings=settings,
-                             as_of=as_of, today=today, on_stage=on_stage) for claim in p.claims]
-        return combine(p.question, p.claims, reports, uuid.uuid4().hex[:12])
+        timer.lap("plan")
+        run = web_stage(p, web) if web is not None else None
+        web_ms = timer.lap("web") if run is not None else 0.0
+        reports = [run_check(claim, store=scoped(store, run) if run else store, embedder=embedder,
+                             stance_model=stance_model, settings=settings, as_of=as_of,
+                             today=run.checked_on or today if run else today, on_stage=on_stage) for claim in p.claims]
+        joined = combine(p.question, p.claims, reports, report_id)
+        if run is not None:
+            joined = replace(joined, timings_ms={"web": web_ms, **joined.timings_ms})
+        return kept(joined, run, web)
     if llm is not None and ledger is not None:
         p = refine(p, llm, ledger, failures)
-    p = with_leading_name(p, store)
     timer.lap("plan")
+
+    run = web_stage(p, web) if web is not None else None
+    if run is not None:
+        store, today = scoped(store, run), run.checked_on or today
+        timer.lap("web")
+    p = with_leading_name(p, store)
 
     gathered = gather(p, store=store, embedder=embedder, per_query=settings.gather_per_query)
     timer.lap("gather")
@@ -110,15 +132,25 @@ def run_check(question: str, *, store: Store, embedder: Embedder, stance_model: 
     timer.lap("verify")
     undated, notes = undated_sources(list(written.sources), as_of)
 
-    return Report(
-        id=uuid.uuid4().hex[:12], question=p.question, claim=p.claim,
+    return kept(Report(
+        id=report_id, question=p.question, claim=p.claim,
         checked_on=today or date.today().isoformat(), queries=p.queries, sources=written.sources,
         independent_sources=len({s.group for s in written.sources}), summary=written.summary,
         findings=written.findings, bottom_line=written.bottom_line, follow_up_questions=written.follow_ups,
         verdict=judged.verdict, timings_ms=timer.ms, versions=versions(embedder, stance_model, llm),
         nothing_found=not written.findings, failures=tuple(failures) + written.failures + tuple(notes), as_of=as_of,
         claims=p.claims, mode=written.mode, llm=ledger.report(llm.name) if llm is not None and ledger else None,
-        open_question=p.is_open, undated_sources=undated)
+        open_question=p.is_open, undated_sources=undated), run, web)
+
+
+def kept(report: Report, run: WebRun | None, step: WebStep | None) -> Report:
+    """The report with what the web gave it; the web run kept in the store's archive under the report's id
+    (whoever saves the check later: the service's workers do it)."""
+    if run is None or step is None:
+        return report
+    report = run.apply(report)
+    step.parts.archive.save_web_run(report.id, run.record(report))
+    return report
 
 
 def selection_notes(p: Plan, gathered: Gathered, selection: Selection, max_evidence: int) -> list[Failure]:

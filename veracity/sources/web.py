@@ -1,30 +1,77 @@
-"""The web as a source: before the usual pipeline runs, search with the plan's queries, fetch the results,
-and add the pages to the store as documents; then the check runs over the collection plus those pages (or,
-with --web-only, over those pages alone). Every search response and page is kept, so `check --replay ID`
-reruns the same check with no network.
+"""The web as a source, the pipeline's web stage (pipeline/web.py) does the work through this module: search with
+the plan's queries, fetch the results, and add the pages to the store as documents; then the check gathers over
+the collection plus those pages (or, with --web-only, over those pages alone). Every search response and page is
+kept, so `check --replay ID` reruns the same check with no network.
+
+It works on typed collaborators (WebParts): the search chain, the fetcher, the web archive and a document adder.
+What a run found is a frozen WebRun.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from ..embed import Embedder
 from ..errors import ConfigError
 from ..ingest.extract import RawDocument
 from ..plugins import registry
 from ..settings import Settings
-from ..store.base import Snapshot, WebArchive
+from ..store.base import Snapshot, Store, WebArchive
 from ..types import CitedText, Failure, Report, WebUse
 from ..factcheck import ClaimReview, normal_rating
-from .base import Known, Page, SearchResponse, SearchResult, Unusable
+from .base import Fetcher, Known, Page, SearchResponse, SearchResult, Unusable
 from .chain import ALWAYS_ASKED, Chain
+
+
+@dataclass(frozen=True)
+class WebRun:
+    """What the web gave one check, and how to record and replay it."""
+
+    question: str
+    only: bool
+    providers: tuple[str, ...]
+    queries: tuple[str, ...]
+    search_ids: tuple[int, ...] = ()
+    fetch_ids: tuple[int, ...] = ()
+    document_ids: tuple[int, ...] = ()
+    results: int = 0
+    pages_read: int = 0
+    pages_failed: int = 0
+    failures: tuple[Failure, ...] = ()
+    claim_reviews: tuple[ClaimReview, ...] = ()
+    checked_on: str | None = None
+    replay_of: str | None = None
+
+    def use(self) -> WebUse:
+        return WebUse(providers=self.providers, queries=self.queries, results=self.results,
+                      pages_read=self.pages_read, pages_failed=self.pages_failed, only=self.only,
+                      replay_of=self.replay_of, claim_reviews=self.claim_reviews)
+
+    def record(self, report: Report) -> dict[str, Any]:
+        return {"question": self.question, "only": self.only, "providers": list(self.providers),
+                "queries": list(self.queries), "search_ids": list(self.search_ids), "fetch_ids": list(self.fetch_ids),
+                "results": self.results, "pages_read": self.pages_read, "pages_failed": self.pages_failed,
+                "failures": [asdict(f) for f in self.failures], "checked_on": report.checked_on,
+                "claim_reviews": [asdict(r) for r in self.claim_reviews],
+                "as_of": report.as_of}
+
+    def apply(self, report: Report) -> Report:
+        """The report with what the web gave: the web line, the failures, and when no page could be read the
+        counts in the summary (a check with no usable page is never 'refuted')."""
+        summary = report.summary
+        if self.pages_read == 0 and report.nothing_found:
+            summary = CitedText(text=f"{summary.text} From the web: {self.results} results, {self.pages_read} pages "
+                                     f"read, {self.pages_failed} could not be used (see Problems).",
+                                citations=summary.citations, support=summary.support)
+        return replace(report, web=self.use(), summary=summary, failures=self.failures + report.failures)
 
 
 @dataclass
 class Gathering:
-    """What the web gave one check, and how to record and replay it."""
+    """A web run as it is being gathered (search, fetch, read); `run()` gives the frozen WebRun."""
 
     question: str
     only: bool
@@ -41,28 +88,35 @@ class Gathering:
     checked_on: str | None = None
     replay_of: str | None = None
 
-    def use(self) -> WebUse:
-        return WebUse(providers=self.providers, queries=self.queries, results=self.results,
-                      pages_read=self.pages_read, pages_failed=self.pages_failed, only=self.only,
-                      replay_of=self.replay_of, claim_reviews=tuple(self.claim_reviews))
+    def run(self) -> WebRun:
+        return WebRun(question=self.question, only=self.only, providers=self.providers, queries=self.queries,
+                      search_ids=tuple(self.search_ids), fetch_ids=tuple(self.fetch_ids),
+                      document_ids=tuple(self.document_ids), results=self.results, pages_read=self.pages_read,
+                      pages_failed=self.pages_failed, failures=tuple(self.failures),
+                      claim_reviews=tuple(self.claim_reviews), checked_on=self.checked_on, replay_of=self.replay_of)
 
-    def record(self, report: Report) -> dict[str, Any]:
-        return {"question": self.question, "only": self.only, "providers": list(self.providers),
-                "queries": list(self.queries), "search_ids": self.search_ids, "fetch_ids": self.fetch_ids,
-                "results": self.results, "pages_read": self.pages_read, "pages_failed": self.pages_failed,
-                "failures": [asdict(f) for f in self.failures], "checked_on": report.checked_on,
-                "claim_reviews": [asdict(r) for r in self.claim_reviews],
-                "as_of": report.as_of}
 
-    def apply(self, report: Report) -> Report:
-        """The report with what the web gave: the web line, the failures, and when no page could be read the
-        counts in the summary (a check with no usable page is never 'refuted')."""
-        summary = report.summary
-        if self.pages_read == 0 and report.nothing_found:
-            summary = CitedText(text=f"{summary.text} From the web: {self.results} results, {self.pages_read} pages "
-                                     f"read, {self.pages_failed} could not be used (see Problems).",
-                                citations=summary.citations, support=summary.support)
-        return replace(report, web=self.use(), summary=summary, failures=tuple(self.failures) + report.failures)
+DocumentAdder = Callable[[list[RawDocument]], list["int | None"]]
+
+
+@dataclass(frozen=True)
+class WebParts:
+    """What the web stage works with: the search chain, the fetcher, the web archive, and the document adder
+    (which prepares raw documents and adds them to the store: their ids in order, None where no text is left)."""
+
+    chain: Chain | None  # None where no search is asked (reading given pages, a replay)
+    fetcher: Fetcher
+    archive: WebArchive
+    add: DocumentAdder
+    settings: Settings
+
+
+def parts_for(store: Store, embedder: Embedder, settings: Settings, *, search: bool = True) -> WebParts:
+    """The web stage's collaborators for this store, as the settings name them; search=False: no search
+    providers (reading given pages, or a replay, asks none)."""
+    archive = archive_of(store)
+    return WebParts(chain=chain_for(settings) if search else None, fetcher=fetcher_for(settings), archive=archive,
+                    add=lambda raws: add_documents(store, archive, embedder, settings, raws), settings=settings)
 
 
 def archive_of(store: object) -> WebArchive:
@@ -77,8 +131,9 @@ def chain_for(settings: Settings) -> Chain:
     return Chain([registry().create("search", name, settings=settings) for name in names])
 
 
-def fetcher_for(settings: Settings) -> Any:
-    return registry().create("fetcher", settings.fetcher, settings=settings)
+def fetcher_for(settings: Settings) -> Fetcher:
+    fetcher: Fetcher = registry().create("fetcher", settings.fetcher, settings=settings)
+    return fetcher
 
 
 def since(hours: float) -> str:
@@ -151,39 +206,39 @@ def page_document(page: Page | Snapshot) -> RawDocument:
                        published=page.published, reviews=page.claim_reviews if isinstance(page, Page) else ())
 
 
-def add_documents(engine: Any, raws: list[RawDocument]) -> list[int | None]:
+def add_documents(store: Store, archive: WebArchive, embedder: Embedder, settings: Settings,
+                  raws: list[RawDocument]) -> list[int | None]:
     """Documents for these raws (added, or found by content hash), in order; None where no text is left."""
     from ..dedupe import content_hash
     from ..ingest import prepare
     from ..text import clean_text
 
-    archive = archive_of(engine.store)
     texts = [clean_text(r.text) for r in raws]
     hashes = [content_hash(t) for t in texts]
     present = archive.document_ids(hashes)
     fresh = [i for i, h in enumerate(hashes) if h not in present and h not in {hashes[j] for j in range(i)}]
-    prepared = prepare([raws[i] for i in fresh], engine.embedder, engine.settings.passage_chars,
+    prepared = prepare([raws[i] for i in fresh], embedder, settings.passage_chars,
                        [texts[i] for i in fresh]) if fresh else []
-    engine.store.add_documents([d for d in prepared if d is not None], engine.settings.near_duplicate_jaccard)
+    store.add_documents([d for d in prepared if d is not None], settings.near_duplicate_jaccard)
     present = archive.document_ids(hashes)
     return [present.get(h) for h in hashes]
 
 
-def read_pages(engine: Any, urls: list[str], refresh: bool, gathering: Gathering) -> None:
+def read_pages(parts: WebParts, urls: list[str], refresh: bool, gathering: Gathering) -> None:
     """Fetch, extract and store the pages; record each fetch as a snapshot and each unusable page as a failure."""
-    archive = archive_of(engine.store)
+    archive = parts.archive
     known: dict[str, Known] = {}
     if not refresh:
         for url in urls:
             snap = archive.latest_snapshot(url)
             if snap is not None and (snap.etag or snap.last_modified):
                 known[url] = Known(url=url, etag=snap.etag, last_modified=snap.last_modified, page=page_of(snap))
-    outcomes = fetcher_for(engine.settings).fetch(urls, known=known)
+    outcomes = parts.fetcher.fetch(urls, known=known)
     pages = [o for o in outcomes if isinstance(o, Page)]
     for outcome in outcomes:
         if isinstance(outcome, Unusable):
             gathering.failures.append(Failure("fetch", f"{outcome.outcome}: {outcome.url}: {outcome.reason}"))
-    ids = add_documents(engine, [page_document(p) for p in pages])
+    ids = parts.add([page_document(p) for p in pages])
     for page, doc_id in zip(pages, ids):
         if doc_id is None:
             gathering.failures.append(Failure("fetch", f"Unextractable: {page.url}: no text left after removing "
@@ -221,38 +276,33 @@ def merge_reviews(found: list[ClaimReview], more: Sequence[ClaimReview]) -> None
             found.append(review)
 
 
-def add_reviews(engine: Any, responses: list[SearchResponse], gathering: Gathering) -> None:
+def add_reviews(parts: WebParts, responses: list[SearchResponse], gathering: Gathering) -> None:
     """The fact checks a provider returned: each a document stating its rating, and listed in the report."""
     reviews = list(dict.fromkeys(c for r in responses for c in r.claim_reviews if c.url))
     if reviews:
-        gathering.document_ids += [i for i in add_documents(engine, [review_document(c) for c in reviews])
-                                   if i is not None]
+        gathering.document_ids += [i for i in parts.add([review_document(c) for c in reviews]) if i is not None]
         merge_reviews(gathering.claim_reviews, reviews)
 
 
-def gather(engine: Any, question: str, *, only: bool = False, refresh: bool = False) -> Gathering:
-    """Search, fetch and store the web pages for a question (the plan's rule-based queries)."""
-    from ..pipeline.plan import plan as make_plan
-
-    archive = archive_of(engine.store)
-    settings: Settings = engine.settings
-    chain = chain_for(settings)
-    queries = make_plan(question).queries
+def gather(parts: WebParts, question: str, queries: tuple[str, ...], *, only: bool = False,
+           refresh: bool = False) -> WebRun:
+    """Search with the plan's queries, fetch and store the pages: the web stage's run."""
+    settings, chain = parts.settings, parts.chain or chain_for(parts.settings)
     gathering = Gathering(question=question, only=only, providers=tuple(chain.names), queries=queries)
-    responses = search(chain, archive, queries, settings, refresh, gathering)
+    responses = search(chain, parts.archive, queries, settings, refresh, gathering)
     urls = pick([r for r in responses if r.provider not in ALWAYS_ASKED]
                 + [r for r in responses if r.provider in ALWAYS_ASKED], settings.web_max_results)
     gathering.results = len({r.url for resp in responses for r in resp.results})
     if not responses and not gathering.failures:
         gathering.failures.append(Failure("search", "no provider answered"))
-    read_pages(engine, urls, refresh, gathering)
-    add_reviews(engine, responses, gathering)
-    return gathering
+    read_pages(parts, urls, refresh, gathering)
+    add_reviews(parts, responses, gathering)
+    return gathering.run()
 
 
-def replay(engine: Any, check_id: str, record: dict[str, Any]) -> Gathering:
-    """The gathering of a past web check, rebuilt from the store alone: its search responses and snapshots."""
-    archive = archive_of(engine.store)
+def replay(parts: WebParts, check_id: str, record: dict[str, Any]) -> WebRun:
+    """The web run of a past check, rebuilt from the store alone: its search responses and snapshots."""
+    archive = parts.archive
     gathering = Gathering(question=record["question"], only=record["only"], providers=tuple(record["providers"]),
                           queries=tuple(record["queries"]), search_ids=list(record["search_ids"]),
                           fetch_ids=list(record["fetch_ids"]), results=record["results"],
@@ -261,15 +311,15 @@ def replay(engine: Any, check_id: str, record: dict[str, Any]) -> Gathering:
                           replay_of=check_id)
     recorded = [ClaimReview(**r) for r in record.get("claim_reviews", ())]
     snapshots = archive.snapshots(gathering.fetch_ids)
-    gathering.document_ids = [i for i in add_documents(engine, [page_document(s) for s in snapshots]) if i is not None]
+    gathering.document_ids = [i for i in parts.add([page_document(s) for s in snapshots]) if i is not None]
     responses = [response_from(s.response) for s in archive.searches(gathering.search_ids)]
-    add_reviews(engine, responses, gathering)
+    add_reviews(parts, responses, gathering)
     gathering.claim_reviews = recorded  # as the check found them (pages' markup included), in its order
-    return gathering
+    return gathering.run()
 
 
-def ingest_urls(engine: Any, urls: list[str]) -> tuple[int, list[Failure]]:
+def ingest_urls(parts: WebParts, urls: list[str]) -> tuple[int, list[Failure]]:
     """`veracity ingest URL...`: read pages into the store by hand; (pages added or already present, failures)."""
     gathering = Gathering(question="", only=False, providers=(), queries=())
-    read_pages(engine, urls, False, gathering)
+    read_pages(parts, urls, False, gathering)
     return gathering.pages_read, gathering.failures
