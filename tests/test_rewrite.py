@@ -96,3 +96,29 @@ def test_irregular_verbs_take_their_past(verb, past):
 ])
 def test_the_verb_after_the_subject_is_conjugated(question, claim):
     assert to_claim(question) == (claim, True)
+
+
+@pytest.mark.parametrize("question, claim", [
+    # issue 24, item 28, as the fresh-clone rerun found it: the word after an "of" was inflected
+    ("Did the price of oil fall?", "The price of oil fell"),
+    ("Did the price of oil fall last year?", "The price of oil fell last year"),
+    ("Did the value of gold increase?", "The value of gold increased"),
+    ("Did the Department of Homeland Security deport him?", "The Department of Homeland Security deported him"),
+    ("Did any of the banks fail?", "Any of the banks failed"),
+    ("Does the city of Chicago cooperate with ICE?", "The city of Chicago cooperates with ICE"),
+    ("Is the price of oil high?", "The price of oil is high"),
+    # Title Case: the capitalised run took the verb, and a determiner or preposition is never inflected
+    ("Did Angels Prevent a Rape?", "Angels prevented a Rape"),
+    ("Did Canada Legalize the Medicinal Use of Cocaine?", "Canada legalized the Medicinal Use of Cocaine"),
+    ("Is This a Photograph of a Rainbow Owl?", "This is a Photograph of a Rainbow Owl"),
+])
+def test_an_of_phrase_belongs_to_the_subject_and_no_function_word_is_inflected(question, claim):
+    assert to_claim(question) == (claim, True)
+
+
+@pytest.mark.parametrize("question", [
+    "Did DHS Secretly Watermark Ballots in an Election Fraud Sting Against Dems?",  # where the subject ends is unclear
+    "Did a Teen Sell His Kidney in Exchange for an iPhone?",
+])
+def test_a_title_case_run_that_could_end_anywhere_keeps_the_questions_words(question):
+    assert to_claim(question) == (question.rstrip("?"), True)

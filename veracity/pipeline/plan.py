@@ -90,12 +90,21 @@ SUBJECT_NOUNS = {"police", "government", "officials", "council", "administration
                  "market", "industry"}
 
 
-def subject_length(tokens: list[str]) -> int:
+def title_case(tokens: list[str]) -> bool:
+    """A headline in Title Case: most of its longer words capitalised, so capitals do not mark names."""
+    longer = [t for t in tokens if len(t) > 3 and t[:1].isalpha()]
+    return len(longer) >= 3 and sum(t[:1].isupper() for t in longer) / len(longer) >= 0.7
+
+
+def subject_length(tokens: list[str], of_phrases: bool = True) -> int:
     """How many leading tokens form the subject: a determiner phrase or a run of capitalised words, then any
     subject nouns or plurals that follow it ("Chicago police", "the city council", "Chicago officials")."""
     if not tokens:
         return 0
-    if tokens[0].lower() in DETERMINERS:
+    if tokens[0].lower() in DETERMINERS and len(tokens) > 1 and (tokens[1].lower() == "of"
+                                                               or tokens[1].lower() in DETERMINERS):
+        n = 1  # "any of the banks": the "of" phrase below makes the rest of it; "this a photo": "this" alone
+    elif tokens[0].lower() in DETERMINERS:
         n = 2
         while n < len(tokens) and tokens[n][:1].isupper():
             n += 1
@@ -108,7 +117,26 @@ def subject_length(tokens: list[str]) -> int:
             tokens[n].lower() in SUBJECT_NOUNS
             or (len(tokens[n]) > 3 and tokens[n].endswith("s") and not tokens[n].endswith(("ss", "us", "is")))):
         n += 1
-    return min(n, len(tokens))
+    return min(of_phrase(tokens, n) if of_phrases else n, len(tokens))
+
+
+def of_phrase(tokens: list[str], n: int) -> int:
+    """Past the "of" phrases that belong to the subject ending at n ("the price [of oil]", "the Department [of
+    Homeland Security]", "any [of the banks]"): a determiner, then a run of capitalised words or one word. A word
+    is always left after it for the predicate."""
+    while n < len(tokens) - 1 and tokens[n].lower() == "of":
+        m = n + 1
+        if tokens[m].lower() in DETERMINERS:
+            m += 1
+        if m < len(tokens) and tokens[m][:1].isupper():
+            while m < len(tokens) and tokens[m][:1].isupper():
+                m += 1
+        else:
+            m += 1
+        if m >= len(tokens):
+            break
+        n = m
+    return n
 
 
 @cache
@@ -150,7 +178,9 @@ COPULAS = {"is", "are", "was", "were"}
 
 def subject_end(aux: str, rest: list[str]) -> int | None:
     """Where the subject of the words after the auxiliary ends, or None when the words do not say."""
-    n = subject_length(rest)
+    # after "is" a Title Case "of" could end the subject or start the predicate ("Is This Video of a 'Fireball'
+    # Real?"): it is not taken into the subject there
+    n = subject_length(rest, of_phrases=aux not in COPULAS or not title_case(rest))
     if aux in COPULAS:  # a passive: the subject runs up to the participle
         n = participle_at(rest) or n
     # "Is the Vellum dam 85 metres tall?": one more noun may belong to the subject, when the predicate plainly
@@ -167,6 +197,12 @@ def subject_end(aux: str, rest: list[str]) -> int | None:
 def with_verb(aux: str, subject: list[str], remainder: list[str]) -> list[str] | None:
     """The claim's words for "did/does/do SUBJECT VERB ...": the verb inflected for the auxiliary; None when the
     verb is not a word the vocabulary knows."""
+    if remainder[0].lower() in DETERMINERS or remainder[0].lower() in PREPOSITIONS:
+        # "Did Angels Prevent a Rape?": in Title Case the capitalised run took the verb too; a function word is
+        # never the verb
+        if not 2 <= len(subject) <= 3 or not can_be_verb(subject[-1].lower()):
+            return None  # a longer run could end its subject anywhere ("DHS Secretly Watermark Ballots in ...")
+        subject, remainder = subject[:-1], [subject[-1].lower(), *remainder]
     if not known(remainder[0]):
         nxt = remainder[1] if len(remainder) > 1 else ""
         if not (nxt[:1].islower() and known(nxt) and not predicate_starts(nxt)):
