@@ -417,3 +417,23 @@ def test_a_fact_check_record_and_the_page_it_came_from_are_one_source(store, emb
     again = store.documents([page_first, record_later])
     assert again[page_first].group == again[record_later].group
     assert store.counts()["groups"] == 4
+
+
+def test_the_parts_of_one_long_file_are_one_source(store, embedder):
+    """A text file too long for one document is stored as its parts ("title, part N" at "path#part-N",
+    ingest/extract.py); they are one independence group, not one source each (found by issue 24's rerun)."""
+    first = ("The council met on Monday to discuss the harbour budget, which had grown by a third since the "
+             "spring; members asked the port authority to publish its accounts before the next vote.")
+    second = ("In the afternoon the committee turned to school meals, hearing from parents and cooks about "
+              "portion sizes, and agreed to ask the education office for a study of costs by the autumn.")
+    other = ("A separate report on bus routes, filed by the transport office, proposed two new lines to the "
+             "eastern suburbs and a later last bus on weekends, to be decided in the new year.")
+    raws = [RawDocument(title="Minutes, part 1", location="/notes/minutes.txt#part-1", text=first),
+            RawDocument(title="Minutes, part 2", location="/notes/minutes.txt#part-2", text=second),
+            RawDocument(title="Bus routes", location="/notes/buses.txt", text=other)]
+    docs = [d for d in prepare(raws, embedder, 1200) if d is not None]
+    store.vector_space("all-MiniLM-L6-v2-int8")
+    one, two, buses = store.add_documents(docs, JACCARD)
+    stored = store.documents([one, two, buses])
+    assert stored[one].group == stored[two].group != stored[buses].group
+    assert store.counts()["groups"] == 2

@@ -155,9 +155,14 @@ def group_of(db: Session, doc: NewDocument, threshold: float) -> int | None:
     """The group a new document joins, or None for a group of its own. One page is one source: a fact-check
     record stored as its own document (sources/web.py review_document) and the page it came from share their
     location; else the near-duplicate group."""
-    same = db.execute("SELECT grp FROM documents WHERE location = ? AND location <> '' ORDER BY id LIMIT 1",
-                      (doc.location,)).fetchone()
+    part = PART.fullmatch(doc.location)  # a long file's parts are one source: each joins its first part's group
+    places = (doc.location, f"{part.group(1)}#part-1") if part else (doc.location, doc.location)
+    same = db.execute("SELECT grp FROM documents WHERE location IN (?, ?) AND location <> '' ORDER BY id LIMIT 1",
+                      places).fetchone()
     return int(same[0]) if same else group_for(db, doc.signature, threshold)
+
+
+PART = re.compile(r"(.+)#part-\d+")  # ingest/extract.py stores a long text file as "path#part-N"
 
 
 def write_document_extras(db: Session, doc_id: int, doc: NewDocument) -> None:
