@@ -241,3 +241,22 @@ def test_a_store_refuses_vectors_from_another_embedder_and_stays_untouched(demo_
     assert "other-embedder-for-test" not in registry().names("embedder")  # the plugin left with its block
     assert demo_db_copy.read_bytes() == before
     assert Engine(Settings.load(db=demo_db_copy)).search("Chicago police", mode="dense")  # its own embedder works
+
+
+def test_a_year_inside_a_sentence_of_an_html_file_is_not_its_date(tmp_path):
+    """Found by issue 24's rerun: "in the year 2024" inside the article made a local .html file dated 2024-01-01.
+    The date comes from the markup (or the URL), else from a dateline in the text, never from a sentence."""
+    from veracity.ingest.extract import html_article
+
+    body = "<p>" + "The council met to talk about the budget for the harbour and the schools of the city. " * 5
+    undated = f"<html><head><title>Budget</title></head><body><article>{body}In the year 2024 the harbour grew.</p>" \
+              "</article></body></html>"
+    dated = undated.replace("</head>", '<meta property="article:published_time" content="2025-06-05T10:00:00Z">'
+                                       "</head>")
+    assert html_article(undated) is not None and html_article(undated).published is None
+    assert html_article(dated).published == "2025-06-05"
+    (tmp_path / "budget.html").write_text(undated, encoding="utf-8")
+    engine = Engine(Settings.load(db=str(tmp_path / "s.db")))
+    engine.ingest([tmp_path / "budget.html"])
+    [doc] = engine.store.documents([1]).values()
+    assert doc.published is None

@@ -49,6 +49,34 @@ class Problem:
 Item = RawDocument | Problem
 
 
+@dataclass(frozen=True)
+class HtmlArticle:
+    """What a page's HTML says of itself: its main text and metadata."""
+
+    title: str
+    text: str
+    author: str | None
+    publisher: str | None
+    published: str | None
+    url: str | None
+
+
+def html_article(html: str, url: str | None = None) -> HtmlArticle | None:
+    """The article of an HTML page, a local file's or a fetched one's alike (trafilatura), or None when it has no
+    article text. The date is the one its markup or URL gives (htmldate without its extensive search: a year
+    inside a sentence, "in the year 2024", is not the page's date); ingest falls back to a dateline in the text."""
+    import trafilatura
+
+    result: Any = trafilatura.bare_extraction(html, url=url, include_comments=False, include_tables=False,
+                                              favor_precision=True, with_metadata=True,
+                                              date_extraction_params={"extensive_search": False,
+                                                                      "original_date": True})
+    if result is None or isinstance(result, dict) or not (result.text or "").strip():
+        return None
+    return HtmlArticle(title=result.title or "", text=result.text, author=result.author or None,
+                       publisher=result.sitename or None, published=parse_date(result.date), url=result.url or None)
+
+
 def parse_date(value: object) -> str | None:
     """YYYY-MM-DD from an ISO-like date string, or None."""
     if not value:
@@ -150,7 +178,6 @@ def read_text_file(path: Path, stream: BinaryIO) -> Iterator[Item]:
 
 
 def read_html(path: Path, stream: BinaryIO) -> Iterator[Item]:
-    import trafilatura
 
     data = stream.read()
     if not data.strip():
@@ -161,17 +188,13 @@ def read_html(path: Path, stream: BinaryIO) -> Iterator[Item]:
     if "<" not in html:
         raise InputError(f"{path}: no HTML markup found")
     try:
-        result = trafilatura.bare_extraction(html, include_comments=False, include_tables=False,
-                                             favor_precision=True, with_metadata=True)
+        article = html_article(html)
     except Exception as exc:  # trafilatura/lxml raise many kinds on broken markup
         raise InputError(f"{path}: malformed HTML ({exc})") from exc
-    if result is None or isinstance(result, dict) or not (result.text or "").strip():
+    if article is None:
         raise InputError(f"{path}: no article text found in the HTML")
-    text: str = result.text or ""
-    title: str = (result.title or path.stem)[:300]
-    url: str | None = result.url or None
-    publisher: str | None = result.sitename or None
-    published = parse_date(result.date)
+    text, title = article.text, (article.title or path.stem)[:300]
+    url, publisher, published = article.url, article.publisher, article.published
     # a fact-check article: its ClaimReview markup, or else the rulings its prose states about its title's claim
     reviews = parse_claim_reviews(html) or ruling_reviews(text, title, publisher=publisher, published=published,
                                                          url=url)

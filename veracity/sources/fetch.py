@@ -10,7 +10,6 @@ import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any
 from datetime import datetime, timezone
 from urllib.parse import urljoin, urlsplit
 
@@ -277,19 +276,14 @@ def read(got: Download) -> PageOutcome:
 
 
 def read_html(html: str, url: str) -> tuple[str, str, str | None, str | None, str | None] | None:
-    """(title, text, author, publisher, published) of an HTML page, or None when it has no article text."""
-    import trafilatura
+    """(title, text, author, publisher, published) of a fetched page, read as a local HTML file is
+    (ingest/extract.py html_article), or None when it has no article text."""
+    from ..ingest.extract import html_article
 
-    from ..ingest.extract import parse_date
-
-    result: Any = trafilatura.bare_extraction(html, url=url, include_comments=False, include_tables=False,
-                                         favor_precision=True, with_metadata=True)
-    if result is None or not (result.text or "").strip():
+    article = html_article(html, url)
+    if article is None:
         return None
-    # trafilatura's metadata already runs htmldate (extensive search, original date, the URL too): a second,
-    # narrower htmldate pass found nothing it had missed (tests/test_sources_parts.py)
-    published = parse_date(result.date)
-    return (result.title or "", result.text, result.author or None, result.sitename or None, published)
+    return article.title, article.text, article.author, article.publisher, article.published
 
 
 def read_pdf(data: bytes) -> tuple[str, str, str | None]:
