@@ -25,7 +25,7 @@ from . import prose, review
 from .claims import combine
 from .gather import gather
 from .language import language_notes
-from .scope import searched_line, undated_sources
+from .searched import searched_line, undated_sources
 from . import judge as judging
 from .organise import points, stored_vectors
 from .plan import plan as make_plan

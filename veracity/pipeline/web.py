@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import cast
 
 from ..sources.scope import ScopedStore
-from ..sources.web import WebParts, WebRun, gather
+from ..sources.web import WebParts, WebRun, read_web
 from ..store.base import Store
 from ..types import Plan
 
@@ -28,7 +28,7 @@ def web(p: Plan, step: WebStep) -> WebRun:
     """Search with the plan's queries, read the results into the store; or the replayed run."""
     if step.replay is not None:
         return step.replay
-    return gather(step.parts, p.question, p.queries, only=step.only, refresh=step.refresh)
+    return read_web(step.parts, p.question, p.queries, only=step.only, refresh=step.refresh)
 
 
 def scoped(store: Store, run: WebRun) -> Store:

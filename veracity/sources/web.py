@@ -284,7 +284,7 @@ def add_reviews(parts: WebParts, responses: list[SearchResponse], gathering: Gat
         merge_reviews(gathering.claim_reviews, reviews)
 
 
-def gather(parts: WebParts, question: str, queries: tuple[str, ...], *, only: bool = False,
+def read_web(parts: WebParts, question: str, queries: tuple[str, ...], *, only: bool = False,
            refresh: bool = False) -> WebRun:
     """Search with the plan's queries, fetch and store the pages: the web stage's run."""
     settings, chain = parts.settings, parts.chain or chain_for(parts.settings)
