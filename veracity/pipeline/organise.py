@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from typing import TypeVar
 
 import numpy as np
 
@@ -19,20 +20,29 @@ def role(c: Candidate) -> str | None:
     return ROLE_OF_STANCE[c.evidence.stance.label] if c.evidence.stance else None
 
 
-def clusters(items: list[Candidate], threshold: float = 0.55) -> list[list[Candidate]]:
-    """Greedy average-link clustering on sentence vectors, in relevance order (deterministic)."""
-    groups: list[list[Candidate]] = []
-    for c in items:
+T = TypeVar("T")
+
+
+def greedy_clusters(items: list[T], vector: Callable[[T], np.ndarray], threshold: float) -> list[list[T]]:
+    """Greedy average-link clustering, in the items' order (deterministic): an item joins the cluster whose items
+    it is most like (average cosine of `threshold` or more), else starts one of its own."""
+    groups: list[list[T]] = []
+    for item in items:
         best, best_sim = None, threshold
         for g in groups:
-            sim = float(np.mean([c.vector @ o.vector for o in g]))
+            sim = float(np.mean([vector(item) @ vector(o) for o in g]))
             if sim >= best_sim:
                 best, best_sim = g, sim
         if best is None:
-            groups.append([c])
+            groups.append([item])
         else:
-            best.append(c)
+            best.append(item)
     return groups
+
+
+def clusters(items: list[Candidate], threshold: float = 0.55) -> list[list[Candidate]]:
+    """Greedy average-link clustering on sentence vectors, in relevance order (deterministic)."""
+    return greedy_clusters(items, lambda c: c.vector, threshold)
 
 
 # A heading is the main clause of one of the finding's sentences (see heading()): a leading adverbial ("Despite
@@ -342,18 +352,7 @@ def informative(s: Scored) -> float:
 def point_clusters(scored: list[Scored]) -> list[list[Scored]]:
     """Greedy clustering in order of centrality: a sentence joins the point whose sentences it is most like
     (average cosine of POINT_SIMILARITY or more), else starts a point of its own."""
-    groups: list[list[Scored]] = []
-    for s in scored:
-        best, best_sim = None, POINT_SIMILARITY
-        for g in groups:
-            sim = float(np.mean([s.candidate.vector @ o.candidate.vector for o in g]))
-            if sim >= best_sim:
-                best, best_sim = g, sim
-        if best is None:
-            groups.append([s])
-        else:
-            best.append(s)
-    return groups
+    return greedy_clusters(scored, lambda s: s.candidate.vector, POINT_SIMILARITY)
 
 
 def words_of(text: str) -> int:
