@@ -24,7 +24,10 @@ from veracity.store.sqlite import SqliteStore
 from veracity.store.sqlite_vectors import graph_path
 from veracity.types import Span
 
-pytest.importorskip("usearch")
+import importlib.util
+
+if importlib.util.find_spec("usearch") is None or importlib.util.find_spec("tantivy") is None:
+    pytest.skip("usearch and tantivy are not installed", allow_module_level=True)  # not imported here: see below
 
 ROOT = Path(__file__).resolve().parent.parent
 DIM = 384
@@ -251,3 +254,12 @@ def test_an_old_store_is_upgraded_by_m008_with_its_results_unchanged(tmp_path):
     assert all(same(new.dense(q, 10, exact=True), d) for q, d in zip(queries(), dense))
     agrees(new)
     new.close()
+
+
+def test_the_vector_graph_can_be_opened_before_the_embedder_loads():
+    # usearch imported before onnxruntime crashes the process on onnxruntime's import; the store imports it
+    # first. A process opens its store (and the graph) before the embedder loads its model.
+    code = ("from veracity.store.sqlite_vectors import _usearch; assert _usearch() is not None; "
+            "import onnxruntime; print('ok')")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-2000:]

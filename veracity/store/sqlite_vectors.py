@@ -29,6 +29,7 @@ import logging
 import os
 import sqlite3
 import time
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +55,8 @@ def graph_path(store_path: str) -> Path:
 
 
 def _usearch() -> Any:
+    with suppress(ImportError):  # onnxruntime (the embedder's) first: imported after usearch 2.26.6, it crashes
+        import onnxruntime  # noqa: F401  (the process; tests/test_sqlite_scale.py checks the order)
     try:
         from usearch.index import Index
     except ImportError:  # the store still searches, exactly
