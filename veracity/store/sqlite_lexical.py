@@ -90,9 +90,9 @@ class LexicalIndex:
     def open(self) -> str | None:
         """Open the index if there is one that agrees with the store; else None and why not."""
         self.index, self.upto = None, 0
-        tantivy = _tantivy()
-        if self.path is None or tantivy is None or not (self.path / "meta.json").exists():
+        if self.path is None or not (self.path / "meta.json").exists() or _tantivy() is None:
             return "missing"
+        tantivy = _tantivy()
         try:
             index = tantivy.Index.open(str(self.path))
             index.reload()
@@ -137,7 +137,7 @@ class LexicalIndex:
     def maintain(self) -> bool:
         """Called by a writer after a commit: build the index of a store that reached INDEX_MIN passages (or
         rebuild a stale one), or add the passages committed since. True when it wrote to the index."""
-        if self.path is None or _tantivy() is None:
+        if self.path is None:
             return False
         if self.index is None:
             problem = self.open()
@@ -145,7 +145,7 @@ class LexicalIndex:
                 shutil.rmtree(self.path, ignore_errors=True)
             if self.index is None:
                 count = self.db.execute("SELECT COUNT(*) FROM passages").fetchone()[0]
-                if count < self.index_min:
+                if count < self.index_min or _tantivy() is None:  # a small store never imports tantivy
                     return False
                 return self._add(create=True) > 0
         return self._add() > 0

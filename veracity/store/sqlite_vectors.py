@@ -224,7 +224,7 @@ class VectorIndex:
     def maintain(self) -> bool:
         """Called by a writer after a commit: build the graph of a store that reached INDEX_MIN passages and
         has none (or a stale one), or fold a tail of FOLD_AT passages into it. True when it wrote the file."""
-        if self.path is None or _usearch() is None:
+        if self.path is None:
             return False
         if self._stamp() != self._graph_stamp:
             self.open()
@@ -233,6 +233,8 @@ class VectorIndex:
             if self.upto + tail < self.index_min:
                 return False
         elif tail < self.fold_at:
+            return False
+        if _usearch() is None:  # imported only here and in open(): a small store never loads it
             return False
         self.build(fold=self.graph is not None)
         return True
