@@ -76,16 +76,8 @@ def run_check(question: str, *, store: Store, embedder: Embedder, stance_model: 
 
     p = make_plan(question, store)
     if llm is None and len(p.claims) >= 2:  # a pasted text: each of its claims checked on its own, then joined
-        timer.lap("plan")
-        run = web_stage(p, web) if web is not None else None
-        web_ms = timer.lap("web") if run is not None else 0.0
-        reports = [run_check(claim, store=scoped(store, run) if run else store, embedder=embedder,
-                             stance_model=stance_model, settings=settings, as_of=as_of,
-                             today=run.checked_on or today if run else today, on_stage=on_stage) for claim in p.claims]
-        joined = combine(p.question, p.claims, reports, report_id)
-        if run is not None:
-            joined = replace(joined, timings_ms={"web": web_ms, **joined.timings_ms})
-        return kept(joined, run, web)
+        return pasted(p, timer, store=store, embedder=embedder, stance_model=stance_model, settings=settings,
+                      as_of=as_of, today=today, on_stage=on_stage, web=web, report_id=report_id)
     if llm is not None and ledger is not None:
         p = refine(p, llm, ledger, failures)
     timer.lap("plan")
@@ -141,6 +133,23 @@ def run_check(question: str, *, store: Store, embedder: Embedder, stance_model: 
         nothing_found=not written.findings, failures=tuple(failures) + written.failures + tuple(notes), as_of=as_of,
         claims=p.claims, mode=written.mode, llm=ledger.report(llm.name) if llm is not None and ledger else None,
         open_question=p.is_open, undated_sources=undated), run, web)
+
+
+def pasted(p: Plan, timer: Timer, *, store: Store, embedder: Embedder, stance_model: StanceModel | None,
+           settings: Settings, as_of: str | None, today: str | None, on_stage: StageListener | None,
+           web: WebStep | None, report_id: str) -> Report:
+    """A pasted text of several claims: the web stage once for the whole text, then each claim checked on its own
+    over the same store, and the reports joined."""
+    timer.lap("plan")
+    run = web_stage(p, web) if web is not None else None
+    web_ms = timer.lap("web") if run is not None else 0.0
+    reports = [run_check(claim, store=scoped(store, run) if run else store, embedder=embedder,
+                         stance_model=stance_model, settings=settings, as_of=as_of,
+                         today=run.checked_on or today if run else today, on_stage=on_stage) for claim in p.claims]
+    joined = combine(p.question, p.claims, reports, report_id)
+    if run is not None:
+        joined = replace(joined, timings_ms={"web": web_ms, **joined.timings_ms})
+    return kept(joined, run, web)
 
 
 def kept(report: Report, run: WebRun | None, step: WebStep | None) -> Report:
