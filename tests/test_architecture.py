@@ -1,5 +1,6 @@
 """The house's shape, checked: no import circle among veracity's modules, counting the imports made inside
-functions, so that following a check through the code never leads back to a module it has left."""
+functions, so that following a check through the code never leads back to a module it has left; and no function
+above cyclomatic complexity 20 (radon) unless a `# complexity:` comment on the line above says why."""
 
 from __future__ import annotations
 
@@ -95,3 +96,32 @@ def test_no_import_circle_counting_imports_inside_functions():
 def test_the_circle_finder_finds_a_circle():
     assert circles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
     assert circles({"a": {"b"}, "b": set()}) == []
+
+
+MAX_COMPLEXITY = 20
+
+
+def too_complex(code: str) -> list[tuple[int, str, int]]:
+    """(line, name, complexity) of each function or method above MAX_COMPLEXITY without a `# complexity:` comment
+    on the line above it."""
+    from radon.complexity import cc_visit
+
+    lines = code.splitlines()
+    blocks = [b for b in cc_visit(code) if not hasattr(b, "methods")]  # functions and methods, not classes
+    return [(b.lineno, b.name, b.complexity) for b in blocks if b.complexity > MAX_COMPLEXITY
+            and "# complexity:" not in (lines[b.lineno - 2] if b.lineno >= 2 else "")]
+
+
+def test_no_function_is_too_complex_to_follow():
+    found = [f"{path.relative_to(PACKAGE.parent)}:{line} {name} ({complexity})"
+             for path in sorted(PACKAGE.rglob("*.py"))
+             for line, name, complexity in too_complex(path.read_text(encoding="utf-8"))]
+    assert not found, f"split these, or say why above them in a '# complexity:' comment: {found}"
+
+
+def test_the_complexity_check_finds_a_tangled_function_and_a_method():
+    branches = "".join(f"    if x == {i}:\n        return {i}\n" for i in range(25))
+    code = f"def tangled(x):\n{branches}    return -1\n\n\nclass C:\n    def method(self, x):\n" + \
+        branches.replace("\n    ", "\n        ").replace("    if", "        if", 1) + "        return -1\n"
+    assert [name for _, name, _ in too_complex(code)] == ["tangled", "method"]
+    assert too_complex("# complexity: a flat table of cases\n" + code.split("\n\n\n")[0] + "\n") == []

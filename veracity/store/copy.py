@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 
@@ -34,6 +35,52 @@ class CopySummary:
     web_runs: int = 0  # what each web check used, for `check --replay`
 
 
+def held_by(target: Store, hashes: list[str]) -> set[str]:
+    """The content hashes the target holds already."""
+    if isinstance(target, WebArchive):  # every built-in store: one query a batch
+        return set(target.document_ids(hashes))
+    return {h for h in hashes if target.has_document(h)}
+
+
+def reviews_of(source: SqliteStore, ids: list[int]) -> dict[int, list[ClaimReview]]:
+    """The fact-checkers' rulings of these documents (a store older than the claim_reviews table has none)."""
+    reviews: dict[int, list[ClaimReview]] = {i: [] for i in ids}
+    if not source.db.execute("SELECT 1 FROM sqlite_master WHERE name='claim_reviews'").fetchone():
+        return reviews
+    marks = ",".join("?" * len(ids))
+    for r in source.db.execute(f"SELECT document_id, claim, rating, rating_value, best_rating, worst_rating, "
+                               f"publisher, published, url, origin FROM claim_reviews WHERE document_id IN ({marks}) "
+                               f"ORDER BY id", ids):
+        reviews[r[0]].append(ClaimReview(claim=r[1], rating=r[2], rating_value=r[3], best_rating=r[4],
+                                         worst_rating=r[5], publisher=r[6], published=r[7], url=r[8], origin=r[9]))
+    return reviews
+
+
+def new_documents(source: SqliteStore, fresh: list[Any]) -> list[NewDocument]:
+    """The source's documents (rows of id, content_hash, title, location, publisher, published, text, signature)
+    as documents to add, with their passages, vectors and rulings."""
+    ids = [d[0] for d in fresh]
+    marks = ",".join("?" * len(ids))
+    passages: dict[int, list[tuple[int, int, str, bytes, bytes]]] = {i: [] for i in ids}
+    for p in source.db.execute(f'SELECT document_id, start, "end", sentences, vector, sentence_vectors '
+                               f"FROM passages WHERE document_id IN ({marks}) ORDER BY id", ids):
+        passages[p[0]].append(p[1:])
+    reviews = reviews_of(source, ids)
+    new = []
+    for d in fresh:
+        rows = passages[d[0]]
+        new.append(NewDocument(
+            title=d[2], location=d[3], publisher=d[4], published=d[5], content_hash=d[1], text=d[6],
+            signature=np.frombuffer(d[7], dtype=np.uint64).copy(),
+            passages=[(r[0], r[1], tuple(Span(a, b) for a, b in json.loads(r[2]))) for r in rows],
+            passage_vectors=np.array([np.frombuffer(r[3], dtype=np.float32) for r in rows],
+                                     dtype=np.float32).reshape(len(rows), source.dimension),
+            sentence_vectors=[np.frombuffer(r[4], dtype=np.float16).reshape(-1, source.dimension)
+                              .astype(np.float32) for r in rows],
+            reviews=tuple(reviews[d[0]])))
+    return new
+
+
 def copy_store(source: SqliteStore, target: Store, *, near_duplicate_jaccard: float, batch: int = 200,
                progress: Callable[[int, int], None] | None = None) -> CopySummary:
     """Copy every document and check of `source` into `target`. progress(done, total) after each batch."""
@@ -49,41 +96,11 @@ def copy_store(source: SqliteStore, target: Store, *, near_duplicate_jaccard: fl
         if not docs:
             break
         last = int(docs[-1][0])
-        hashes = [d[1] for d in docs]
-        if isinstance(target, WebArchive):  # every built-in store: one query a batch
-            held = set(target.document_ids(hashes))
-        else:
-            held = {h for h in hashes if target.has_document(h)}
+        held = held_by(target, [d[1] for d in docs])
         fresh = [d for d in docs if d[1] not in held]
         present += len(docs) - len(fresh)
         if fresh:
-            ids = [d[0] for d in fresh]
-            marks = ",".join("?" * len(ids))
-            passages: dict[int, list[tuple[int, int, str, bytes, bytes]]] = {i: [] for i in ids}
-            for p in source.db.execute(f'SELECT document_id, start, "end", sentences, vector, sentence_vectors '
-                                       f"FROM passages WHERE document_id IN ({marks}) ORDER BY id", ids):
-                passages[p[0]].append(p[1:])
-            reviews: dict[int, list[ClaimReview]] = {i: [] for i in ids}
-            if source.db.execute("SELECT 1 FROM sqlite_master WHERE name='claim_reviews'").fetchone():
-                for r in source.db.execute(f"SELECT document_id, claim, rating, rating_value, best_rating, "
-                                           f"worst_rating, publisher, published, url, origin FROM claim_reviews "
-                                           f"WHERE document_id IN ({marks}) ORDER BY id", ids):
-                    reviews[r[0]].append(ClaimReview(claim=r[1], rating=r[2], rating_value=r[3], best_rating=r[4],
-                                                     worst_rating=r[5], publisher=r[6], published=r[7], url=r[8],
-                                                     origin=r[9]))
-            new = []
-            for d in fresh:
-                rows = passages[d[0]]
-                new.append(NewDocument(
-                    title=d[2], location=d[3], publisher=d[4], published=d[5], content_hash=d[1], text=d[6],
-                    signature=np.frombuffer(d[7], dtype=np.uint64).copy(),
-                    passages=[(r[0], r[1], tuple(Span(a, b) for a, b in json.loads(r[2]))) for r in rows],
-                    passage_vectors=np.array([np.frombuffer(r[3], dtype=np.float32) for r in rows],
-                                             dtype=np.float32).reshape(len(rows), source.dimension),
-                    sentence_vectors=[np.frombuffer(r[4], dtype=np.float16).reshape(-1, source.dimension)
-                                      .astype(np.float32) for r in rows],
-                    reviews=tuple(reviews[d[0]])))
-            written = target.add_documents(new, near_duplicate_jaccard)  # one transaction: all or nothing
+            written = target.add_documents(new_documents(source, fresh), near_duplicate_jaccard)  # all or nothing
             copied += sum(1 for i in written if i is not None)
             present += sum(1 for i in written if i is None)  # written meanwhile by another process
         done += len(docs)
