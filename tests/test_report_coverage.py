@@ -204,3 +204,25 @@ def test_a_demo_report_scores_its_nuggets_answers_first_and_flags_the_damaged_so
             e = s.evidence[0]
             assert by_number[e.source].text[e.start:e.end] == s.text
     assert report_text(report).startswith(report.summary.text)
+
+
+def test_the_web_page_sets_veracitys_own_words_apart_from_the_quotes(demo_engine):
+    """Issue 22, item 2: the frame words (the answer, "However,") are marked on the web page as in every renderer,
+    and source text inside them stays escaped."""
+    from pathlib import Path
+
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    import veracity.service.pages as pages
+
+    report = demo_engine.check("Did Chicago cooperate with ICE?", save=False)
+    frames = [s.text for s in report.summary.sentences if s.role == "frame"]
+    assert frames, report.summary.text
+    env = Environment(loader=FileSystemLoader(Path(pages.__file__).parent / "templates"),
+                      autoescape=select_autoescape())
+    env.globals["verdict_title"] = pages.VERDICT_TITLE
+    page = env.get_template("report.html").render(**pages.report_view(report, "job1"), csrf="t", request=None,
+                                                  job={"id": "j1"})
+    from markupsafe import escape
+
+    assert f'<em class="frame">{escape(frames[0])}</em>' in page

@@ -69,6 +69,7 @@ class Cite:
 class Line:
     text: str
     cites: tuple[Cite, ...]
+    frame: bool = False  # veracity's own words (the answer, "However,"), set apart from the sources' words
 
 
 def report_view(report: Report, job_id: str, web_found: dict[int, list[str]] | None = None) -> dict[str, Any]:
@@ -96,7 +97,7 @@ def report_view(report: Report, job_id: str, web_found: dict[int, list[str]] | N
         evidence: list[tuple[EvidenceRef, ...]] = [()] * len(section.text)
         if section.kind == "finding":
             evidence = [s.evidence for s in next(findings).sentences]
-        lines = tuple(Line(c.text, cites(c.citations, ev)) for c, ev in zip(section.text, evidence))
+        lines = tuple(Line(c.text, cites(c.citations, ev), c.frame) for c, ev in zip(section.text, evidence))
         sections.append({"section": section, "lines": lines})
     verdict = None
     if shape.verdict and report.verdict:
