@@ -105,7 +105,7 @@ def ingest(paths: list[str] = typer.Argument(..., help="files and folders to add
             read, failures = eng.ingest_urls(urls)
             for failure in failures:
                 typer.echo(f"skipped: {failure.message}", err=True)
-            typer.echo(f"read {plural(read, 'web page')} of {len(urls)} into the store ({eng.store.path})")
+            typer.echo(f"read {plural(read, 'web page')} of {len(urls)} into the store ({eng.where})")
             if len(urls) == len(paths):
                 if failures:
                     raise typer.Exit(1)
@@ -132,7 +132,7 @@ def ingest(paths: list[str] = typer.Argument(..., help="files and folders to add
         typer.echo(f"added {plural(summary.added, 'document')} ({plural(summary.passages, 'passage')}), "
                    f"{summary.duplicates} already present, {len(summary.skipped)} skipped; the store now holds "
                    f"{plural(counts['documents'], 'document')} in {plural(counts['groups'], 'independent group')} "
-                   f"({eng.store.path})")
+                   f"({eng.where})")
         if not summary.files and not summary.skipped:
             typer.echo("error: nothing to ingest: no file of a type veracity reads (see the lines above)", err=True)
             raise typer.Exit(1)
@@ -157,7 +157,7 @@ def queue_ingest(paths: list[Path], db: str | None, job_mb: float) -> None:
     for request in batches.requests:
         jobs.submit_ingest(request)
     typer.echo(f"queued {plural(len(batches.requests), 'ingest job')} ({plural(batches.files, 'file')}) in "
-               f"{eng.store.path}; run `veracity worker` to process them")
+               f"{eng.where}; run `veracity worker` to process them")
     if batches.missing:
         raise typer.Exit(1)
 
@@ -260,8 +260,8 @@ def check(question: str | None = typer.Argument(None, help="the question or clai
 
 def keep(eng: Engine, report: Report) -> None:
     """Save a check to the store's history; a read-only store is said in one line, and the check is not saved."""
-    if getattr(eng.store, "read_only", False):
-        typer.echo(f"note: the store {eng.store.path} is read-only, so this check was not saved to its history",
+    if eng.read_only:
+        typer.echo(f"note: the store {eng.where} is read-only, so this check was not saved to its history",
                    err=True)
     else:
         eng.save(report)

@@ -176,6 +176,16 @@ class Engine:
         """How many documents, passages and independent groups the store holds (and more, by store)."""
         return self.store.counts()
 
+    @property
+    def where(self) -> str:
+        """Where the store is, for messages: its file, or its PostgreSQL URI without the password."""
+        return str(self.store.path)
+
+    @property
+    def read_only(self) -> bool:
+        """The store can be searched and checked, but nothing can be saved in it (a file without write permission)."""
+        return bool(getattr(self.store, "read_only", False))
+
     def web_found(self, report: Report) -> dict[int, list[str]]:
         """For each source of a web check, the final URLs of the pages the web gave the check that are this source
         or an independent copy of it (its group), in the order fetched: the collection's own copy of a page is
