@@ -301,10 +301,19 @@ def models(llm: str | None = LLM, model: str | None = MODEL, gguf: str | None = 
         typer.echo(f"llm       {chosen.name}: {chosen.ping()}")
 
 
+def selected(settings: Settings) -> dict[str, str]:
+    """The backend each kind's setting selects ('' where a kind is not configured: no LLM means extractive mode)."""
+    from .plugins import SELECTED_BY
+
+    chosen = {kind: str(getattr(settings, setting, "") or "") for kind, setting in SELECTED_BY.items()}
+    chosen["llm"] = "gguf" if settings.gguf else chosen["llm"] if settings.llm else ""
+    return chosen
+
+
 @app.command()
 def plugins() -> None:
     """The installed backends of every kind, the plugin that registered each, and the ones selected."""
-    from .plugins import KINDS, registry, selected
+    from .plugins import KINDS, registry
     from .settings import Settings
 
     with errors():

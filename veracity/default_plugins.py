@@ -1,6 +1,8 @@
 """The backends that ship with veracity, registered through the same hooks as any third-party plugin.
 
-Imports stay inside the hooks: listing the installed backends loads no model and no driver.
+Imports stay inside the hooks: listing the installed backends loads no model and no driver. The settings these
+backends read beyond veracity's own are declared by their plugins: store/postgres_settings.py (pg_*) and
+sources/provider_settings.py (each search provider's URL and key).
 """
 
 from __future__ import annotations
@@ -20,7 +22,10 @@ def register_stores(register: Register) -> None:
     def postgres(*, path: str, create: bool = True, settings: Settings | None = None) -> object:
         from .store.postgres import PostgresStore  # psycopg loads only when a PostgreSQL store is opened
 
-        tuning = settings or Settings()  # the settings the caller resolved (file, environment, arguments)
+        from .store.postgres_settings import PostgresSettings
+
+        # the settings the caller resolved (file, environment, arguments), never read again here
+        tuning = (settings or Settings()).section(PostgresSettings)
         return PostgresStore(path, create=create, ef_search=tuning.pg_ef_search,
                              candidate_budget=tuning.pg_candidate_budget, replica=tuning.pg_replica or None)
 

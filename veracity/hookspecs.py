@@ -14,6 +14,11 @@ A factory is called with the backend's options as keyword arguments and returns 
 kind's interface: `Store` (veracity.store.base), `Embedder` (veracity.embed), `StanceModel`
 (veracity.stance), `LLM` (veracity.llm), and for web sources `SearchProvider` and `Fetcher`
 (veracity.sources).
+
+A plugin's own settings (a server URL, an API key, a tuning knob) are declared by the plugin, not in
+veracity's Settings: `register_settings` registers a frozen dataclass whose fields carry a default and
+`metadata={"help": ...}`. They are then set like any setting (config file, VERACITY_<NAME>, `Settings(name=...)`)
+and listed in the docs, and the factory reads them typed with `settings.section(TheDataclass)`.
 """
 
 from __future__ import annotations
@@ -59,3 +64,9 @@ def register_search_providers(register: Register) -> None:
 @hookspec
 def register_fetchers(register: Register) -> None:
     """Fetchers (URL -> page outcome), chosen by the `fetcher` setting."""
+
+
+@hookspec
+def register_settings(register: Register) -> None:
+    """Settings a plugin's backends read (register(plugin name, frozen dataclass of the settings)); their names
+    share one namespace with veracity's own settings, so prefix them with the backend's name."""

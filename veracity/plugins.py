@@ -12,15 +12,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import pluggy
-
-from . import hookspecs
 from .errors import ConfigError
+from .plugin_manager import manager
 
 if TYPE_CHECKING:
     from .embed import Embedder
     from .llm import LLM
-    from .settings import Settings
     from .stance import StanceModel
     from .store.base import Store
 
@@ -83,21 +80,8 @@ class Registry:
         return llm
 
 
-_manager: pluggy.PluginManager | None = None
 _registry: Registry | None = None
-
-
-def manager() -> pluggy.PluginManager:
-    global _manager
-    if _manager is None:
-        pm = pluggy.PluginManager("veracity")
-        pm.add_hookspecs(hookspecs)
-        from . import default_plugins
-
-        pm.register(default_plugins, name="veracity.default_plugins")
-        pm.load_setuptools_entrypoints("veracity")
-        _manager = pm
-    return _manager
+DEFAULT_PLUGINS = "veracity.default_plugins"
 
 
 def registry() -> Registry:
@@ -105,8 +89,13 @@ def registry() -> Registry:
     if _registry is None:
         table = Registry()
         pm = manager()
+        if not pm.has_plugin(DEFAULT_PLUGINS):
+            from . import default_plugins
+
+            pm.register(default_plugins, name=DEFAULT_PLUGINS)
         for kind, hook_name in HOOKS.items():
-            for impl in reversed(getattr(pm.hook, hook_name).get_hookimpls()):  # built-ins first, plugins win
+            impls = sorted(getattr(pm.hook, hook_name).get_hookimpls(), key=lambda i: i.plugin_name != DEFAULT_PLUGINS)
+            for impl in reversed(impls):  # the built-ins, registered first, are added last
                 def register(name: str, factory: Callable[..., object], *, _kind: str = kind,
                              _plugin: str = impl.plugin_name) -> None:
                     table.add(_kind, name, factory, plugin=_plugin)
@@ -120,18 +109,15 @@ def registry() -> Registry:
 def plugin(module: object, name: str | None = None) -> Iterator[Registry]:
     """Register a plugin for the duration of a block (tests, embedding apps), then take it away again."""
     global _registry
+    from .settings import forget_declared
+
     pm = manager()
     pm.register(module, name=name)
     _registry = None
+    forget_declared()
     try:
         yield registry()
     finally:
         pm.unregister(module)
         _registry = None
-
-
-def selected(settings: Settings) -> dict[str, str]:
-    """The backend each kind's setting selects ('' where a kind is not configured: no LLM means extractive mode)."""
-    chosen = {kind: str(getattr(settings, setting, "") or "") for kind, setting in SELECTED_BY.items()}
-    chosen["llm"] = "gguf" if settings.gguf else chosen["llm"] if settings.llm else ""
-    return chosen
+        forget_declared()

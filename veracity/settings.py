@@ -1,5 +1,11 @@
 """Every setting once, as data: name, type, default, help.
 
+veracity's own settings are the fields of `Settings`. A backend's own settings (PostgreSQL's pg_*, a search
+provider's URL and key) are declared by its plugin as a frozen dataclass (hook register_settings,
+veracity/hookspecs.py); they are set the same ways, by the same names (`Settings(pg_replica=...)`,
+VERACITY_PG_REPLICA, `pg_replica = ...` in the config file), and the backend reads them typed with
+`settings.section(PostgresSettings)`.
+
 Precedence: defaults < config file < VERACITY_<NAME> environment variables < explicit values (CLI flags or
 keyword arguments). Each value is parsed by the type the field declares (str, int, float, bool, Path, or a
 tuple of strings), and a bad value is blamed on where it came from: the file and key, the environment
@@ -10,9 +16,10 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Mapping
 from dataclasses import Field, dataclass, field, fields
 from pathlib import Path
-from typing import Any, get_type_hints
+from typing import Any, TypeVar, get_type_hints
 
 from platformdirs import user_config_dir, user_data_dir
 
@@ -31,12 +38,19 @@ def default_db() -> str:
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
 
+S = TypeVar("S")
+
+
 def _setting(default: Any, help: str) -> Any:
     return field(default=default, metadata={"help": help})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Settings:
+    """veracity's settings, and (in `declared`) the values set of the settings plugins declare. Built with keyword
+    arguments, any of either kind: `Settings(db="x.db", pg_replica="postgresql://...")`; a name no one declares
+    is refused."""
+
     db: str = _setting("", "the store: a SQLite file, or a postgresql:// URI (default: veracity.db in the per-user "
                            "data directory)")
     store: str = _setting("", "store backend name, from the plugin registry (default: postgres for a "
@@ -54,14 +68,6 @@ class Settings:
               "by benchmarks/relevance_threshold.py (see benchmarks/results/relevance_threshold.json)")
     mmr_lambda: float = _setting(0.7, "relevance vs. diversity trade-off when selecting evidence")
     near_duplicate_jaccard: float = _setting(0.5, "MinHash Jaccard at which two documents share a group")
-    pg_ef_search: int = _setting(800, "PostgreSQL store: HNSW candidate list per dense query (higher: better recall, "
-                                      "slower; at least the number of passages asked for, at most 1000)")
-    pg_replica: str = _setting("", "PostgreSQL store: URI of a read replica (a streaming standby) that serves "
-                                   "searches; empty: the primary does. A worker's own writes are searched on the "
-                                   "primary until the replica has replayed them")
-    pg_candidate_budget: int = _setting(3000, "PostgreSQL store: summed document frequency of the rarest query "
-                                              "terms that bring lexical candidates (higher: closer to exhaustive "
-                                              "BM25, slower)")
     llm: str = _setting("", "LLM mode: base URL of an OpenAI-compatible server, e.g. http://127.0.0.1:11434/v1 "
                             "(empty: extractive mode)")
     llm_model: str = _setting("", "LLM mode: the model name the server knows, e.g. qwen2.5:7b")
@@ -82,16 +88,6 @@ class Settings:
                                         "(searxng, brave, tavily, duckduckgo, google_factcheck); empty: --web "
                                         "asks you to choose one")
     fetcher: str = _setting("httpx", "web page fetcher backend name, from the plugin registry")
-    searxng_url: str = _setting("", "SearXNG: base URL of your instance, e.g. http://127.0.0.1:8888")
-    brave_api_key: str = _setting("", "Brave Search API key (keep it in the environment or the config file)")
-    tavily_api_key: str = _setting("", "Tavily API key")
-    google_factcheck_api_key: str = _setting("", "Google Fact Check Tools API key (claims:search)")
-    duckduckgo_url: str = _setting("https://html.duckduckgo.com/html/", "DuckDuckGo: the HTML endpoint ddgs posts "
-                                                                         "to (change it only for a local mirror)")
-    brave_url: str = _setting("https://api.search.brave.com/res/v1/web/search", "Brave Search API endpoint")
-    tavily_url: str = _setting("https://api.tavily.com/search", "Tavily search endpoint")
-    google_factcheck_url: str = _setting("https://factchecktools.googleapis.com/v1alpha1/claims:search",
-                                         "Google Fact Check Tools claims:search endpoint")
     web_max_results: int = _setting(10, "web: results kept per query (and pages fetched per check at most)")
     web_timeout_s: float = _setting(10.0, "web: seconds for one search request or one page, all redirects included")
     web_max_bytes: int = _setting(10_000_000, "web: pages larger than this are not read (TooLarge)")
@@ -120,6 +116,27 @@ class Settings:
     job_lease_s: float = _setting(30.0, "jobs: seconds a worker holds a job without renewing it; a job whose "
                                         "worker stopped is taken again after this")
     upload_dir: str = _setting("", "service: folder for uploaded files (default: uploads/ beside a SQLite db)")
+    declared: Mapping[str, Any] = field(default_factory=dict, hash=False, repr=False)  # plugins' settings set
+
+    def __init__(self, **values: Any) -> None:
+        declared = dict(values.pop("declared", None) or {})
+        own = own_fields()
+        by_plugins = declared_fields()
+        for name, value in values.items():
+            if name in own:
+                continue
+            if name not in by_plugins:
+                raise TypeError(f"Settings has no setting {name!r}; known: {', '.join(list(own) + list(by_plugins))}")
+            declared[name] = value
+        for name, f in own.items():
+            object.__setattr__(self, name, values[name] if name in values else default(f))
+        object.__setattr__(self, "declared", declared)
+        self.__post_init__()
+
+    def section(self, declared: type[S]) -> S:
+        """A plugin's settings (the dataclass it declared), typed: the values set here, else its defaults."""
+        names = {f.name for f in fields(declared)}  # type: ignore[arg-type]
+        return declared(**{name: value for name, value in self.declared.items() if name in names})
 
     def __post_init__(self) -> None:
         if not self.db:
@@ -132,7 +149,7 @@ class Settings:
     @classmethod
     def load(cls, **overrides: Any) -> Settings:
         """Defaults, then the config file, then VERACITY_<NAME> environment variables, then non-None overrides."""
-        known = {f.name: f for f in fields(cls)}
+        known = known_fields()
         values = read_config(config_path())
         for name, f in known.items():
             raw = os.environ.get(env_name(name))
@@ -164,7 +181,7 @@ def read_config(path: Path) -> dict[str, Any]:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"config file {path} is not valid TOML ({exc}); fix or remove it") from exc
-    known = {f.name: f for f in fields(Settings)}
+    known = known_fields()
     values: dict[str, Any] = {}
     for name, value in data.items():
         if name not in known:
@@ -173,8 +190,52 @@ def read_config(path: Path) -> dict[str, Any]:
     return values
 
 
+def default(f: Field[Any]) -> Any:
+    return f.default_factory() if callable(f.default_factory) else f.default
+
+
+def own_fields() -> dict[str, Field[Any]]:
+    """veracity's own settings, in order."""
+    return {f.name: f for f in fields(Settings) if "help" in f.metadata}
+
+
+_declared: dict[str, tuple[type, Field[Any]]] | None = None
+
+
+def declared_fields() -> dict[str, tuple[type, Field[Any]]]:
+    """Each setting a plugin declares: its name -> (the plugin's dataclass, the field); collected once."""
+    global _declared
+    if _declared is None:
+        from .plugin_manager import declared_settings
+
+        found: dict[str, tuple[type, Field[Any]]] = {}
+        for plugin, name, section in declared_settings():
+            for f in fields(section):
+                if f.name in found or f.name in own_fields():
+                    raise ConfigError(f"plugin {plugin} declares setting {f.name!r} ({name}), which is already "
+                                      "declared; a plugin's settings take its backend's name as a prefix")
+                if "help" not in f.metadata:
+                    raise ConfigError(f"plugin {plugin} declares setting {f.name!r} ({name}) without help "
+                                      "(field metadata 'help')")
+                found[f.name] = (section, f)
+        _declared = found
+    return _declared
+
+
+def forget_declared() -> None:
+    """Collect the plugins' settings again on next use (a plugin was registered or taken away)."""
+    global _declared
+    _declared = None
+
+
+def known_fields() -> dict[str, Field[Any]]:
+    """Every setting by name: veracity's own, then the plugins'."""
+    return own_fields() | {name: f for name, (_, f) in declared_fields().items()}
+
+
 def declared_type(f: Field[Any]) -> Any:
-    return get_type_hints(Settings)[f.name]
+    owner = declared_fields()[f.name][0] if f.name in declared_fields() else Settings
+    return get_type_hints(owner)[f.name]
 
 
 def parse(f: Field[Any], raw: object, *, source: str) -> Any:
@@ -213,4 +274,4 @@ def parse(f: Field[Any], raw: object, *, source: str) -> Any:
 
 def describe() -> list[tuple[str, str, str]]:
     """(name, environment variable, help) for every setting, for docs and tests."""
-    return [(f.name, env_name(f.name), f.metadata["help"]) for f in fields(Settings)]
+    return [(f.name, env_name(f.name), f.metadata["help"]) for f in known_fields().values()]
