@@ -125,3 +125,23 @@ def test_the_complexity_check_finds_a_tangled_function_and_a_method():
         branches.replace("\n    ", "\n        ").replace("    if", "        if", 1) + "        return -1\n"
     assert [name for _, name, _ in too_complex(code)] == ["tangled", "method"]
     assert too_complex("# complexity: a flat table of cases\n" + code.split("\n\n\n")[0] + "\n") == []
+
+
+CAPABILITIES = {"Store", "DocumentStore", "JobQueue", "WebArchive", "ReviewStore"}
+STILL_ASKS = {"pipeline/organise.py"}  # stored_vectors: left to the report-writing rework (issue 23)
+
+
+def test_no_caller_asks_a_store_what_it_can_do():
+    """The Engine hands out each store capability typed; nothing probes a store with isinstance or hasattr."""
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        where = str(path.relative_to(PACKAGE))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and len(node.args) == 2):
+                continue
+            second = node.args[1]
+            if node.func.id == "isinstance" and isinstance(second, ast.Name) and second.id in CAPABILITIES:
+                found.append(f"{where}:{node.lineno} isinstance(..., {second.id})")
+            elif node.func.id in ("hasattr", "getattr") and "store" in ast.unparse(node.args[0]).lower():
+                found.append(f"{where}:{node.lineno} {node.func.id}({ast.unparse(node.args[0])}, ...)")
+    assert {f.split(":")[0] for f in found} <= STILL_ASKS, f"ask the Engine for the capability instead: {found}"

@@ -87,3 +87,12 @@ def test_backend_settings_are_declared_by_their_plugins_not_in_the_core():
     assert settings.section(PostgresSettings) == PostgresSettings(pg_ef_search=123)
     assert settings.section(SearxngSettings).searxng_url == "http://127.0.0.1:8888"
     assert settings.section(BraveSettings).brave_url.startswith("https://api.search.brave.com/")
+
+
+def test_the_engine_hands_out_each_store_capability_typed(tmp_path):
+    engine = Engine(Settings.load(db=tmp_path / "caps.db"))
+    assert engine.web_archive.web_run("nope") is None
+    assert engine.reviews.claim_reviews() == []
+    assert engine.jobs.counts()["queued"] == 0
+    assert engine.read_only is False
+    engine.close()

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from .embed import Embedder
     from .llm import LLM
     from .stance import StanceModel
-    from .store.base import Store
+    from .store.base import ReviewStore, Store, WebArchive
 
 
 def llm_for(settings: Settings) -> LLM | None:
@@ -128,9 +128,8 @@ class Engine:
         without web sources is run again on the collection as it is now."""
         past = self.show(check_id)
         from .sources.web import replay
-        from .store.base import WebArchive
 
-        record = self.store.web_run(past.id) if isinstance(self.store, WebArchive) else None
+        record = self.web_archive.web_run(past.id)
         if record is None:
             return self.check(past.question, as_of=past.as_of, verdict=verdict, save=save, web="")
         from .sources.web import parts_for
@@ -153,13 +152,18 @@ class Engine:
     def jobs(self) -> Jobs:
         """The store's job queue: checks and ingests for workers to run (the service's and `veracity worker`'s)."""
         if self._jobs is None:
-            from .store.base import JobQueue
-
-            if not isinstance(self.store, JobQueue):
-                raise ConfigError(f"the {type(self.store).__name__} store has no job queue; use the sqlite or "
-                                  "postgres store")
             self._jobs = Jobs(self.store, self.settings)
         return self._jobs
+
+    @property
+    def web_archive(self) -> WebArchive:
+        """The store's web archive: search responses and page snapshots, for the cache and for replay."""
+        return self.store
+
+    @property
+    def reviews(self) -> ReviewStore:
+        """The fact-checkers' rulings the store read at ingest."""
+        return self.store
 
     def documents(self, limit: int, after: int = 0) -> list[Document]:
         """Documents with id > after, in id order, without their text (a listing of the collection)."""
@@ -184,20 +188,18 @@ class Engine:
     @property
     def read_only(self) -> bool:
         """The store can be searched and checked, but nothing can be saved in it (a file without write permission)."""
-        return bool(getattr(self.store, "read_only", False))
+        return self.store.read_only
 
     def web_found(self, report: Report) -> dict[int, list[str]]:
         """For each source of a web check, the final URLs of the pages the web gave the check that are this source
         or an independent copy of it (its group), in the order fetched: the collection's own copy of a page is
         still found on the web. Empty for a check without the web."""
-        from .store.base import WebArchive
-
-        if report.web is None or not isinstance(self.store, WebArchive):
+        if report.web is None:
             return {}
-        record = self.store.web_run(report.id)
+        record = self.web_archive.web_run(report.id)
         if not record:
             return {}
-        snapshots = self.store.snapshots(list(record.get("fetch_ids") or []))
+        snapshots = self.web_archive.snapshots(list(record.get("fetch_ids") or []))
         documents = self.store.documents([s.document_id for s in snapshots if s.document_id is not None])
         by_group: dict[int, list[str]] = {}
         for snap in snapshots:

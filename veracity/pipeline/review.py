@@ -63,10 +63,9 @@ def _quote(text: str) -> tuple[int, int]:
     return span.start, span.end
 
 
-def rulings(plan: Plan, judged: Judgement, store: object, embedder: Embedder) -> Ruled:
-    """Apply the fact-checkers' rulings on plan.claim that the store holds (none for an open question or a
-    store that keeps no reviews)."""
-    if plan.is_open or not isinstance(store, ReviewStore) or judged.verdict is None:
+def rulings(plan: Plan, judged: Judgement, store: ReviewStore, embedder: Embedder) -> Ruled:
+    """Apply the fact-checkers' rulings on plan.claim that the store holds (none for an open question)."""
+    if plan.is_open or judged.verdict is None:
         return Ruled(judged, ())
     found = matching(plan.claim, store.claim_reviews(), embedder)
     if not found:

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from ..store.base import ReviewStore, Store, StoredReview, WebArchive
+from ..store.base import Store, StoredReview, WebArchive
 
 
 class ScopedStore:
@@ -31,8 +31,7 @@ class ScopedStore:
     def claim_reviews(self) -> list[StoredReview]:
         """Only the rulings read from the documents in scope (a --web-only check sees no local review)."""
         wanted = set(self.document_ids)
-        reviews: list[StoredReview] = self.base.claim_reviews() if isinstance(self.base, ReviewStore) else []
-        return [r for r in reviews if r.document_id in wanted]
+        return [r for r in self.base.claim_reviews() if r.document_id in wanted]
 
     def counts(self) -> dict[str, int]:
         documents = self.base.documents(self.document_ids)

@@ -15,7 +15,6 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from ..embed import Embedder
-from ..errors import ConfigError
 from ..ingest.extract import RawDocument
 from ..plugins import registry
 from ..settings import Settings
@@ -114,16 +113,9 @@ class WebParts:
 def parts_for(store: Store, embedder: Embedder, settings: Settings, *, search: bool = True) -> WebParts:
     """The web stage's collaborators for this store, as the settings name them; search=False: no search
     providers (reading given pages, or a replay, asks none)."""
-    archive = archive_of(store)
+    archive: WebArchive = store
     return WebParts(chain=chain_for(settings) if search else None, fetcher=fetcher_for(settings), archive=archive,
                     add=lambda raws: add_documents(store, archive, embedder, settings, raws), settings=settings)
-
-
-def archive_of(store: object) -> WebArchive:
-    if not isinstance(store, WebArchive):
-        raise ConfigError(f"the store {getattr(store, 'path', store)!r} does not keep web snapshots; use a SQLite "
-                          "store (--db FILE) for --web")
-    return store
 
 
 def chain_for(settings: Settings) -> Chain:

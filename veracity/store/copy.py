@@ -20,7 +20,7 @@ import numpy as np
 
 from ..factcheck import ClaimReview
 from ..types import Span
-from .base import CheckRecord, NewDocument, Store, WebArchive
+from .base import CheckRecord, NewDocument, Store
 from .sqlite import SqliteStore
 
 
@@ -36,10 +36,8 @@ class CopySummary:
 
 
 def held_by(target: Store, hashes: list[str]) -> set[str]:
-    """The content hashes the target holds already."""
-    if isinstance(target, WebArchive):  # every built-in store: one query a batch
-        return set(target.document_ids(hashes))
-    return {h for h in hashes if target.has_document(h)}
+    """The content hashes the target holds already (one query a batch)."""
+    return set(target.document_ids(hashes))
 
 
 def reviews_of(source: SqliteStore, ids: list[int]) -> dict[int, list[ClaimReview]]:
@@ -109,7 +107,7 @@ def copy_store(source: SqliteStore, target: Store, *, near_duplicate_jaccard: fl
     checks = source.db.execute("SELECT id, question, created_at, verdict, report FROM checks ORDER BY id").fetchall()
     for c in checks:
         target.save_check(CheckRecord(*c))
-    web = copy_web(source, target) if isinstance(target, WebArchive) else WebCopy(0, 0, 0)
+    web = copy_web(source, target)
     return CopySummary(documents=total, copied=copied, present=present, checks=len(checks), fetches=web.fetches,
                        searches=web.searches, web_runs=web.runs)
 
@@ -121,7 +119,7 @@ class WebCopy:
     runs: int
 
 
-def copy_web(source: SqliteStore, target: WebArchive) -> WebCopy:
+def copy_web(source: SqliteStore, target: Store) -> WebCopy:
     """The web archive: search responses, page fetches with their snapshots (linked to the target's copy of
     their document), and each web check's record with its search and fetch ids turned into the target's, so
     `check --replay` works on the copy. What the target already holds (a rerun) is found and not copied again."""

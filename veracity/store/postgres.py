@@ -38,6 +38,7 @@ class PostgresStore(SqlCore, SqlJobs, SqlWebArchive, PostgresSearch):
 
     dialect = POSTGRES
     concurrent_search = True
+    read_only = False  # a role without write grants is refused by the server, one statement at a time
 
     def __init__(self, path: str, *, create: bool = True, dimension: int = 384, ef_search: int = EF_SEARCH,
                  candidate_budget: int = CANDIDATE_BUDGET, replica: str | None = None) -> None:
