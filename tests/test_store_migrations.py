@@ -59,3 +59,17 @@ def test_a_read_only_old_store_says_how_to_upgrade(tmp_path):
             SqliteStore(db)
     finally:
         db.chmod(0o644)
+
+
+def test_the_engine_says_which_migrations_opening_the_store_applied(tmp_path):
+    from veracity.engine import Engine
+    from veracity.settings import Settings
+    from veracity.store import sqlite_migrations
+
+    first = Engine(Settings.load(db=tmp_path / "s.db"))
+    every = tuple(sorted(m.__name__ for m in sqlite_migrations.MIGRATIONS))
+    assert first.schema().applied == every and sorted(first.schema().applied_on_open) == list(every)
+    first.close()
+    again = Engine(Settings.load(db=tmp_path / "s.db"))
+    assert again.schema().applied == every and again.schema().applied_on_open == ()
+    again.close()

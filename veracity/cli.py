@@ -390,52 +390,22 @@ db_app = typer.Typer(no_args_is_help=True, help="Create, upgrade and copy stores
 app.add_typer(db_app, name="db")
 
 
-def applied_migrations(settings: Settings) -> set[str]:
-    """Names of the migrations the configured store has had (empty for a store that does not exist yet)."""
-    if settings.store == "sqlite":
-        import sqlite3
-
-        from .store import sqlite_migrations
-
-        if not Path(settings.db).exists():
-            return set()
-        lite = sqlite3.connect(settings.db)
-        try:
-            return sqlite_migrations.applied(lite)
-        except sqlite3.DatabaseError:
-            return set()  # not a SQLite file: opening the store below says so, in one line
-        finally:
-            lite.close()
-    if settings.store == "postgres":
-        import psycopg
-
-        from .store import postgres_migrations
-
-        try:
-            with psycopg.connect(settings.db, connect_timeout=10) as conn:
-                return postgres_migrations.applied(conn)
-        except psycopg.Error:
-            return set()  # opening the store below says what is wrong, in one line
-    return set()
-
-
 @db_app.command("migrate")
 def db_migrate(db: str | None = DB) -> None:
     """Create the store's schema, or upgrade it with the migrations it lacks (SQLite and PostgreSQL)."""
-    from .plugins import registry
+    from .engine import Engine
     from .settings import Settings
 
     with errors():
         settings = Settings.load(db=db)
         if settings.store == "sqlite":
             Path(settings.db).parent.mkdir(parents=True, exist_ok=True)
-        before = applied_migrations(settings)
-        store = registry().store(settings.store, path=settings.db, create=True, settings=settings)
-        after = applied_migrations(settings)
-        store.close()
-        new = sorted(after - before)
-        typer.echo(f"applied {', '.join(new)} to {store.path}" if new else
-                   f"{store.path} is up to date ({plural(len(after), 'migration')})")
+        eng = Engine(settings, create=True)  # opening the store applies the migrations it lacks
+        schema = eng.schema()
+        eng.close()
+        new = sorted(schema.applied_on_open)
+        typer.echo(f"applied {', '.join(new)} to {eng.where}" if new else
+                   f"{eng.where} is up to date ({plural(len(schema.applied), 'migration')})")
 
 
 @db_app.command("copy")
@@ -443,37 +413,31 @@ def db_copy(source: Path = typer.Option(..., "--from", help="the SQLite store to
             target: str = typer.Option(..., "--to", help="the store to fill: a postgresql:// URI (or a SQLite file)"),
             batch: int = typer.Option(200, "--batch", help="documents per transaction")) -> None:
     """Copy a SQLite store (documents, passages, vectors, checks) into another store; rerun to resume."""
+    from .engine import Engine
     from .errors import InputError
-    from .plugins import registry
     from .settings import Settings
-    from .store.copy import copy_store
-    from .store.sqlite import SqliteStore
 
     with errors():
         if batch < 1:
             raise InputError("--batch must be at least 1")
-        settings = Settings.load(db=target)
-        src = SqliteStore(source, create=False)
-        dst = registry().store(settings.store, path=settings.db, create=True, settings=settings)
+        eng = Engine(Settings.load(db=target), create=True)
 
         def progress(done: int, total: int) -> None:
             if sys.stderr.isatty():
                 typer.echo(f"\r{done}/{total} documents", nl=False, err=True)
 
-        summary = copy_store(src, dst, near_duplicate_jaccard=settings.near_duplicate_jaccard, batch=batch,
-                             progress=progress)
+        summary = eng.copy_from(source, batch=batch, progress=progress)
         if sys.stderr.isatty():
             typer.echo("", err=True)
-        counts = dst.counts()
+        counts = eng.counts()
         typer.echo(f"copied {plural(summary.copied, 'document')} and {plural(summary.checks, 'check')} from "
-                   f"{source} to {dst.path} ({summary.present} already there); it now holds "
+                   f"{source} to {eng.where} ({summary.present} already there); it now holds "
                    f"{plural(counts['documents'], 'document')}, {plural(counts['passages'], 'passage')}")
         if summary.fetches or summary.searches or summary.web_runs:
             typer.echo(f"web archive: {summary.fetches} page {'fetch' if summary.fetches == 1 else 'fetches'} and "
                        f"{plural(summary.searches, 'search response')} copied; "
                        f"{plural(summary.web_runs, 'web check')} can be replayed there")
-        src.close()
-        dst.close()
+        eng.close()
 
 
 @app.command()

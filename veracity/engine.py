@@ -20,7 +20,8 @@ if TYPE_CHECKING:
     from .embed import Embedder
     from .llm import LLM
     from .stance import StanceModel
-    from .store.base import ReviewStore, Store, WebArchive
+    from .store.base import ReviewStore, Schema, Store, WebArchive
+    from .store.copy import CopySummary
 
 
 def llm_for(settings: Settings) -> LLM | None:
@@ -144,6 +145,27 @@ class Engine:
         from .sources.web import parts_for
 
         return ingest_urls(parts_for(self.store, self.embedder, self.settings, search=False), urls)
+
+    def schema(self) -> Schema:
+        """The store's schema migrations: every one it has had, and those opening it applied (an Engine opened
+        with create=True brings a store up to date: `veracity db migrate`)."""
+        return self.store.schema()
+
+    def copy_from(self, source: Path, *, batch: int = 200,
+                  progress: Callable[[int, int], None] | None = None) -> CopySummary:
+        """Copy a SQLite store (documents, passages, vectors, checks, the web archive) into this engine's store,
+        `batch` documents a transaction; a rerun resumes (`veracity db copy`)."""
+        from .store.copy import copy_store
+        from .store.sqlite import SqliteStore
+
+        if batch < 1:
+            raise InputError("--batch must be at least 1")
+        src = SqliteStore(source, create=False)
+        try:
+            return copy_store(src, self.store, near_duplicate_jaccard=self.settings.near_duplicate_jaccard,
+                              batch=batch, progress=progress)
+        finally:
+            src.close()
 
     def history(self, limit: int = 20) -> list[CheckRecord]:
         return self.store.checks(limit)

@@ -41,6 +41,15 @@ class NewDocument:
 
 
 @dataclass(frozen=True)
+class Schema:
+    """A store's schema migrations (store/migrations.py): every one it has had, and those applied when this
+    store object opened it (`veracity db migrate` says which)."""
+
+    applied: tuple[str, ...]
+    applied_on_open: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class CheckRecord:
     id: str
     question: str
@@ -171,6 +180,9 @@ class DocumentStore(Protocol):
     def counts(self) -> dict[str, int]: ...
     def count_as_of(self, as_of: str) -> tuple[int, int, int]:
         """(documents published on or before as_of, undated documents, documents published after it)."""
+
+    def schema(self) -> Schema:
+        """The migrations the store has had, and those opening it applied."""
 
     def close(self) -> None: ...
 

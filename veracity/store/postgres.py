@@ -21,7 +21,7 @@ import numpy as np
 
 from ..errors import InputError, StoreError
 from ..text import unspaced_trigrams
-from .base import NewDocument
+from .base import NewDocument, Schema
 from .jobs import SqlJobs
 from .postgres_link import masked
 from .postgres_search import CANDIDATE_BUDGET, EF_SEARCH, PASSAGE_TSVECTOR, PostgresSearch
@@ -50,6 +50,7 @@ class PostgresStore(SqlCore, SqlJobs, SqlWebArchive, PostgresSearch):
         self.ef_search = ef_search
         self.candidate_budget = candidate_budget
         self.create = create
+        self._applied_on_open: tuple[str, ...] = ()
         self._links(replica)
         if dimension != postgres_migrations.DIMENSION:
             raise StoreError(f"the PostgreSQL store holds {postgres_migrations.DIMENSION}-dimension vectors, not "
@@ -88,23 +89,18 @@ class PostgresStore(SqlCore, SqlJobs, SqlWebArchive, PostgresSearch):
             raise StoreError(f"store {self.path} lacks the schema migrations {names}; run `veracity db migrate`",
                              backend="postgres")
         if missing:
-            postgres_migrations.migrate(db)
+            self._applied_on_open = tuple(postgres_migrations.migrate(db))
             register_vector(db)
         row = db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
         if row is not None and int(row[0]) > postgres_migrations.LATEST:
             raise StoreError(f"store {self.path} has schema {row[0]}, newer than this veracity reads "
                              f"({postgres_migrations.LATEST}); upgrade veracity", backend="postgres")
 
-    def migrate(self) -> list[str]:
-        """Apply pending migrations (`veracity db migrate`); returns their names."""
-        from pgvector.psycopg import register_vector
-
+    def schema(self) -> Schema:
         from . import postgres_migrations
 
         with self._db() as db:
-            names = postgres_migrations.migrate(db)
-            register_vector(db)
-            return names
+            return Schema(applied=tuple(sorted(postgres_migrations.applied(db))), applied_on_open=self._applied_on_open)
 
     def add_documents(self, docs: list[NewDocument], near_duplicate_jaccard: float) -> list[int | None]:
         """Insert documents in one transaction: all of them are written, or none (a rerun adds the rest).

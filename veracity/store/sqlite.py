@@ -19,7 +19,7 @@ import numpy as np
 from ..errors import InputError, StoreError
 from ..text import UNSPACED
 from . import sqlite_migrations
-from .base import NewDocument
+from .base import NewDocument, Schema
 from .jobs import SqlJobs
 from .sql import SQLITE, Session, SqlCore, check_dimensions, group_of, spans_json, write_document_extras
 from .sqlite_fts import cjk_query, fts_query
@@ -100,6 +100,7 @@ class SqliteStore(SqlCore, SqlJobs, SqliteScope):
                  index_min: int = INDEX_MIN, fold_at: int = FOLD_AT, lexical_min: int = LEXICAL_MIN) -> None:
         self.path = str(path)
         self.dimension = dimension
+        self._applied_on_open: tuple[str, ...] = ()
         target = Path(path)
         if not target.parent.exists():
             raise InputError(f"store directory {target.parent} does not exist; create it or give another --db")
@@ -164,8 +165,12 @@ class SqliteStore(SqlCore, SqlJobs, SqliteScope):
         if sqlite_migrations.pending(self.db):
             self._verify()
             with self._transaction():
-                sqlite_migrations.migrate(self.db)
+                self._applied_on_open = tuple(sqlite_migrations.migrate(self.db))
         self._check_schema()
+
+    def schema(self) -> Schema:
+        return Schema(applied=tuple(sorted(sqlite_migrations.applied(self.db))),
+                      applied_on_open=self._applied_on_open)
 
     def _check_schema(self) -> None:
         missing = [m.__name__ for m in sqlite_migrations.pending(self.db)]
