@@ -115,7 +115,8 @@ def main() -> int:
         seed_recall, seed_missing = recall(nuggets, seed)
         our_recall, our_missing = recall(nuggets, reading)
         if args.figures:
-            print(f"{number} seed {seed_recall:.2f} veracity {our_recall:.2f} ({words(reading)} words): {question}")
+            print(f"{number} seed {seed_recall:.2f} veracity {our_recall:.2f} ({words(reading)} words): {question}"
+                  f"\n    missing from veracity's: {'; '.join(our_missing) or 'none'}")
         lines.append(f"| {question} (seed {number}) | {seed_recall:.2f} | {words(seed)} | {our_recall:.2f} | "
                      f"{words(reading)} |")
         sections += [f"## {question}", "", "Key facts: " + "; ".join(f for f, _ in nuggets) + ".", "",

@@ -27,7 +27,7 @@ from .gather import gather
 from .language import language_notes
 from .searched import searched_line, undated_sources
 from . import judge as judging
-from .organise import points, stored_vectors
+from .organise import focus_of, points, stored_vectors
 from .plan import plan as make_plan
 from .plan import with_leading_name
 from .web import WebStep, scoped
@@ -106,8 +106,8 @@ def run_check(question: str, *, store: Store, embedder: Embedder, stance_model: 
     timer.lap("judge")
 
     rest = review.without_reviewed(judged.candidates, ruled.drafts)
-    found, damaged = (points(rest, embedder.embed, gathered.query_vectors, stored=stored_vectors(store))
-                      if rest else ([], set()))
+    found, damaged = (points(rest, embedder.embed, gathered.query_vectors, stored=stored_vectors(store),
+                             focus=focus_of(p.question, p.entities), question=p.question) if rest else ([], set()))
     drafts = ruled.drafts + tuple(found)
     timer.lap("organise")
 

@@ -11,7 +11,7 @@ from typing import TypeVar
 import numpy as np
 
 from ..store.base import Store
-from ..text import STOPWORDS, entities, sentence_spans
+from ..text import STOPWORDS, content_words, entities, sentence_spans, without_possessive, words
 from ..types import (CONTEXT, REFUTES, REFUTING, ROLE_OF_STANCE, SUPPORTING, SUPPORTS, Candidate, Document, Evidence,
                      FindingDraft)
 
@@ -156,6 +156,7 @@ class Scored:
     centrality: float
     damaged: bool
     leans_back: bool
+    facts: frozenset[str] = frozenset()  # what it states that another sentence may not (see facts())
 
 
 # A sentence that leans on one before it: a pronoun or a demonstrative first ("He said ...", "That case ..."), or a
@@ -305,10 +306,27 @@ def topic_of(body: np.ndarray, query_vectors: np.ndarray) -> np.ndarray:
     return normed
 
 
+def focus_of(question: str, names: tuple[str, ...] | list[str] = ()) -> str:
+    """What the question asks about its names: its content words that are not part of a name ("What honours has
+    B.B. King received?" -> "honours received"); empty when the names are all it has."""
+    named = {w.lower() for n in names for w in words(n)} | {w.lower() for n in entities(question) for w in words(n)}
+    return " ".join(dict.fromkeys(w for w in content_words(question) if w.lower() not in named))
+
+
+def relevance_to(v: np.ndarray, query_vectors: np.ndarray, focus: np.ndarray | None) -> float:
+    """How well a sentence answers the question: its likeness to the nearest query, and, when the question asks
+    something about its names, equally its likeness to what is asked (the focus). Every sentence of an article
+    about B.B. King is like a query that names him; the one about his honours is also like "honours received"."""
+    nearest = float((query_vectors @ v).max())
+    return nearest if focus is None else (nearest + float(focus @ v)) / 2
+
+
 def score_sentences(chosen: tuple[Candidate, ...], embed: Callable[[list[str]], np.ndarray],
-                    query_vectors: np.ndarray, stored: StoredVectors | None = None) -> tuple[list[Scored], set[int]]:
+                    query_vectors: np.ndarray, stored: StoredVectors | None = None,
+                    focus: str = "") -> tuple[list[Scored], set[int]]:
     """Every usable sentence of the documents that address the question, scored for centrality; and the ids of
-    the documents whose text is damaged. A sentence the judge read keeps its stance."""
+    the documents whose text is damaged. A sentence the judge read keeps its stance. focus: what the question
+    asks about its names (focus_of), weighed beside the queries."""
     judged = {(c.evidence.document.id, c.evidence.start): c for c in chosen}
     weight: dict[int, float] = {}
     docs: dict[int, Document] = {}
@@ -321,23 +339,28 @@ def score_sentences(chosen: tuple[Candidate, ...], embed: Callable[[list[str]], 
     titles = headlines(docs, per_doc, vectors)
     damaged = {d for d in docs if damaged_document([t for _, _, t in per_doc[d]])}
     topic = topic_of(vectors[len(docs):], query_vectors)
-    out: list[Scored] = []
+    aim = embed([focus])[0] if focus else None
+    rows: dict[int, list[Scored]] = {}
     k = len(docs)
     for d, doc in docs.items():
-        rows = []
         for i, (start, end, text) in enumerate(per_doc[d]):
             v = vectors[k + i]
             relevance = float((query_vectors @ v).max())
+            answers = relevance_to(v, query_vectors, aim)
             lead = max(0.0, 1.0 - i / 8)
             c = judged.get((d, start)) or Candidate(Evidence(document=doc, start=start, end=end, quote=text,
                                                              relevance=round(relevance, 4)), v)
             side = 0.02 if c.evidence.stance is not None and role(c) in (SUPPORTING, REFUTING) else 0.0
-            centrality = (0.45 * relevance + 0.15 * float(topic @ v)
+            centrality = (0.45 * answers + 0.15 * float(topic @ v)
                           + (0.25 * float(titles[d] @ v) + 0.15 * lead) * weight[d] / top + side)
-            rows.append(Scored(c, centrality, d in damaged and damaged_sentence(text), leans_back(text)))
+            rows.setdefault(d, []).append(Scored(c, centrality, d in damaged and damaged_sentence(text),
+                                                 leans_back(text), facts(text, d in damaged)))
         k += len(per_doc[d])
-        rows.sort(key=lambda s: (-s.centrality, s.candidate.evidence.start))
-        out += rows[:PER_DOCUMENT]
+    weights = fact_weights([s.facts for r in rows.values() for s in r])
+    out: list[Scored] = []
+    for r in rows.values():  # a sentence that states facts the sources keep stating competes too
+        r.sort(key=lambda s: (-s.centrality - news(s.facts, weights, set()), s.candidate.evidence.start))
+        out += r[:PER_DOCUMENT]
     out.sort(key=lambda s: (-s.centrality, s.candidate.evidence.document.id, s.candidate.evidence.start))
     return out, damaged
 
@@ -360,13 +383,16 @@ def words_of(text: str) -> int:
 
 
 def points(chosen: tuple[Candidate, ...], embed: Callable[[list[str]], np.ndarray], query_vectors: np.ndarray,
-           max_findings: int = 7, budget: int = FINDING_WORDS,
-           stored: StoredVectors | None = None) -> tuple[list[FindingDraft], set[int]]:
-    """Finding drafts, one per distinct point, central points first, the sources taking turns; and the ids of
-    the documents whose text is damaged. A finding is told by its most informative clean sentence, with a second
-    source's sentence on the same point when one says it too."""
-    scored, damaged = score_sentences(chosen, embed, query_vectors, stored)
+           max_findings: int = 7, budget: int = FINDING_WORDS, stored: StoredVectors | None = None,
+           focus: str = "", question: str = "") -> tuple[list[FindingDraft], set[int]]:
+    """Finding drafts, one per distinct point, central points first, the sources taking turns, a point that
+    states facts the findings before it do not (a name, a number, a rule) before one that repeats them; and the
+    ids of the documents whose text is damaged. A finding is told by its most informative clean sentence, with a
+    second source's sentence on the same point when one says it too."""
+    scored, damaged = score_sentences(chosen, embed, query_vectors, stored, focus)
     remaining = point_clusters(scored)
+    weight = fact_weights([s.facts for s in scored])
+    covered = set(facts(question))  # the question's own names are no news
     used: dict[int, int] = {}
     picked: list[list[Scored]] = []
     spent = 0
@@ -374,22 +400,28 @@ def points(chosen: tuple[Candidate, ...], embed: Callable[[list[str]], np.ndarra
     def rank(g: list[Scored]) -> float:
         best = max(g, key=informative)
         sources = len({m.candidate.evidence.document.id for m in g})
-        return max(m.centrality for m in g) + 0.03 * (sources - 1) - 0.06 * used.get(
-            best.candidate.evidence.document.id, 0)
+        return (max(m.centrality for m in g) + 0.03 * (sources - 1)
+                - 0.06 * used.get(best.candidate.evidence.document.id, 0)
+                + news(best.facts, weight, covered))
 
     while remaining and len(picked) < max_findings:
         remaining.sort(key=lambda g: (-rank(g), g[0].candidate.evidence.document.id, g[0].candidate.evidence.start))
         g = remaining.pop(0)
+        fresh = [m for m in g if all(float(m.candidate.vector @ p.candidate.vector) < SAME_POINT
+                                     for f in picked for p in f)]
+        if len(fresh) < len(g):  # what repeats a finding goes; the rest of the point still competes
+            if fresh:
+                remaining.append(fresh)
+            continue
         clean = [m for m in g if not m.damaged] or g
         lead = max(clean, key=informative)
-        if any(float(lead.candidate.vector @ p.candidate.vector) >= SAME_POINT for f in picked for p in f):
-            continue
         cost = words_of(lead.candidate.evidence.quote) + 6
         if picked and spent + cost > budget:
             continue
-        members, spent = told(lead, g, spent + cost, budget)
+        members, spent = told(lead, g, spent + cost, budget, weight, covered)
         used[lead.candidate.evidence.document.id] = used.get(lead.candidate.evidence.document.id, 0) + 1
         picked.append(members)
+        covered.update(f for m in members for f in m.facts)
         rest = [m for m in g if m not in members
                 and all(float(m.candidate.vector @ o.candidate.vector) < REPEAT for o in members)]
         if rest:  # what the finding had no room for makes a point of its own
@@ -397,13 +429,61 @@ def points(chosen: tuple[Candidate, ...], embed: Callable[[list[str]], np.ndarra
     return finding_drafts(picked, scored, damaged), damaged
 
 
-def told(lead: Scored, point: list[Scored], spent: int, budget: int) -> tuple[list[Scored], int]:
+# --- Facts: what a sentence states that another may not ------------------------------------------------------
+#
+# Two sentences on the same point can state different facts: "the Welcoming City Ordinance forbids city agencies
+# from cooperating" and "a supervisor must respond and decline the request" are both about the city's rules. A
+# point whose lead states a fact no finding before it states (a name, a number, a rule) is worth more than one
+# that says again what the report says; a fact the sources state again and again, more still.
+
+NEWS = 0.03  # a point's rank rises this much for each new fact it states (a repeated one counts up to twice)
+MAX_NEWS = 6.0  # ... for six facts at most
+RULE_WEIGHT = 3.0  # a rule (what someone must or must not do) counts as much as a name of three words
+RULE = re.compile(r"\b(must|shall|forbids?|forbidden|prohibits?|prohibited|bars|barred|requires?|required|bans?|"
+                  r"banned|declines?|may not|cannot|is not allowed)\b", re.I)
+
+
+def facts(sentence: str, damaged: bool = False) -> frozenset[str]:
+    """The facts a sentence states, as keys: the words of the names it mentions ("welcoming", "city", "ordinance";
+    not from a damaged text, whose capitals say nothing), its numbers ("1985", "17125") and the rules it states
+    ("rule: supervisor must": a must or a prohibition, with the word before it that it binds)."""
+    keys: set[str] = set()
+    if not damaged:
+        keys |= {without_possessive(w).lower() for name in entities(sentence) for w in name.split()
+                 if len(w) > 1 and w.lower() not in STOPWORDS and not w[0].isdigit()}
+    keys |= {w.replace(",", "") for w in words(sentence) if any(c.isdigit() for c in w)}
+    for m in RULE.finditer(sentence):
+        before = [w for w in content_words(sentence[:m.start()].rsplit(",", 1)[-1]) if not w[0].isdigit()]
+        if before:
+            keys.add(f"rule: {without_possessive(before[-1]).lower()} {m.group(1).lower()}")
+    return frozenset(keys)
+
+
+def news(stated: frozenset[str], weight: dict[str, float], covered: set[str]) -> float:
+    """What a sentence's facts that the report does not yet state are worth to its rank."""
+    return NEWS * min(sum(weight.get(f, 1.0) * (RULE_WEIGHT if f.startswith("rule: ") else 1.0)
+                          for f in stated - covered), MAX_NEWS)
+
+
+def fact_weights(stated: list[frozenset[str]]) -> dict[str, float]:
+    """fact -> its weight: 1, and up to 2 for a fact that many sentences state (a name the sources keep using)."""
+    counts: dict[str, int] = {}
+    for fs in stated:
+        for f in fs:
+            counts[f] = counts.get(f, 0) + 1
+    return {f: min(2.0, 1.0 + (n - 1) / 4) for f, n in counts.items()}
+
+
+def told(lead: Scored, point: list[Scored], spent: int, budget: int, weight: dict[str, float] | None = None,
+         covered: set[str] | None = None) -> tuple[list[Scored], int]:
     """A point's finding: its lead, then more of the point within the word budget: its next most informative
-    sentences, another source's first, none a repeat of one already in. Returns the members and the words spent."""
+    sentences, another source's first, one that states facts the report does not yet state before one that does
+    not, none a repeat of one already in. Returns the members and the words spent."""
     members = [lead]
+    known = set(covered or ()) | lead.facts
     others = sorted((m for m in point if m is not lead and not m.damaged and not m.leans_back),
                     key=lambda m: (m.candidate.evidence.document.id == lead.candidate.evidence.document.id,
-                                   -informative(m)))
+                                   -informative(m) - news(m.facts, weight or {}, known)))
     for m in others:
         if len(members) >= PER_FINDING:
             break
@@ -413,7 +493,9 @@ def told(lead: Scored, point: list[Scored], spent: int, budget: int) -> tuple[li
             continue
         spent += extra
         members.append(m)
+        known |= m.facts
     return members, spent
+
 
 
 def finding_drafts(picked: list[list[Scored]], scored: list[Scored], damaged: set[int]) -> list[FindingDraft]:
