@@ -397,24 +397,16 @@ def points(chosen: tuple[Candidate, ...], embed: Callable[[list[str]], np.ndarra
     picked: list[list[Scored]] = []
     spent = 0
 
-    def rank(g: list[Scored]) -> float:
-        best = max(g, key=informative)
-        sources = len({m.candidate.evidence.document.id for m in g})
-        return (max(m.centrality for m in g) + 0.03 * (sources - 1)
-                - 0.06 * used.get(best.candidate.evidence.document.id, 0)
-                + news(best.facts, weight, covered))
-
     while remaining and len(picked) < max_findings:
-        remaining.sort(key=lambda g: (-rank(g), g[0].candidate.evidence.document.id, g[0].candidate.evidence.start))
+        remaining.sort(key=lambda g: (-point_rank(g, used, weight, covered), g[0].candidate.evidence.document.id,
+                                      g[0].candidate.evidence.start))
         g = remaining.pop(0)
-        fresh = [m for m in g if all(float(m.candidate.vector @ p.candidate.vector) < SAME_POINT
-                                     for f in picked for p in f)]
+        fresh = [m for m in g if not repeats(m, [p for f in picked for p in f], SAME_POINT)]
         if len(fresh) < len(g):  # what repeats a finding goes; the rest of the point still competes
             if fresh:
                 remaining.append(fresh)
             continue
-        clean = [m for m in g if not m.damaged] or g
-        lead = max(clean, key=informative)
+        lead = lead_of(g)
         cost = words_of(lead.candidate.evidence.quote) + 6
         if picked and spent + cost > budget:
             continue
@@ -422,8 +414,7 @@ def points(chosen: tuple[Candidate, ...], embed: Callable[[list[str]], np.ndarra
         used[lead.candidate.evidence.document.id] = used.get(lead.candidate.evidence.document.id, 0) + 1
         picked.append(members)
         covered.update(f for m in members for f in m.facts)
-        rest = [m for m in g if m not in members
-                and all(float(m.candidate.vector @ o.candidate.vector) < REPEAT for o in members)]
+        rest = [m for m in g if m not in members and not repeats(m, members, REPEAT)]
         if rest:  # what the finding had no room for makes a point of its own
             remaining.append(rest)
     return finding_drafts(picked, scored, damaged), damaged
@@ -472,6 +463,25 @@ def fact_weights(stated: list[frozenset[str]]) -> dict[str, float]:
         for f in fs:
             counts[f] = counts.get(f, 0) + 1
     return {f: min(2.0, 1.0 + (n - 1) / 4) for f, n in counts.items()}
+
+
+def lead_of(point: list[Scored]) -> Scored:
+    """The sentence that tells a point: its most informative, from a clean text where one has it."""
+    return max([m for m in point if not m.damaged] or point, key=informative)
+
+
+def repeats(s: Scored, others: list[Scored], threshold: float) -> bool:
+    """Whether a sentence is at least `threshold` like (cosine) one of the others."""
+    return any(float(s.candidate.vector @ o.candidate.vector) >= threshold for o in others)
+
+
+def point_rank(g: list[Scored], used: dict[int, int], weight: dict[str, float], covered: set[str]) -> float:
+    """How soon a point gets a finding: its most central sentence, more when more sources make it, less when its
+    source already has findings (the sources take turns), more for the facts it states that the report lacks."""
+    best = max(g, key=informative)
+    sources = len({m.candidate.evidence.document.id for m in g})
+    return (max(m.centrality for m in g) + 0.03 * (sources - 1) - 0.06 * used.get(best.candidate.evidence.document.id, 0)
+            + news(best.facts, weight, covered))
 
 
 def told(lead: Scored, point: list[Scored], spent: int, budget: int, weight: dict[str, float] | None = None,
