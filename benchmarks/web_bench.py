@@ -54,12 +54,13 @@ def pdf_child(port: int) -> None:
     """In a fresh process: peak RSS before and after fetching and reading the 20 MB PDF."""
     from veracity.sources.base import Page
     from veracity.sources.fetch import HttpxFetcher
+    from veracity.sources.web import fetch_pages
 
     fetcher = HttpxFetcher(timeout_s=120, max_bytes=30_000_000, allow_hosts=[f"127.0.0.1:{port}"])
-    fetcher.fetch([f"http://127.0.0.1:{port}/report.pdf"])  # imports and first use, before the baseline
+    fetch_pages(fetcher, [f"http://127.0.0.1:{port}/report.pdf"])  # imports and first use, before the baseline
     before = rss_mb()
     t = time.perf_counter()
-    page = fetcher.fetch([f"http://127.0.0.1:{port}/big.pdf"])[0]
+    page = fetch_pages(fetcher, [f"http://127.0.0.1:{port}/big.pdf"])[0]
     seconds = time.perf_counter() - t
     assert isinstance(page, Page), page
     print(json.dumps({"peak_rss_mb_before": before, "peak_rss_mb": rss_mb(), "seconds": round(seconds, 2),

@@ -12,6 +12,7 @@ import web_server
 from veracity.ingest.encoding import decode_html, header_charset, meta_charset
 from veracity.ingest.extract import read_html
 from veracity.sources.base import Page
+from veracity.sources.web import fetch_pages
 from veracity.sources.fetch import HttpxFetcher
 
 WORDS = ("café", "“naïve”", "— a €5 coffee", "résumé", "François Müller", "señora")
@@ -33,7 +34,7 @@ def keeps_every_character(text: str) -> None:
 @pytest.mark.parametrize("path", ["/windows-1252/meta", "/windows-1252/meta-charset", "/windows-1252/header"])
 def test_a_fetched_windows_1252_page_keeps_its_accents_and_quotes(web, path):
     fetcher = HttpxFetcher(timeout_s=10, allow_hosts=[f"127.0.0.1:{web.port}"])
-    [page] = fetcher.fetch([web.url(path)])
+    [page] = fetch_pages(fetcher, [web.url(path)])
     assert isinstance(page, Page), page
     keeps_every_character(page.text)
     assert page.title == "Café ends its “naïve” plan"

@@ -16,6 +16,7 @@ import pytest
 
 import web_server
 from veracity.sources.base import NotAllowed, Page, Refused, Timeout
+from veracity.sources.web import fetch_pages
 from veracity.sources.fetch import HttpxFetcher
 from veracity.sources.providers import DuckDuckGoSearch, SearxngSearch
 from veracity.sources.proxy import environment_proxy
@@ -133,7 +134,7 @@ def test_the_fetcher_goes_through_the_proxy_and_the_guard_still_judges_the_page(
     page = web.url(f"/articles/{web_server.ARTICLES[0]}.html")
     before = len(web.asked(f"/articles/{web_server.ARTICLES[0]}.html"))
     fetcher = HttpxFetcher(timeout_s=8, allow_hosts=(f"127.0.0.1:{web.port}",))
-    got, refused = fetcher.fetch([page, f"http://127.0.0.1:{proxy.server_address[1]}/not-allowed"])
+    got, refused = fetch_pages(fetcher, [page, f"http://127.0.0.1:{proxy.server_address[1]}/not-allowed"])
     assert isinstance(got, Page), got
     assert ("GET", page) in proxy.seen  # forwarded by the proxy, to the address the guard checked
     assert ("GET", web.url("/robots.txt")) in proxy.seen
@@ -146,7 +147,7 @@ def test_an_https_page_goes_through_a_connect_tunnel_to_the_checked_address(web,
     """TLS then fails against the plain-HTTP test server, after the proxy opened the tunnel to the checked address
     (no certificate for 127.0.0.1 exists here); the point is the route."""
     fetcher = HttpxFetcher(timeout_s=8, allow_hosts=(f"127.0.0.1:{web.port}",))
-    [outcome] = fetcher.fetch([f"https://127.0.0.1:{web.port}/articles/a.html"])
+    [outcome] = fetch_pages(fetcher, [f"https://127.0.0.1:{web.port}/articles/a.html"])
     assert isinstance(outcome, (NotAllowed, Timeout)), outcome  # robots.txt unreadable: the TLS handshake failed
     assert ("CONNECT", f"127.0.0.1:{web.port}") in proxy.seen
 
@@ -154,7 +155,7 @@ def test_an_https_page_goes_through_a_connect_tunnel_to_the_checked_address(web,
 def test_no_proxy_hosts_are_reached_directly_by_fetcher_and_providers(web, proxy, monkeypatch) -> None:
     monkeypatch.setenv("NO_PROXY", "127.0.0.1")
     fetcher = HttpxFetcher(timeout_s=8, allow_hosts=(f"127.0.0.1:{web.port}",))
-    [got] = fetcher.fetch([web.url(f"/articles/{web_server.ARTICLES[1]}.html")])
+    [got] = fetch_pages(fetcher, [web.url(f"/articles/{web_server.ARTICLES[1]}.html")])
     SearxngSearch(url=web.url("/searxng"), timeout_s=8).search("chicago", max_results=3)
     assert isinstance(got, Page) and proxy.seen == []
 

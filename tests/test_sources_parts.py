@@ -128,7 +128,7 @@ def test_ddgs_throttling_is_a_rate_limit_not_an_empty_answer():
 def test_a_fetched_page_is_dated_by_trafilatura_wherever_the_date_sits():
     """Issue 24, item 33: the htmldate fallback after trafilatura is gone; trafilatura's own metadata (htmldate
     with extensive search) dates the page from a <time>, a meta tag, JSON-LD, a byline, an <abbr> or the URL."""
-    from veracity.sources.fetch import read_html
+    from veracity.ingest.extract import html_article
 
     body = "<p>" + "The city council voted on the new budget after a long debate about the parks. " * 6 + "</p>"
 
@@ -147,7 +147,31 @@ def test_a_fetched_page_is_dated_by_trafilatura_wherever_the_date_sits():
         "url": (page(), "https://news.example/2025/03/14/budget-vote"),
     }
     for where, (html, url) in cases.items():
-        extracted = read_html(html, url)
-        assert extracted is not None and extracted[4] == "2025-03-14", where
-    undated = read_html(page(), "https://news.example/budget")
-    assert undated is not None and undated[4] is None
+        extracted = html_article(html, url)
+        assert extracted is not None and extracted.published == "2025-03-14", where
+    undated = html_article(page(), "https://news.example/budget")
+    assert undated is not None and undated.published is None
+
+
+def test_a_fetched_page_and_the_same_bytes_as_a_file_read_alike(tmp_path):
+    """The fetcher returns bytes and headers (Fetched); ingest/extract.py reads them as it reads a file."""
+    import io
+
+    from veracity.ingest.extract import read_html, read_page
+    from veracity.sources.base import Fetched, Page, Unextractable
+
+    html = ("<html><head><title>Budget vote</title><meta property=\"article:published_time\" content=\"2025-03-14\">"
+            "</head><body><article><h1>Budget vote</h1><p>" + "The city council voted on the new budget after a "
+            "long debate about the parks. " * 6 + "</p></article></body></html>").encode()
+    got = Fetched(url="https://news.example/budget", final_url="https://news.example/budget", status=200,
+                  headers={"content-type": "text/html; charset=utf-8", "etag": '"v1"'}, body=html,
+                  content_type="html", fetched_at="2025-03-15T00:00:00+00:00")
+    page = read_page(got)
+    path = tmp_path / "budget.html"
+    [document] = list(read_html(path, io.BytesIO(html)))
+    assert isinstance(page, Page)
+    assert (page.title, page.text, page.published) == (document.title, document.text, document.published)
+    assert (page.etag, page.fetched_at, page.content_type) == ('"v1"', got.fetched_at, "html")
+    thin = read_page(Fetched(url="u", final_url="https://x.example/", status=200, headers={}, body=b"hello",
+                             content_type="text", fetched_at=""))
+    assert isinstance(thin, Unextractable) and "too little text" in thin.reason

@@ -23,6 +23,7 @@ from veracity.settings import Settings
 from veracity.sources.base import (AuthFailed, BadResponse, Blocked, NotAllowed, Page, Paywalled, QuotaExhausted,
                                    RateLimited, Refused, SearchTimeout, Timeout, TooLarge, Unextractable)
 from veracity.sources.chain import Breaker, Chain
+from veracity.sources.web import fetch_pages
 from veracity.sources.fetch import USER_AGENT, HttpxFetcher
 from veracity.sources.guard import Policy, RefusedURL, address_problem, check_url
 from veracity.sources.providers import (BraveSearch, DuckDuckGoSearch, GoogleFactCheckSearch, SearxngSearch,
@@ -129,7 +130,7 @@ def test_guard_connects_to_exactly_the_checked_address_and_refuses_the_rest():
     urls = ["https://news.example/story", "http://intranet.example/", "http://metadata.example/latest/meta-data/",
             "https://rebind.example/", "http://mapped.example/", "http://cgnat.example/", "http://v6.example/",
             "https://news.example/moved"]
-    outcomes = fetcher.fetch(urls + ["https://v6news.example/story"])
+    outcomes = fetch_pages(fetcher, urls + ["https://v6news.example/story"])
     assert isinstance(outcomes.pop(), Page)
     assert isinstance(outcomes[0], Page)
     assert [type(o) for o in outcomes[1:]] == [Refused] * 7
@@ -153,7 +154,7 @@ def test_every_page_outcome_against_the_local_server(web):
     paths = ["/articles/sun-times-cpd-records-to-feds.html", "/report.pdf", "/hop/1", "/claimreview",
              "/forbidden", "/captcha", "/slow", "/huge", "/to-other-host", "/to-other-port", "/private/page",
              "/paywall", "/loop/0", "/missing"]
-    outcomes = dict(zip(paths, fetcher.fetch([web.url(p) for p in paths])))
+    outcomes = dict(zip(paths, fetch_pages(fetcher, [web.url(p) for p in paths])))
     article = outcomes["/articles/sun-times-cpd-records-to-feds.html"]
     assert isinstance(article, Page)
     assert article.title.startswith("Chicago police say they don’t")
@@ -179,7 +180,7 @@ def test_every_page_outcome_against_the_local_server(web):
 def test_at_most_two_requests_at_once_to_one_host(web):
     fetcher = HttpxFetcher(timeout_s=10, concurrency=8, allow_hosts=[f"127.0.0.1:{web.port}"])
     web.most_in_flight = 0
-    outcomes = fetcher.fetch([web.url(f"/busy/{n}") for n in range(6)])
+    outcomes = fetch_pages(fetcher, [web.url(f"/busy/{n}") for n in range(6)])
     assert all(isinstance(o, Page) for o in outcomes)
     assert web.most_in_flight == 2
 
@@ -187,11 +188,11 @@ def test_at_most_two_requests_at_once_to_one_host(web):
 def test_conditional_requests_revalidate_a_known_page(web, tmp_path):
     fetcher = HttpxFetcher(timeout_s=TIMEOUT_S, allow_hosts=[f"127.0.0.1:{web.port}"])
     url = web.url(f"/articles/{web_server.ARTICLES[2]}.html")
-    first = fetcher.fetch([url])[0]
+    first = fetch_pages(fetcher, [url])[0]
     assert isinstance(first, Page) and first.etag
     from veracity.sources.base import Known
 
-    again = fetcher.fetch([url], known={url: Known(url, first.etag, None, first)})[0]
+    again = fetch_pages(fetcher, [url], known={url: Known(url, first.etag, None, first)})[0]
     assert isinstance(again, Page) and again.revalidated and again.text == first.text
     assert web.asked(f"/articles/{web_server.ARTICLES[2]}.html")[-1][2].get("if-none-match") == first.etag
 
@@ -417,7 +418,7 @@ def test_fetch_from_a_running_event_loop(web):
     fetcher = HttpxFetcher(timeout_s=TIMEOUT_S, allow_hosts=[f"127.0.0.1:{web.port}"])
 
     async def inside() -> list:
-        return fetcher.fetch([web.url("/report.pdf")])
+        return fetch_pages(fetcher, [web.url("/report.pdf")])
 
     assert isinstance(asyncio.run(inside())[0], Page)
 

@@ -63,7 +63,8 @@ def register_search_providers(register: Register) -> None:
 
 @hookspec
 def register_fetchers(register: Register) -> None:
-    """Fetchers (URL -> page outcome), chosen by the `fetcher` setting."""
+    """Fetchers (URL -> the bytes and headers received, or why not: sources.base Fetched | Unusable), chosen by
+    the `fetcher` setting."""
 
 
 @hookspec

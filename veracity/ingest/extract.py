@@ -1,4 +1,6 @@
-"""Files -> raw documents (title, location, publisher, date, text). One function per format.
+"""Files and fetched pages -> documents (title, location, publisher, date, text). One function per format, and
+the same readers for both: an HTML file and a fetched HTML page go through html_article, a PDF file and a
+fetched PDF through pdf_content (read_page reads what a fetcher received, sources/base.py Fetched).
 
 Text and JSONL files are read as a stream: a .jsonl file line by line, a .txt or .md file in parts of about
 PART_CHARS characters (cut at a paragraph break where there is one), each part its own document. So a file of
@@ -8,11 +10,12 @@ any size is read in bounded memory, and no stored document is larger than a part
 from __future__ import annotations
 
 import codecs
+import hashlib
 import io
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -20,7 +23,8 @@ from typing import Any, BinaryIO
 from ..errors import InputError
 from ..text import headline
 from ..factcheck import ClaimReview, parse_claim_reviews, ruling_reviews
-from .encoding import decode_html
+from ..sources.base import Blocked, Fetched, Page, PageOutcome, Paywalled, Unextractable
+from .encoding import decode_html, header_charset
 
 SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".jsonl"}
 
@@ -202,27 +206,33 @@ def read_html(path: Path, stream: BinaryIO) -> Iterator[Item]:
                       published=published, reviews=tuple(reviews), offset=len(data))
 
 
-def read_pdf(path: Path, stream: BinaryIO) -> Iterator[Item]:
+def pdf_content(data: bytes) -> tuple[str, str, str | None]:
+    """(title, text of every page, published) of a PDF, a file's or a fetched one's alike; pypdf's errors pass."""
     import logging
 
     from pypdf import PdfReader
 
-    data = stream.read()
-    if not data.strip():
-        raise InputError(f"{path}: empty file")
     logging.getLogger("pypdf").setLevel(logging.ERROR)
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        text = "\n".join((page.extract_text() or "") for page in reader.pages)
-        info: Any = reader.metadata or {}
-        title = (info.get("/Title") or "").strip() if info else ""
-        created = info.get("/CreationDate") if info else None
-    except Exception as exc:  # pypdf raises several unrelated types on broken files
-        raise InputError(f"{path}: malformed PDF ({type(exc).__name__}: {exc})") from exc
+    reader = PdfReader(io.BytesIO(data))
+    text = "\n".join((page.extract_text() or "") for page in reader.pages)
+    info: Any = reader.metadata or {}
+    title = str(info.get("/Title") or "").strip() if info else ""
+    created = info.get("/CreationDate") if info else None
     published = None
     if created and re.match(r"D:\d{8}", str(created)):
         raw = str(created)[2:10]
         published = parse_date(f"{raw[:4]}-{raw[4:6]}-{raw[6:8]}")
+    return title, text, published
+
+
+def read_pdf(path: Path, stream: BinaryIO) -> Iterator[Item]:
+    data = stream.read()
+    if not data.strip():
+        raise InputError(f"{path}: empty file")
+    try:
+        title, text, published = pdf_content(data)
+    except Exception as exc:  # pypdf raises several unrelated types on broken files
+        raise InputError(f"{path}: malformed PDF ({type(exc).__name__}: {exc})") from exc
     yield RawDocument(title=title or path.stem, location=str(path), text=text, published=published, offset=len(data))
 
 
@@ -289,3 +299,65 @@ def read_file(path: Path, max_bytes: int) -> Iterator[Item]:
             yield from READERS[suffix](path, stream)
         except OSError as exc:
             raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
+
+
+# -- fetched pages -----------------------------------------------------------------------------------------
+MIN_WORDS = 20  # a fetched page with fewer words is Unextractable
+CAPTCHA = re.compile(r"captcha|are you a robot|are you human|verify you are (a )?human|access denied|"
+                     r"unusual traffic|cf-challenge|checking your browser", re.IGNORECASE)
+PAYWALL = re.compile(r"subscribe to (continue|read)|subscribers only|for subscribers|to continue reading,? "
+                     r"(please )?(subscribe|log in|sign in)|already a subscriber|create a free account to (read|continue)",
+                     re.IGNORECASE)
+Article = tuple[str, str, str | None, str | None, str | None, tuple[ClaimReview, ...]]
+
+
+def page_article(got: Fetched, host: str | None) -> Article | Blocked | Unextractable | Paywalled:
+    """A fetched HTML page's article (title, text, author, publisher, published, its ClaimReview markup), read
+    by html_article as a local file is, or why it cannot be used: a captcha or access-denied page, a subscription
+    wall, no article text."""
+    html = decode_html(got.body, header_charset(got.headers.get("content-type", "")))
+    head = html[:30_000]
+    article = html_article(html, got.final_url)
+    if article is None:
+        if CAPTCHA.search(head):
+            return Blocked(got.url, "a captcha or access-denied page", got.status)
+        return Unextractable(got.url, "no article text found in the HTML", got.status)
+    reviews = tuple(replace(r, url=r.url or got.final_url, publisher=r.publisher or article.publisher or host,
+                            published=r.published or article.published) for r in parse_claim_reviews(html))
+    words = len(article.text.split())
+    if words < 150 and CAPTCHA.search(head):
+        return Blocked(got.url, "a captcha or access-denied page", got.status)
+    if words < 250 and PAYWALL.search(html):
+        return Paywalled(got.url, "the page shows a subscription wall instead of the article", got.status)
+    return article.title, article.text, article.author, article.publisher, article.published, reviews
+
+
+def read_page(got: Fetched) -> PageOutcome:
+    """A fetched page read: its main text and metadata (a Page), or the reason it cannot be used."""
+    from urllib.parse import urlsplit
+
+    host = urlsplit(got.final_url).hostname or None
+    content_type = "pdf" if got.content_type == "pdf" or got.body[:5] == b"%PDF-" else got.content_type
+    reviews: tuple[ClaimReview, ...] = ()
+    try:
+        if content_type == "pdf":
+            title, text, published = pdf_content(got.body)
+            author = publisher = None
+        elif content_type == "text":
+            text = decode_html(got.body, header_charset(got.headers.get("content-type", "")))
+            title = next((ln.strip() for ln in text.splitlines() if ln.strip()), got.final_url)[:300]
+            author = publisher = published = None
+        else:
+            article = page_article(got, host)
+            if not isinstance(article, tuple):
+                return article
+            title, text, author, publisher, published, reviews = article
+    except Exception as exc:  # pypdf, lxml and trafilatura raise many unrelated types on broken input
+        return Unextractable(got.url, f"could not be read ({type(exc).__name__}: {exc})", got.status)
+    if len(text.split()) < MIN_WORDS:
+        return Unextractable(got.url, f"too little text ({len(text.split())} words)", got.status)
+    return Page(url=got.url, final_url=got.final_url, status=got.status, headers=got.headers,
+                content_type=content_type, content_hash=hashlib.sha256(got.body).hexdigest(), text=text,
+                title=(title or got.final_url)[:300], author=author, publisher=publisher or host, published=published,
+                fetched_at=got.fetched_at, etag=got.headers.get("etag"), last_modified=got.headers.get("last-modified"),
+                claim_reviews=reviews)

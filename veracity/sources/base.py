@@ -2,7 +2,8 @@
 into pages. Every way either can fail is a type, so a report can say what happened instead of crashing.
 
 Search providers raise one of the SearchError subclasses below (a provider's outage becomes a line under
-Problems); a fetcher never raises for a page: it returns a Page or one of the page outcomes.
+Problems); a fetcher never raises for a page: it returns the bytes and headers it received (Fetched) or one of
+the page outcomes, and the reader (ingest/extract.py read_page) turns Fetched into a Page as it reads a file.
 """
 
 from __future__ import annotations
@@ -75,6 +76,20 @@ SEARCH_OUTCOMES: tuple[type[SearchError], ...] = (RateLimited, QuotaExhausted, A
 
 
 @dataclass(frozen=True)
+class Fetched:
+    """What a server answered for a page: its bytes and headers, not yet read."""
+
+    url: str  # as requested
+    final_url: str  # after redirects
+    status: int
+    headers: dict[str, str]  # names in lower case
+    body: bytes
+    content_type: str  # html | pdf | text, from the Content-Type header
+    fetched_at: str  # ISO 8601, UTC
+    not_modified: bool = False  # 304 to a conditional request (Known): no body; the stored snapshot stands
+
+
+@dataclass(frozen=True)
 class Page:
     """A page read and extracted; `content_hash` is the SHA-256 of the raw bytes received."""
 
@@ -139,6 +154,7 @@ class Refused(Unusable):
 
 PAGE_OUTCOMES: tuple[type[Unusable], ...] = (Blocked, Paywalled, Unextractable, TooLarge, Timeout, NotAllowed, Refused)
 PageOutcome = Page | Unusable
+FetchOutcome = Fetched | Unusable
 
 
 @dataclass(frozen=True)
@@ -152,8 +168,9 @@ class Known:
 
 
 class Fetcher(Protocol):
-    """Reads pages. Never raises for a page: each URL gives a Page or an Unusable outcome, in input order."""
+    """Downloads pages. Never raises for a page: each URL gives what the server sent (Fetched) or an Unusable
+    outcome, in input order; `known` pages are asked for conditionally (ETag / Last-Modified)."""
 
     name: str
 
-    def fetch(self, urls: Sequence[str], *, known: dict[str, Known] | None = None) -> list[PageOutcome]: ...
+    def fetch(self, urls: Sequence[str], *, known: dict[str, Known] | None = None) -> list[FetchOutcome]: ...

@@ -1,24 +1,20 @@
 """The httpx fetcher: async, `web_concurrency` pages at once and at most 2 per host, every request through the
 SSRF guard (and the proxy the environment names, if any: proxy.py), robots.txt obeyed (protego), at most 5
-redirects each checked again, bytes and time limited, TLS always verified, and the page read with trafilatura (HTML; its metadata finds the date with htmldate) or pypdf (every page of a PDF).
+redirects each checked again, bytes and time limited, TLS always verified. It returns what the server sent
+(Fetched: bytes and headers); ingest/extract.py reads it into a page, as it reads a file.
 """
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from urllib.parse import urljoin, urlsplit
 
 import httpx
 
 from ..version import __version__
-from ..factcheck import ClaimReview, parse_claim_reviews
-from ..ingest.encoding import decode_html, header_charset
-from .base import (Blocked, Known, NotAllowed, Page, PageOutcome, Paywalled, Refused, Timeout, TooLarge,
+from .base import (Blocked, FetchOutcome, Fetched, Known, NotAllowed, Paywalled, Refused, Timeout, TooLarge,
                    Unextractable, Unusable)
 from .guard import GuardedTransport, Policy, RefusedURL, Resolver, check_url, system_resolver
 from .run import run_async
@@ -27,28 +23,12 @@ AGENT = "veracity"
 USER_AGENT = f"veracity/{__version__} (fact-checking engine; +https://github.com/veracity-fact-check/veracity)"
 MAX_REDIRECTS = 5
 PER_HOST = 2
-MIN_WORDS = 20
 ROBOTS_MAX_BYTES = 512_000
-CAPTCHA = re.compile(r"captcha|are you a robot|are you human|verify you are (a )?human|access denied|"
-                     r"unusual traffic|cf-challenge|checking your browser", re.IGNORECASE)
-PAYWALL = re.compile(r"subscribe to (continue|read)|subscribers only|for subscribers|to continue reading,? "
-                     r"(please )?(subscribe|log in|sign in)|already a subscriber|create a free account to (read|continue)",
-                     re.IGNORECASE)
 TYPES = {"text/html": "html", "application/xhtml+xml": "html", "application/pdf": "pdf", "text/plain": "text"}
 
 
 def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
-@dataclass(frozen=True)
-class Download:
-    url: str
-    final_url: str
-    status: int
-    headers: dict[str, str]
-    body: bytes
-    content_type: str
 
 
 class HttpxFetcher:
@@ -64,10 +44,10 @@ class HttpxFetcher:
         self._inner = transport  # tests: a recording transport under the guard
         self._resolver = resolver
 
-    def fetch(self, urls: Sequence[str], *, known: dict[str, Known] | None = None) -> list[PageOutcome]:
+    def fetch(self, urls: Sequence[str], *, known: dict[str, Known] | None = None) -> list[FetchOutcome]:
         return run_async(self.fetch_async(list(urls), known or {}))
 
-    async def fetch_async(self, urls: list[str], known: dict[str, Known]) -> list[PageOutcome]:
+    async def fetch_async(self, urls: list[str], known: dict[str, Known]) -> list[FetchOutcome]:
         transport = GuardedTransport(self.policy, inner=self._inner, resolver=self._resolver)
         async with httpx.AsyncClient(transport=transport, headers={"User-Agent": USER_AGENT},
                                      timeout=httpx.Timeout(self.timeout_s), follow_redirects=False,
@@ -86,7 +66,7 @@ class _Run:
         self.hosts: dict[str, asyncio.Semaphore] = {}
         self.robots: dict[str, asyncio.Task[object]] = {}
 
-    async def page(self, url: str, known: Known | None) -> PageOutcome:
+    async def page(self, url: str, known: Known | None) -> FetchOutcome:
         try:
             host, _ = check_url(url, self.f.policy)
         except RefusedURL as exc:
@@ -103,9 +83,7 @@ class _Run:
                 return Timeout(url, f"could not be reached ({type(exc).__name__}: {exc})")
             except Exception as exc:  # a server can break HTTP in ways no library names: one page, one line
                 return Unextractable(url, f"the answer could not be read ({type(exc).__name__}: {exc})")
-        if isinstance(got, (Unusable, Page)):
-            return got
-        return await asyncio.to_thread(read, got)
+        return got
 
     async def allowed(self, url: str) -> bool:
         parts = urlsplit(url)
@@ -145,7 +123,7 @@ class _Run:
             return False
         return Protego.parse(body[:ROBOTS_MAX_BYTES].decode("utf-8", errors="replace"))
 
-    async def download(self, url: str, known: Known | None) -> Download | PageOutcome:
+    async def download(self, url: str, known: Known | None) -> FetchOutcome:
         trail = [url]  # the URLs requested, redirects included
         try:
             return await self._download(url, known, trail)
@@ -154,7 +132,7 @@ class _Run:
                 raise RefusedURL(f"redirect {len(trail) - 1} to {trail[-1]}: {exc}") from exc
             raise
 
-    async def _download(self, url: str, known: Known | None, trail: list[str]) -> Download | PageOutcome:
+    async def _download(self, url: str, known: Known | None, trail: list[str]) -> FetchOutcome:
         current = url
         for hop in range(MAX_REDIRECTS + 1):
             check_url(current, self.f.policy)
@@ -179,7 +157,8 @@ class _Run:
                     trail.append(target)
                     continue
                 if response.status_code == 304 and known is not None:
-                    return replace(known.page, revalidated=True, fetched_at=now())
+                    return Fetched(url=url, final_url=current, status=304, headers=lower(response.headers), body=b"",
+                                   content_type=known.page.content_type, fetched_at=now(), not_modified=True)
                 problem = status_problem(url, response.status_code)
                 if problem is not None:
                     return problem
@@ -199,9 +178,9 @@ class _Run:
                         return TooLarge(url, f"more than web_max_bytes ({self.f.max_bytes}) bytes",
                                         response.status_code)
                     chunks.append(chunk)
-                return Download(url=url, final_url=current, status=response.status_code,
-                                headers={k.lower(): v for k, v in response.headers.items()}, body=b"".join(chunks),
-                                content_type=kind)
+                return Fetched(url=url, final_url=current, status=response.status_code,
+                               headers=lower(response.headers), body=b"".join(chunks), content_type=kind,
+                               fetched_at=now())
         return Unextractable(url, f"more than {MAX_REDIRECTS} redirects")
 
 
@@ -222,86 +201,5 @@ def content_kind(header: str) -> str | None:
     return TYPES.get(mime) if mime else "html"
 
 
-Article = tuple[str, str, str | None, str | None, str | None, tuple[ClaimReview, ...]]
-
-
-def html_article(got: Download, host: str | None) -> Article | Blocked | Unextractable | Paywalled:
-    """An HTML page's article (title, text, author, publisher, published, its ClaimReview markup), or why it
-    cannot be used: a captcha or access-denied page, a subscription wall, no article text."""
-    html = decode_html(got.body, header_charset(got.headers.get("content-type", "")))
-    head = html[:30_000]
-    extracted = read_html(html, got.final_url)
-    if extracted is None:
-        if CAPTCHA.search(head):
-            return Blocked(got.url, "a captcha or access-denied page", got.status)
-        return Unextractable(got.url, "no article text found in the HTML", got.status)
-    title, text, author, publisher, published = extracted
-    reviews = tuple(replace(r, url=r.url or got.final_url, publisher=r.publisher or publisher or host,
-                            published=r.published or published) for r in parse_claim_reviews(html))
-    words = len(text.split())
-    if words < 150 and CAPTCHA.search(head):
-        return Blocked(got.url, "a captcha or access-denied page", got.status)
-    if words < 250 and PAYWALL.search(html):
-        return Paywalled(got.url, "the page shows a subscription wall instead of the article", got.status)
-    return title, text, author, publisher, published, reviews
-
-
-def read(got: Download) -> PageOutcome:
-    """Extract a downloaded page: its main text and metadata, or the reason it cannot be used."""
-    base = dict(url=got.url, final_url=got.final_url, status=got.status, headers=got.headers,
-                content_type=got.content_type, content_hash=hashlib.sha256(got.body).hexdigest(), fetched_at=now(),
-                etag=got.headers.get("etag"), last_modified=got.headers.get("last-modified"))
-    host = urlsplit(got.final_url).hostname or None
-    reviews: tuple[ClaimReview, ...] = ()
-    try:
-        if got.content_type == "pdf" or got.body[:5] == b"%PDF-":
-            title, text, published = read_pdf(got.body)
-            author = publisher = None
-            base["content_type"] = "pdf"
-        elif got.content_type == "text":
-            text = decode_html(got.body, header_charset(got.headers.get("content-type", "")))
-            title = next((ln.strip() for ln in text.splitlines() if ln.strip()), got.final_url)[:300]
-            author = publisher = published = None
-        else:
-            article = html_article(got, host)
-            if not isinstance(article, tuple):
-                return article
-            title, text, author, publisher, published, reviews = article
-    except Exception as exc:  # pypdf, lxml and trafilatura raise many unrelated types on broken input
-        return Unextractable(got.url, f"could not be read ({type(exc).__name__}: {exc})", got.status)
-    if len(text.split()) < MIN_WORDS:
-        return Unextractable(got.url, f"too little text ({len(text.split())} words)", got.status)
-    return Page(text=text, title=(title or got.final_url)[:300], author=author, publisher=publisher or host,
-                published=published, claim_reviews=reviews, **base)  # type: ignore[arg-type]
-
-
-def read_html(html: str, url: str) -> tuple[str, str, str | None, str | None, str | None] | None:
-    """(title, text, author, publisher, published) of a fetched page, read as a local HTML file is
-    (ingest/extract.py html_article), or None when it has no article text."""
-    from ..ingest.extract import html_article
-
-    article = html_article(html, url)
-    if article is None:
-        return None
-    return article.title, article.text, article.author, article.publisher, article.published
-
-
-def read_pdf(data: bytes) -> tuple[str, str, str | None]:
-    """(title, text of every page, published) of a PDF."""
-    import io
-    import logging
-
-    from pypdf import PdfReader
-
-    from ..ingest.extract import parse_date
-
-    logging.getLogger("pypdf").setLevel(logging.ERROR)
-    reader = PdfReader(io.BytesIO(data))
-    text = "\n".join((page.extract_text() or "") for page in reader.pages)
-    info = reader.metadata
-    title = str(info.get("/Title") or "").strip() if info else ""
-    created = str(info.get("/CreationDate") or "") if info else ""
-    published = None
-    if re.match(r"D:\d{8}", created):
-        published = parse_date(f"{created[2:6]}-{created[6:8]}-{created[8:10]}")
-    return title, text, published
+def lower(headers: httpx.Headers) -> dict[str, str]:
+    return {k.lower(): v for k, v in headers.items()}

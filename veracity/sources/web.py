@@ -15,13 +15,13 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from ..embed import Embedder
-from ..ingest.extract import RawDocument
+from ..ingest.extract import RawDocument, read_page
 from ..plugins import registry
 from ..settings import Settings
 from ..store.base import Snapshot, Store, WebArchive
 from ..types import CitedText, Failure, Report, WebUse
 from ..factcheck import ClaimReview, normal_rating
-from .base import Fetcher, Known, Page, SearchResponse, SearchResult, Unusable
+from .base import Fetched, Fetcher, Known, Page, PageOutcome, SearchResponse, SearchResult, Unusable
 from .chain import ALWAYS_ASKED, Chain
 
 
@@ -216,6 +216,21 @@ def add_documents(store: Store, archive: WebArchive, embedder: Embedder, setting
     return [present.get(h) for h in hashes]
 
 
+def fetch_pages(fetcher: Fetcher, urls: Sequence[str], known: dict[str, Known] | None = None) -> list[PageOutcome]:
+    """Fetch the pages and read them as files are read (ingest/extract.py read_page); a page the server says is
+    unchanged (304 to a conditional request) is the known page, revalidated."""
+    known = known or {}
+
+    def read(got: Fetched | Unusable) -> PageOutcome:
+        if isinstance(got, Unusable):
+            return got
+        if got.not_modified and got.url in known:
+            return replace(known[got.url].page, revalidated=True, fetched_at=got.fetched_at)
+        return read_page(got)
+
+    return [read(got) for got in fetcher.fetch(urls, known=known)]
+
+
 def read_pages(parts: WebParts, urls: list[str], refresh: bool, gathering: Gathering) -> None:
     """Fetch, extract and store the pages; record each fetch as a snapshot and each unusable page as a failure."""
     archive = parts.archive
@@ -225,7 +240,7 @@ def read_pages(parts: WebParts, urls: list[str], refresh: bool, gathering: Gathe
             snap = archive.latest_snapshot(url)
             if snap is not None and (snap.etag or snap.last_modified):
                 known[url] = Known(url=url, etag=snap.etag, last_modified=snap.last_modified, page=page_of(snap))
-    outcomes = parts.fetcher.fetch(urls, known=known)
+    outcomes = fetch_pages(parts.fetcher, urls, known)
     pages = [o for o in outcomes if isinstance(o, Page)]
     for outcome in outcomes:
         if isinstance(outcome, Unusable):
