@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from veracity.embed import MiniLMEmbedder
-from veracity.pipeline.review import MATCH
+from veracity.pipeline.judge.review import MATCH
 
 NEGATIVES = 2000
 

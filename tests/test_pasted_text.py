@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from veracity.pipeline.claims import overall
+from veracity.pipeline.helpers.claims import overall
 from veracity.pipeline.plan import plan
 from veracity.render import render
 from veracity.render.json import from_json, to_json

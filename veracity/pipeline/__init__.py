@@ -1,7 +1,9 @@
 """A check, in the order it runs: plan, gather, select, judge, organise, write, verify.
 
 `run_check` only orchestrates: each stage is a function of its own module that takes and returns typed values
-(veracity/types.py), and the report is assembled from what the stages handed over.
+(veracity/types.py), and the report is assembled from what the stages handed over. The web stage (web.py) runs
+after plan when a check asks for it. A stage's own parts sit in its folder (judge/: align, aggregate, the
+fact-checkers' rulings in review); what the stages share and are not stages sits in helpers/.
 """
 
 from __future__ import annotations
@@ -21,12 +23,13 @@ from ..stance import StanceModel
 from ..store.base import Store
 from ..sources.web import WebRun
 from ..types import Failure, Gathered, Plan, Report, Selection
-from . import prose, review
-from .claims import combine
+from . import prose
+from .helpers.claims import combine
 from .gather import gather
-from .language import language_notes
-from .searched import searched_line, undated_sources
+from .helpers.language import language_notes
+from .helpers.searched import searched_line, undated_sources
 from . import judge as judging
+from .judge import review
 from .organise import focus_of, points, stored_vectors
 from .plan import plan as make_plan
 from .plan import with_leading_name

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ..store.base import Store
-from ..text import plural
-from ..types import Failure, Source
+from ...store.base import Store
+from ...text import plural
+from ...types import Failure, Source
 
 
 def queries_count(n: int) -> str:

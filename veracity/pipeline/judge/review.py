@@ -14,11 +14,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from ..embed import Embedder
-from ..factcheck import ClaimReview, rating_verdict
-from ..store.base import ReviewStore, StoredReview
-from ..text import sentence_spans
-from ..types import (CONTEXT, MIXED, REFUTED, REFUTING, SUPPORTED, SUPPORTING, Candidate, Evidence, FindingDraft,
+from ...embed import Embedder
+from ...factcheck import ClaimReview, rating_verdict
+from ...store.base import ReviewStore, StoredReview
+from ...text import sentence_spans
+from ...types import (CONTEXT, MIXED, REFUTED, REFUTING, SUPPORTED, SUPPORTING, Candidate, Evidence, FindingDraft,
                      Judgement, Plan, Verdict)
 
 MATCH = 0.7  # benchmarks/review_match.py: 33% of CheckThat! 2A tweets reach their claim, none a wrong one of 2,000

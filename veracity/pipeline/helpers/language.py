@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..text import not_english
-from ..types import Failure
+from ...text import not_english
+from ...types import Failure
 
 
 def language_notes(question: str, evidence: list[str]) -> list[Failure]:

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import replace
 
-from ..text import plural
-from ..labels import ANSWERED, DISPUTED, VERDICT_TITLE, count_claims
-from ..types import (MIXED, NOT_ENOUGH_EVIDENCE, REFUTED, SUPPORTED, CitedText, ClaimResult, Failure, Finding,
+from ...text import plural
+from ...labels import ANSWERED, DISPUTED, VERDICT_TITLE, count_claims
+from ...types import (MIXED, NOT_ENOUGH_EVIDENCE, REFUTED, SUPPORTED, CitedText, ClaimResult, Failure, Finding,
                      Report, Source, Verdict)
 
 
