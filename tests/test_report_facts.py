@@ -52,3 +52,28 @@ def test_the_demo_report_carries_the_welcoming_city_ordinance(demo_engine) -> No
     report = demo_engine.check("Did Chicago cooperate with ICE?", save=False)
     assert "Welcoming City Ordinance" in report_text(report)
     assert len(report.findings) <= 7
+
+
+# -- headings that name the point ----------------------------------------------------------------------------------
+
+def test_a_heading_has_three_words_or_more_and_skips_a_leading_aside() -> None:
+    from veracity.eval.report import thin_heading
+    from veracity.pipeline.organise import key_heading
+
+    pool = ["Police gave ICE the arrest records of immigrants.", "ICE asked for records.",
+            "The mayor said the city would not help."]
+    sentence = ("In almost every case, records obtained by the newspaper show, the police department has handed "
+                "over documents that include the names and addresses of those targeted by ICE.")
+    heading = key_heading(sentence, pool, set())
+    assert not thin_heading(heading) and "case" not in heading.lower()
+    assert thin_heading("Memo limiting") and not thin_heading("Welcoming City Ordinance")
+
+
+def test_a_heading_keeps_a_number_whole_and_a_verb_with_its_object() -> None:
+    from veracity.pipeline.organise import key_heading, only_verb
+
+    pool = ["Russia were fined too.", "The match was abandoned.", "Fans threw flares."]
+    assert "50,000" in key_heading("Finally, the association has been fined 50,000 euros for the flares.", pool, set())
+    heading = key_heading("Athens implemented sweeping pension reforms demanded by its creditors last spring.",
+                          pool, set())
+    assert not only_verb(heading.split()[-1])  # not "... reforms demanded", its agent cut off

@@ -5,7 +5,8 @@ Questions over licence-clean articles (FRANK dev, CNN/DailyMail: `grounded/frank
 ingested into one store; `check` runs on every question, extractive, as a user would. Scored per question:
 - nugget recall: the share of its nuggets the report's text carries (a nugget is present when every term of
   one of its alternatives appears, case-insensitive);
-- the share of finding headings that are the opening words of one of the finding's own quotes;
+- the share of finding headings that are the opening words of one of the finding's own quotes, and of those
+  that say little (under three words);
 - the summary's length in words, and whether its first sentence answers (veracity's answer frame);
 - the whole report's length in words (summary, headings, findings, bottom line).
 """
@@ -86,6 +87,11 @@ def heading_copies_quote(heading: str, quotes: list[str]) -> bool:
     return any(normal(q).lstrip("\"' ").split()[:len(words)] == words for q in quotes)
 
 
+def thin_heading(heading: str) -> bool:
+    """A heading that says little: a word or two ("Memo limiting", "Last year")."""
+    return len(heading.rstrip("\u2026. ").split()) < 3
+
+
 def first_sentence(text: str) -> str:
     match = re.match(r".+?[.!?:](?=\s|$)", text.strip())
     return match.group(0) if match else text
@@ -109,6 +115,7 @@ def score_report(q: ReportQuestion, report: Report) -> dict[str, Any]:
             "nugget_recall": round(nugget_recall(q.nuggets, text), 4),
             "missing": [n.fact for n in q.nuggets if not present(n, text)],
             "headings": len(copies), "headings_copying_quote": sum(copies),
+            "headings_thin": sum(thin_heading(f.heading) for f in report.findings),
             "summary_words": word_count(report.summary.text), "answers_first": answers_first(report),
             "report_words": word_count(text), "verdict": report.verdict.label if report.verdict else None}
 
@@ -120,6 +127,8 @@ def metrics(rows: list[dict[str, Any]]) -> tuple[Metric, ...]:
         Metric("nugget_recall", round(sum(r["nugget_recall"] for r in rows) / n, 4), target=0.80),
         Metric("min_question_recall", round(min(r["nugget_recall"] for r in rows), 4), target=0.60),
         Metric("headings_copying_quote", round(sum(r["headings_copying_quote"] for r in rows) / max(headings, 1), 4),
+               target=0.20, lower_is_better=True),
+        Metric("headings_thin", round(sum(r.get("headings_thin", 0) for r in rows) / max(headings, 1), 4),
                target=0.20, lower_is_better=True),
         Metric("summary_words_max", max(r["summary_words"] for r in rows), target=120, lower_is_better=True),
         Metric("answers_first", round(sum(r["answers_first"] for r in rows) / n, 4), target=1.0),

@@ -532,8 +532,10 @@ def finding_drafts(picked: list[list[Scored]], scored: list[Scored], damaged: se
 # words and within one clause, that packs the most distinctive words (rare among the sentences competing for a
 # finding), never the sentence's opening words when another span will do.
 
-TOKEN = re.compile(r"[A-Za-z0-9][\w'\u2019.&-]*[\w]|[A-Za-z0-9]|[,;:()\u201c\u201d\"\u2014\u2013]")
-HEADING_MIN, HEADING_MAX = 2, 7
+# A number with its currency and thousands ("£17,125", "50,000") is one token, so a heading never shows "000".
+TOKEN = re.compile(r"[£$€]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[£$€]?[A-Za-z0-9][\w'\u2019.&-]*[\w]|[A-Za-z0-9]"
+                   r"|[,;:()\u201c\u201d\"\u2014\u2013]")
+HEADING_MIN, HEADING_MAX = 3, 7
 
 
 def casing(texts: list[str]) -> dict[str, str]:
@@ -546,30 +548,72 @@ def casing(texts: list[str]) -> dict[str, str]:
     return {k: max(v.items(), key=lambda kv: (kv[1], kv[0]))[0] for k, v in forms.items()}
 
 
+def function_word(token: str) -> bool:
+    """A word that names nothing: a stopword, also with a contraction ("I'm", "There's", "didn't")."""
+    w = token.lower()
+    base = re.split(r"['\u2019]", w)[0]
+    stem = w[:-3] if w.endswith(("n't", "n\u2019t")) else base
+    return w in STOPWORDS or w in SMALL_WORDS or len(w) < 3 or base in STOPWORDS or stem in STOPWORDS \
+        or stem in DANGLING or base in {"i", "there", "here"}
+
+
+@cache
+def only_verb(token: str) -> bool:
+    """A verb form that cannot be a noun or an adjective ("implemented", "came", "limiting"): a heading that ends
+    on it, with the sentence going on, has lost its object ("Athens implemented", "Memo limiting")."""
+    from lemminflect import getAllLemmas
+
+    w = token.lower()
+    tags = set(getAllLemmas(w))
+    return "VERB" in tags and not tags & {"NOUN", "ADJ", "PROPN"}
+
+
+def opening_aside(tokens: list[str]) -> int:
+    """How many tokens a leading adverbial takes ("In almost every case," "Last year,"): the key phrase is sought
+    after it when what follows has three words or more."""
+    if "," not in tokens[:8]:
+        return 0
+    comma = tokens.index(",")
+    if LEADING.match(" ".join(tokens[:comma + 1]).replace(" ,", ",") + " ") or \
+            re.match(r"(?i)(last|next|this|earlier|later|around|about)\b", tokens[0]):
+        return comma + 1 if sum(t[0].isalnum() for t in tokens[comma + 1:]) >= HEADING_MIN else 0
+    return 0
+
+
+def span_value(tokens: list[str], scores: list[float], i: int, j: int) -> float:
+    """A candidate key phrase's worth: its words' weight per word, less when it opens the sentence, when it ends on
+    a verb whose object follows (cut off), or when it has two words only (used when no three will do)."""
+    cut = j + 1 < len(tokens) and tokens[j + 1][0].isalnum() and only_verb(tokens[j])
+    short = 0.4 if j - i + 1 < HEADING_MIN else 0.0
+    return sum(scores[i:j + 1]) / (j - i + 2.5) - (0.3 if i == 0 else 0.0) - (0.5 if cut else 0.0) - short
+
+
 def key_span(tokens: list[str], pool: list[str]) -> tuple[int, int] | None:
-    """Where the sentence's key phrase is, as token positions (first, last): the span of 2 to 7 words, within one
-    clause, that packs the most distinctive words (rare in the pool), not starting at the sentence's opening
-    word when another will do; None when no word is distinctive."""
+    """Where the sentence's key phrase is, as token positions (first, last): the span of 3 to 7 words, within one
+    clause and after a leading adverbial, that packs the most distinctive words (rare in the pool), names and
+    numbers counting more, not starting at the sentence's opening word when another will do, not ending on a verb
+    whose object it cuts off; None when no word is distinctive."""
     docs = [set(w.lower() for w in re.findall(r"\w+", t)) for t in pool] or [set()]
 
-    def weight(token: str) -> float:
-        w = token.lower()
-        if not token[0].isalnum() or w in STOPWORDS or w in SMALL_WORDS or len(w) < 3:
+    def weight(k: int, token: str) -> float:
+        if not token[0].isalnum() and token[0] not in "£$€" or function_word(token):
             return 0.0
+        w = token.lower()
         df = sum(w in d for d in docs)
-        return float(np.log((1 + len(docs)) / (1 + df))) + 0.3
+        named = k > 0 and token[0].isupper() or any(c.isdigit() for c in token)
+        return float(np.log((1 + len(docs)) / (1 + df))) + 0.3 + (0.2 if named else 0.0)
 
-    scores = [weight(t) for t in tokens]
+    scores = [weight(k, t) for k, t in enumerate(tokens)]
     best: tuple[float, int, int] | None = None
-    for i in range(len(tokens)):
+    for i in range(opening_aside(tokens), len(tokens)):
         if scores[i] == 0.0:
             continue
-        for j in range(i + HEADING_MIN - 1, min(i + HEADING_MAX, len(tokens))):
-            if not tokens[j][0].isalnum():
+        for j in range(i + 1, min(i + HEADING_MAX, len(tokens))):
+            if not tokens[j][0].isalnum() and tokens[j][0] not in "£$€":
                 break
-            if scores[j] == 0.0 or "." in tokens[j]:  # not a function word, nor an abbreviation cut ("U.S")
+            if j - i + 1 < min(HEADING_MIN, 2) or scores[j] == 0.0 or "." in tokens[j]:  # nor "U.S" cut short
                 continue
-            value = sum(scores[i:j + 1]) / (j - i + 2.5) - (0.3 if i == 0 else 0.0)
+            value = span_value(tokens, scores, i, j)
             if best is None or value > best[0] + 1e-9:
                 best = (value, i, j)
     return None if best is None else (best[1], best[2])
