@@ -77,3 +77,20 @@ def test_a_heading_keeps_a_number_whole_and_a_verb_with_its_object() -> None:
     heading = key_heading("Athens implemented sweeping pension reforms demanded by its creditors last spring.",
                           pool, set())
     assert not only_verb(heading.split()[-1])  # not "... reforms demanded", its agent cut off
+
+
+def test_an_open_questions_unsettled_answer_reads_as_a_sentence() -> None:
+    from veracity.pipeline.write import answer
+    from veracity.types import NOT_ENOUGH_EVIDENCE, Plan, Verdict
+
+    q = "What honours has B.B. King received?"
+    plan = Plan(question=q, claim=q, is_yes_no=False, queries=(q,), is_open=True)
+    text = answer(plan, Verdict(label=NOT_ENOUGH_EVIDENCE, confidence=0.5, rationale="", stance_counts={}))
+    assert text.startswith("Not settled: ") and "the claim that" not in text
+
+
+def test_the_demo_report_carries_the_rule_a_supervisor_follows(demo_engine) -> None:
+    """The Chicago PD article's rule (a supervisor responds, and declines a civil-immigration request) sits in a
+    point led by a damaged source's sentence; the point is ranked by the clean sentence that would lead it."""
+    report = demo_engine.check("Did Chicago cooperate with ICE?", save=False)
+    assert "supervisor" in report_text(report)

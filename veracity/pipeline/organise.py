@@ -478,7 +478,7 @@ def repeats(s: Scored, others: list[Scored], threshold: float) -> bool:
 def point_rank(g: list[Scored], used: dict[int, int], weight: dict[str, float], covered: set[str]) -> float:
     """How soon a point gets a finding: its most central sentence, more when more sources make it, less when its
     source already has findings (the sources take turns), more for the facts it states that the report lacks."""
-    best = max(g, key=informative)
+    best = lead_of(g)
     sources = len({m.candidate.evidence.document.id for m in g})
     return (max(m.centrality for m in g) + 0.03 * (sources - 1) - 0.06 * used.get(best.candidate.evidence.document.id, 0)
             + news(best.facts, weight, covered))
@@ -533,7 +533,7 @@ def finding_drafts(picked: list[list[Scored]], scored: list[Scored], damaged: se
 # finding), never the sentence's opening words when another span will do.
 
 # A number with its currency and thousands ("£17,125", "50,000") is one token, so a heading never shows "000".
-TOKEN = re.compile(r"[£$€]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[£$€]?[A-Za-z0-9][\w'\u2019.&-]*[\w]|[A-Za-z0-9]"
+TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[£$€]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[£$€]?[A-Za-z0-9][\w'\u2019.&-]*[\w]|[A-Za-z0-9]"
                    r"|[,;:()\u201c\u201d\"\u2014\u2013]")
 HEADING_MIN, HEADING_MAX = 3, 7
 
@@ -582,13 +582,21 @@ def opening_aside(tokens: list[str]) -> int:
 
 def span_value(tokens: list[str], scores: list[float], i: int, j: int) -> float:
     """A candidate key phrase's worth: its words' weight per word, less when it opens the sentence, when it ends on
-    a verb whose object follows (cut off), or when it has two words only (used when no three will do)."""
+    a verb whose object follows (cut off), when it has two words only (used when no three will do), or when it
+    says a word twice."""
     cut = j + 1 < len(tokens) and tokens[j + 1][0].isalnum() and only_verb(tokens[j])
     short = 0.4 if j - i + 1 < HEADING_MIN else 0.0
-    return sum(scores[i:j + 1]) / (j - i + 2.5) - (0.3 if i == 0 else 0.0) - (0.5 if cut else 0.0) - short
+    named = [t.lower() for t, v in zip(tokens[i:j + 1], scores[i:j + 1]) if v > 0]
+    twice = 0.5 if len(set(named)) < len(named) else 0.0  # "Customs and Customs": a garbled copy's stutter
+    return sum(scores[i:j + 1]) / (j - i + 2.5) - (0.3 if i == 0 else 0.0) - (0.5 if cut else 0.0) - short - twice
 
 
-def key_span(tokens: list[str], pool: list[str]) -> tuple[int, int] | None:
+def misspelt(token: str, odd: frozenset[str]) -> bool:
+    """Whether a token is, or has a part that is, one of the sentence's misspelt words ("sun-etes")."""
+    return bool(odd) and any(part in odd for part in re.split(r"[^a-z]+", token.lower()))
+
+
+def key_span(tokens: list[str], pool: list[str], avoid: frozenset[str] = frozenset()) -> tuple[int, int] | None:
     """Where the sentence's key phrase is, as token positions (first, last): the span of 3 to 7 words, within one
     clause and after a leading adverbial, that packs the most distinctive words (rare in the pool), names and
     numbers counting more, not starting at the sentence's opening word when another will do, not ending on a verb
@@ -606,11 +614,11 @@ def key_span(tokens: list[str], pool: list[str]) -> tuple[int, int] | None:
     scores = [weight(k, t) for k, t in enumerate(tokens)]
     best: tuple[float, int, int] | None = None
     for i in range(opening_aside(tokens), len(tokens)):
-        if scores[i] == 0.0:
+        if scores[i] == 0.0 or misspelt(tokens[i], avoid):
             continue
         for j in range(i + 1, min(i + HEADING_MAX, len(tokens))):
-            if not tokens[j][0].isalnum() and tokens[j][0] not in "£$€":
-                break
+            if not tokens[j][0].isalnum() and tokens[j][0] not in "£$€" or misspelt(tokens[j], avoid):
+                break  # a span stays in one clause, and never shows a misspelt word
             if j - i + 1 < min(HEADING_MIN, 2) or scores[j] == 0.0 or "." in tokens[j]:  # nor "U.S" cut short
                 continue
             value = span_value(tokens, scores, i, j)
@@ -624,7 +632,7 @@ def key_heading(sentence: str, pool: list[str], taken: set[str], clean: list[str
     """A heading of 2 to 7 words from the sentence's key phrase (see above); from a damaged source, in the casing
     clean text uses (the quote itself keeps its own)."""
     tokens = TOKEN.findall(sentence)
-    span = key_span(tokens, pool)
+    span = key_span(tokens, pool, frozenset(w.lower() for w in odd_words(sentence)))
     if span is None:
         return clause(sentence)
     i, j = span

@@ -65,6 +65,9 @@ ANSWERS = {
     ANSWERED: ("The sources agree", "on the answer to"),
     DISPUTED: ("The sources disagree", "on the answer to"),
 }
+# An open question has no claim to support: "Not settled: no other source searched confirms or contradicts the
+# leading answer to “What honours has B.B. King received?”."
+OPEN_ANSWERS = {NOT_ENOUGH_EVIDENCE: "no other source searched confirms or contradicts the leading answer to"}
 LEANING = {SUPPORTED: SUPPORTING, REFUTED: REFUTING}  # which way the answer itself pulls
 
 
@@ -72,6 +75,8 @@ def answer(plan: Plan, verdict: Verdict) -> str:
     """The summary's first sentence: the verdict's answer in plain words ("Yes: the sources searched support the
     claim that Chicago cooperated with ICE.")."""
     word, phrase = ANSWERS[verdict.label]
+    if plan.is_open and verdict.label in OPEN_ANSWERS:
+        return f"{word}: {OPEN_ANSWERS[verdict.label]} “{plan.question}”."
     if plan.is_open:
         return f"{word} {phrase} “{plan.question}”."
     return f"{word}: {phrase} {in_sentence(plan.claim).rstrip('.')}."
