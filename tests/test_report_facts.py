@@ -94,3 +94,25 @@ def test_the_demo_report_carries_the_rule_a_supervisor_follows(demo_engine) -> N
     point led by a damaged source's sentence; the point is ranked by the clean sentence that would lead it."""
     report = demo_engine.check("Did Chicago cooperate with ICE?", save=False)
     assert "supervisor" in report_text(report)
+
+
+# -- LLM mode: the model's headings are held to the same measures -------------------------------------------------
+
+def test_a_models_heading_stands_only_when_it_names_the_point_in_its_own_words() -> None:
+    import numpy as np
+
+    from veracity.pipeline.prose import evidence_block, sound_heading
+    from veracity.types import Candidate, Document, Evidence, FindingDraft
+
+    text = "Chicago police handed arrest records to ICE in almost every case, records show."
+    d = Document(id=1, title="t", location="a.txt", publisher=None, published=None, content_hash="1", group=1,
+                 text=text)
+    group = FindingDraft("Arrest records handed to ICE", None,
+                         (Candidate(Evidence(d, 0, len(text), text, 0.5), np.ones(4, dtype=np.float32) / 2),))
+    assert sound_heading("Police gave ICE arrest records", group, set())
+    assert not sound_heading("Records", group, set())  # says little
+    assert not sound_heading("Chicago police handed arrest records", group, set())  # its quote's opening words
+    assert not sound_heading("Police gave ICE arrest records", group, {"police gave ice arrest records"})
+    assert not sound_heading("Police gave ICE 400 arrest records", group, set())  # a number its evidence lacks
+    # the model is given the finding's point (its extractive heading) as its plan
+    assert "Finding 1 (evidence), its point: Arrest records handed to ICE" in evidence_block([group], {1: 1})

@@ -9,6 +9,7 @@ and the verdict never comes from it (the stance model is the judge of record).
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass, replace
 from typing import Annotated, Any, Literal
 
@@ -107,7 +108,7 @@ def evidence_block(groups: list[FindingDraft], numbers: dict[int, int]) -> str:
     lines = ["<evidence>"]
     for k, group in enumerate(groups, 1):
         role, members = group.role, group.members
-        lines.append(f"Finding {k} ({role or 'evidence'}):")
+        lines.append(f"Finding {k} ({role or 'evidence'}), its point: {group.heading}")
         for c in members:
             lines.append(f"[{numbers[c.evidence.document.id]}] {c.evidence.quote}")
     lines.append("</evidence>")
@@ -211,13 +212,24 @@ def written_findings(groups: list[FindingDraft], kept: list[tuple[Slot, Checked]
             findings.append(extractive[k])
             continue
         written = draft.findings[k].heading.strip() if k < len(draft.findings) else ""
-        cited_text = " ".join(c.evidence.quote for c in group.members)
-        good_heading = (written and "[" not in written and written.lower() not in taken
-                        and not missing_facts(written, cited_text) and not reads_as_instructions(written))
+        good_heading = sound_heading(written, group, taken)
         findings.append(Finding(heading=written if good_heading else group.heading, sentences=sentences,
                                 role=group.role))
         taken.add(findings[-1].heading.lower())
     return findings
+
+
+def sound_heading(written: str, group: FindingDraft, taken: set[str]) -> bool:
+    """Whether the model's heading may stand: it names the point in three words or more of its own (not the
+    opening words of one of the finding's quotes, as the extractive headings are held to), no other finding has
+    it, it cites nothing, states no fact its evidence lacks and reads as no instruction."""
+    quotes = [c.evidence.quote for c in group.members]
+    opening = [w.lower() for w in re.findall(r"\w+", written)]
+    copies = len(opening) >= 3 and any([w.lower() for w in re.findall(r"\w+", q)][:len(opening)] == opening
+                                       for q in quotes)
+    return bool(written) and len(written.split()) >= 3 and not copies and "[" not in written \
+        and written.lower() not in taken and not missing_facts(written, " ".join(quotes)) \
+        and not reads_as_instructions(written)
 
 
 def joined(kept: list[tuple[Slot, Checked]], kind: str) -> CitedText | None:
