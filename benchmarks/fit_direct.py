@@ -214,7 +214,7 @@ def main() -> None:
         print(f"{len(rows)} rows, {len(texts)} texts to embed", file=sys.stderr, flush=True)
         vec = dict(zip(texts, cache.vectors(texts)))
         pools = [pool(r.case.claim, r.case.document, lambda items: np.stack([vec[t] for t in items])) for r in rows]
-        pairs = sorted({(r.case.claim, t) for r, p in zip(rows, pools) for _, t in direct.texts(p)})
+        pairs = sorted({(r.case.claim, t) for r, p in zip(rows, pools) for t in (x.text for x in direct.texts(p))})
         print(f"{len(pairs)} claim and reading pairs to score", file=sys.stderr, flush=True)
         stance.scores = dict(zip(pairs, cache.stance(pairs)))
         x = np.stack([direct.features(r.case.claim, direct.read(r.case.claim, p, stance)) for r, p in zip(rows, pools)])

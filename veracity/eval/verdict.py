@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..pipeline import judge
+from ..pipeline.judge import direct
 from ..types import MIXED, NOT_ENOUGH_EVIDENCE, REFUTED, STANCE_LABELS, SUPPORTED, Document, Evidence, Stance
 from .base import Metric, SuiteResult, files_sha256, jsonl, missing, need, skip, suite
 
@@ -240,9 +241,19 @@ def predict(cases: list[Case], cache: ScoreCache) -> list[tuple[str, float]]:
     """(label, confidence) per case, as judge.verdict computes them for a check."""
     out = []
     for case, evidence in zip(cases, evidence_lists(cases, cache)):
-        v = judge.verdict(case.claim, evidence, searched="the gold evidence")
+        v = judge.verdict(case.claim, evidence, searched="the gold evidence", readings=readings(case.claim, evidence, cache))
         out.append((v.label, v.confidence))
     return out
+
+
+def readings(claim: str, evidence: list[Evidence], cache: ScoreCache) -> list[direct.Reading]:
+    """The direct path's readings of the passages, as a check makes them (direct.texts: questions left out),
+    scored through the cache."""
+    read = direct.texts(evidence)
+    probs = cache.stance([(claim, t.text) for t in read]) if read else np.zeros((0, len(STANCE_LABELS)))
+    return [direct.Reading(t.evidence, t.text, Stance(STANCE_LABELS[int(p.argmax())],
+                                                      {lab: float(v) for lab, v in zip(STANCE_LABELS, p)}), t.alone)
+            for t, p in zip(read, probs)]
 
 
 def tally_decisions(cases: list[Case], cache: ScoreCache) -> list[tuple[str, float]]:

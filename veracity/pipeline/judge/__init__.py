@@ -31,7 +31,7 @@ from ...onnx_model import MODELS
 from ...stance import StanceModel
 from ...text import plural
 from ...types import MIXED, NEUTRAL, NOT_ENOUGH_EVIDENCE, REFUTED, REFUTES, STANCE_LABELS, SUPPORTED, SUPPORTS, Candidate, Evidence, Failure, Judgement, Plan, Selection, Stance, Verdict
-from . import aggregate, direct
+from . import aggregate, direct, kind
 
 FULL_RELEVANCE = 0.5
 COUNTS = 0.5  # a group's best sentence counts toward a side only from this weighted score up
@@ -123,6 +123,7 @@ class Decision:
     basis: str  # direct, aggregate or tally (see Verdict.basis)
     probabilities: dict[str, float] | None
     best: direct.Reading | None = None  # the reading that decided (basis direct)
+    rulings: bool = False  # the sources read are fact-checkers' rulings (kind.py), so the aggregator decided
 
 
 def decision(claim: str, evidence: list[Evidence], readings: list[direct.Reading], t: Tally) -> Decision:
@@ -135,6 +136,8 @@ def decision(claim: str, evidence: list[Evidence], readings: list[direct.Reading
         return Decision(label, calibrated(raw, label), "tally", None)
     probs = {SUPPORTED: d.supported, REFUTED: d.refuted, NOT_ENOUGH_EVIDENCE: round(max(0.0, 1 - d.supported - d.refuted), 4)}
     assessed = aggregate.assess(claim, evidence) if evidence else None
+    if assessed is not None and kind.kinds(evidence + [r.evidence for r in readings]).rulings:  # fact-checkers' rulings: the aggregator reads them
+        return Decision(assessed.label, assessed.confidence, "aggregate", dict(assessed.probabilities), rulings=True)
     contrary = (assessed is not None and assessed.label in (SUPPORTED, REFUTED) and d.label is not None
                 and assessed.label != d.label)
     if d.label is not None and not contrary:
@@ -165,11 +168,15 @@ def rationale(claim_decision: Decision, t: Tally, counts: dict[str, int], groups
     if claim_decision.basis == "direct" and best is not None and label in (SUPPORTED, REFUTED):
         verb = "states the claim" if label == SUPPORTED else "says otherwise"
         return f"“{best.evidence.document.title}” {verb}: “{best.evidence.quote}” ({numbers})."
-    if claim_decision.basis == "aggregate":
+    read_as = ("The sources read are fact-checkers' rulings on the claim, so they are read as a whole, not as "
+               "sources stating it. " if claim_decision.rulings else "")
+    if claim_decision.basis == "aggregate" and label in (SUPPORTED, REFUTED):
         side = "support" if label == SUPPORTED else "contradict"
-        return (f"The evidence, read as a whole, {'supports' if label == SUPPORTED else 'contradicts'} the claim: "
-                f"{plural(counts['supports' if label == SUPPORTED else 'refutes'], 'sentence')} {side} it "
+        return (f"{read_as}The evidence, read as a whole, {'supports' if label == SUPPORTED else 'contradicts'} the "
+                f"claim: {plural(counts['supports' if label == SUPPORTED else 'refutes'], 'sentence')} {side} it "
                 f"({numbers}).")
+    if read_as:
+        return read_as + rationale(replace(claim_decision, rulings=False, basis="direct"), t, counts, groups, searched)
     if label == SUPPORTED:
         return (f"{plural(counts['supports'], 'evidence sentence')} from the sources "
                 f"{'supports' if counts['supports'] == 1 else 'support'} the claim and nothing outweighs "
@@ -318,7 +325,7 @@ def judge_claim(claim: str, selection: Selection, stance_model: StanceModel, sea
     picked = {sentence_key(k.evidence) for k in chosen}
     pool = list(chosen) + [c for c in selection.pool if sentence_key(c.evidence) not in picked]
     readings = direct.read(claim, [c.evidence for c in pool], stance_model) if pool else []
-    own = {sentence_key(r.evidence): r.stance for r in readings if r.text == r.evidence.quote}
+    own = {sentence_key(r.evidence): r.stance for r in readings if r.alone}
     raw = [replace(c.evidence, stance=own.get(sentence_key(c.evidence))) for c in chosen]
     ruled = ruling(claim, raw, searched=searched, readings=readings)
     if ruled.deciding is not None and not any(shown(c.evidence, ruled.deciding) for c in chosen):

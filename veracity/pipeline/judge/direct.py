@@ -33,6 +33,7 @@ from ...stance import StanceModel
 from ...text import content_words, sentence_spans
 from ...types import REFUTED, SUPPORTED, Evidence, Stance
 from .align import align
+from .kind import statements
 
 DIRECT_PATH = MODELS / "direct.json"
 # The precision each head's threshold is chosen for, out of fold, on each dev set of its kind. With the stance model
@@ -44,11 +45,13 @@ WINDOW_CHARS = 1200  # how far past a sentence its follower is looked for
 
 @dataclass(frozen=True)
 class Reading:
-    """One evidence sentence, alone or with the sentence that follows it, and the stance model's score of it."""
+    """One evidence sentence, alone or with the sentence that follows it (its questions left out), and the stance
+    model's score of it."""
 
     evidence: Evidence
     text: str
     stance: Stance
+    alone: bool = True  # the sentence alone, not with its follower
 
 
 @dataclass(frozen=True)
@@ -74,20 +77,30 @@ def follower(evidence: Evidence) -> str | None:
     return ahead[spans[0].start:spans[0].end]
 
 
-def texts(evidence: list[Evidence]) -> list[tuple[Evidence, str]]:
-    """Every reading's (evidence, text): each sentence alone, then with its follower."""
-    out = [(e, e.quote) for e in evidence]
+@dataclass(frozen=True)
+class Text:
+    """What one reading reads, before the stance model scores it."""
+
+    evidence: Evidence
+    text: str
+    alone: bool
+
+
+def texts(evidence: list[Evidence]) -> list[Text]:
+    """Every reading's text: each sentence alone, then with its follower; questions left out (kind.statements),
+    and a reading with nothing left, or with nothing more than the sentence alone, is not read."""
+    out = [Text(e, stated, True) for e in evidence if (stated := statements(e.quote))]
     for e in evidence:
         nxt = follower(e)
-        if nxt:
-            out.append((e, f"{e.quote} {nxt}"))
+        if nxt and (stated := statements(f"{e.quote} {nxt}")) and stated != statements(e.quote):
+            out.append(Text(e, stated, False))
     return out
 
 
 def read(claim: str, evidence: list[Evidence], stance_model: StanceModel) -> list[Reading]:
-    pairs = texts(evidence)
-    stances = stance_model.score(claim, [t for _, t in pairs])
-    return [Reading(e, t, s) for (e, t), s in zip(pairs, stances)]
+    read_ = texts(evidence)
+    stances = stance_model.score(claim, [t.text for t in read_]) if read_ else []
+    return [Reading(t.evidence, t.text, s, t.alone) for t, s in zip(read_, stances)]
 
 
 FEATURES = ("support_max", "refute_max", "support_sentence_max", "neutral_min", "support_second",
@@ -114,7 +127,7 @@ def features(claim: str, readings: list[Reading]) -> np.ndarray:
     s = np.array([r.stance.scores["supports"] for r in readings])
     r_ = np.array([r.stance.scores["refutes"] for r in readings])
     n = np.array([r.stance.scores["neutral"] for r in readings])
-    singles = np.array([r.text == r.evidence.quote for r in readings])
+    singles = np.array([r.alone for r in readings])
     claim_words = {w.lower() for w in content_words(claim)}
     cov = np.array([coverage(claim_words, r.text) for r in readings])
     best = int(s.argmax())
