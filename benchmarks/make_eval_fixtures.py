@@ -10,6 +10,7 @@ Usage: python benchmarks/make_eval_fixtures.py --data ../shared/data/bench --out
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import sys
 import random
@@ -17,6 +18,8 @@ import shutil
 from pathlib import Path
 
 SEED = 0
+
+LIAR2_SAMPLE = 300
 
 
 def sample_lines(lines: list[str], n: int, rng: random.Random) -> list[str]:
@@ -76,8 +79,22 @@ def main() -> None:
     grng = random.Random(SEED)  # its own generator: the samples above stay as they were
     fc_keep = [line for label in sorted(by_label) for line in sample_lines(by_label[label], 20, grng)]
     (grounded / "factcheck_gpt_stance_dev.jsonl").write_text("\n".join(fc_keep) + "\n", encoding="utf-8")
+
+    liar_in, liar = args.data / "liar2", args.out / "liar2"  # fact-checkers' rulings as evidence (issue 21's routing)
+    liar.mkdir(parents=True, exist_ok=True)
+    with (liar_in / "test.csv").open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        fields, rows = reader.fieldnames, list(reader)
+    lrng = random.Random(SEED)  # its own generator: the samples above stay as they were
+    picked = [rows[i] for i in sorted(lrng.sample(range(len(rows)), LIAR2_SAMPLE))]
+    with (liar / "test.csv").open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(fields or []))
+        writer.writeheader()
+        writer.writerows(picked)
+    shutil.copy(liar_in / "LICENSE", liar / "LICENSE")
     print(f"wrote {args.out}: fever-symmetric 200, checkthat2a {len(queries)} queries / {len(keep)} claims, "
-          f"check-covid {len(dev)} claims / {len(corpus_keep)} abstracts, factcheck-gpt {len(fc_keep)} claims")
+          f"check-covid {len(dev)} claims / {len(corpus_keep)} abstracts, factcheck-gpt {len(fc_keep)} claims, "
+          f"liar2 {len(picked)} claims")
 
 
 if __name__ == "__main__":

@@ -31,7 +31,7 @@ from ...types import Evidence
 KIND_PATH = MODELS / "kind.json"
 KIND_BUCKETS = 1 << 14
 WHOLE_SENTENCES = 40  # a source's kind is read from its first sentences and the ones the judge read
-RULING_SHARE = 0.5  # the judge routes to the aggregator when at least this share of the sources read are rulings
+RULING_SHARE = 0.5  # the judge routes to the aggregator when more than this share of the sources read are rulings
 
 
 def grams(text: str) -> list[str]:
@@ -76,7 +76,7 @@ class Kinds:
 
     @property
     def rulings(self) -> bool:
-        return bool(self.ruling) and self.share >= RULING_SHARE
+        return bool(self.ruling) and self.share > RULING_SHARE
 
 
 def kinds(evidence: list[Evidence]) -> Kinds:
