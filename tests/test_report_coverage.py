@@ -189,7 +189,7 @@ def test_a_demo_report_scores_its_nuggets_answers_first_and_flags_the_damaged_so
     q = ReportQuestion("demo", "", QUESTION, (Nugget("arrest records", (("arrest records",),)),
                                               Nugget("never said", (("zebra crossing",),))))
     row = score_report(q, report)
-    assert row["nugget_recall"] == 0.5 and row["missing"] == ["never said"]
+    assert row["nugget_recall"] == 0.5 and row["missing"] == ["never said"] and row["mode"] == "extractive"
     assert row["summary_words"] <= 120 and row["report_words"] <= 700
     assert row["headings_copying_quote"] * 5 <= row["headings"]
     sun_times = next(s for s in report.sources if "Sun-Times" in (s.publisher or ""))

@@ -2,7 +2,9 @@
 
 Questions over licence-clean articles (FRANK dev, CNN/DailyMail: `grounded/frank_cnndm_dev.jsonl` beside
 `bench/`), each with its key facts ("nuggets") listed in advance in `report_questions.json`. The articles are
-ingested into one store; `check` runs on every question, extractive, as a user would. Scored per question:
+ingested into one store; `check` runs on every question as a user would: extractive, or in LLM mode where the
+settings name a model (VERACITY_LLM, VERACITY_LLM_MODEL), the mode each report came out in kept beside its scores
+(a model's prose that fails verification leaves a quoted report). Scored per question:
 - nugget recall: the share of its nuggets the report's text carries (a nugget is present when every term of
   one of its alternatives appears, case-insensitive);
 - the share of finding headings that are the opening words of one of the finding's own quotes, and of those
@@ -117,7 +119,8 @@ def score_report(q: ReportQuestion, report: Report) -> dict[str, Any]:
             "headings": len(copies), "headings_copying_quote": sum(copies),
             "headings_thin": sum(thin_heading(f.heading) for f in report.findings),
             "summary_words": word_count(report.summary.text), "answers_first": answers_first(report),
-            "report_words": word_count(text), "verdict": report.verdict.label if report.verdict else None}
+            "report_words": word_count(text), "verdict": report.verdict.label if report.verdict else None,
+            "mode": report.mode}
 
 
 def metrics(rows: list[dict[str, Any]]) -> tuple[Metric, ...]:
@@ -169,5 +172,7 @@ def report_suite(data: Path, *, quick: bool = False, work: Path | None = None,
                         seconds=round(time.perf_counter() - started, 1), metrics=metrics(rows),
                         data_sha256=files_sha256([path, QUESTIONS]),
                         notes=f"{len(questions)} questions, {sum(len(q.nuggets) for q in questions)} nuggets over "
-                              f"{len(keys)} articles, one store; extractive reports",
+                              f"{len(keys)} articles, one store; reports: "
+                              + ", ".join(f"{m} {sum(r['mode'] == m for r in rows)}"
+                                          for m in sorted({r['mode'] for r in rows})),
                         details={"questions": rows})]
