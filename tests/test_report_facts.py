@@ -116,3 +116,14 @@ def test_a_models_heading_stands_only_when_it_names_the_point_in_its_own_words()
     assert not sound_heading("Police gave ICE 400 arrest records", group, set())  # a number its evidence lacks
     # the model is given the finding's point (its extractive heading) as its plan
     assert "Finding 1 (evidence), its point: Arrest records handed to ICE" in evidence_block([group], {1: 1})
+
+
+def test_a_credit_line_is_no_finding() -> None:
+    from veracity.pipeline.organise import document_sentences
+    from veracity.types import Document
+
+    text = ("The singer was taken to hospital on Friday after a long tour of eleven cities. "
+            "CNN's Greg Botelho and Sonya Hamasaki contributed to this report.")
+    d = Document(id=1, title="t", location="a.txt", publisher=None, published=None, content_hash="1", group=1,
+                 text=text)
+    assert [t for _, _, t in document_sentences(d)] == [text.split(". ")[0] + "."]

@@ -237,14 +237,19 @@ def damaged_document(sentences: list[str]) -> bool:
     return bad >= 5 and bad >= 0.3 * len(sentences)
 
 
+# A credit line ("CNN's Jane Roe contributed to this report."): names, but no point of the story.
+CREDIT = re.compile(r"\b(?:contributed|contributing) (?:to )?(?:this|the) (?:report|story|article)\b"
+                    r"|^(?:additional )?(?:reporting|writing|editing) by\b", re.I)
+
+
 def document_sentences(doc: Document) -> list[tuple[int, int, str]]:
-    """(start, end, text) of each sentence of a document that can stand as evidence."""
+    """(start, end, text) of each sentence of a document that can stand as evidence (not a credit line)."""
     from .select import reads_as_instructions, usable
 
     out = []
     for span in sentence_spans(doc.text)[:MAX_DOCUMENT_SENTENCES]:
         text = doc.text[span.start:span.end]
-        if usable(text) and not reads_as_instructions(text):
+        if usable(text) and not reads_as_instructions(text) and not CREDIT.search(text):
             out.append((span.start, span.end, text))
     return out
 
@@ -554,7 +559,10 @@ def function_word(token: str) -> bool:
     base = re.split(r"['\u2019]", w)[0]
     stem = w[:-3] if w.endswith(("n't", "n\u2019t")) else base
     return w in STOPWORDS or w in SMALL_WORDS or len(w) < 3 or base in STOPWORDS or stem in STOPWORDS \
-        or stem in DANGLING or base in {"i", "there", "here"}
+        or stem in DANGLING or base in {"i", "there", "here"} or w in CONJUNCTIONS
+
+
+CONJUNCTIONS = {"though", "although", "whereas", "unless", "despite", "however", "yet", "meanwhile", "whether"}
 
 
 @cache
