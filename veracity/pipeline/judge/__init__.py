@@ -158,8 +158,17 @@ MIXED_FLOOR = 0.25  # each side's P at least this for "the sources disagree"
 AGREE_FLOOR = 0.5
 
 
+RULINGS_READ = ("The sources read are fact-checkers' rulings on the claim, so they are read as a whole, not as sources "
+                "stating it. ")
+
+
 def rationale(claim_decision: Decision, t: Tally, counts: dict[str, int], groups: int, searched: str) -> str:
-    """The verdict's reason in words, from the same numbers as its label."""
+    """The verdict's reason in words, from the same numbers as its label; said first when the sources were rulings."""
+    reason = because(claim_decision, t, counts, groups, searched)
+    return RULINGS_READ + reason if claim_decision.rulings else reason
+
+
+def because(claim_decision: Decision, t: Tally, counts: dict[str, int], groups: int, searched: str) -> str:
     label, probs, best = claim_decision.label, claim_decision.probabilities, claim_decision.best
     independent = plural(groups, "independent source")
     numbers = (f"P(supported) {probs[SUPPORTED]:.2f}, P(refuted) {probs[REFUTED]:.2f}; {independent}"
@@ -168,15 +177,11 @@ def rationale(claim_decision: Decision, t: Tally, counts: dict[str, int], groups
     if claim_decision.basis == "direct" and best is not None and label in (SUPPORTED, REFUTED):
         verb = "states the claim" if label == SUPPORTED else "says otherwise"
         return f"“{best.evidence.document.title}” {verb}: “{best.evidence.quote}” ({numbers})."
-    read_as = ("The sources read are fact-checkers' rulings on the claim, so they are read as a whole, not as "
-               "sources stating it. " if claim_decision.rulings else "")
     if claim_decision.basis == "aggregate" and label in (SUPPORTED, REFUTED):
         side = "support" if label == SUPPORTED else "contradict"
-        return (f"{read_as}The evidence, read as a whole, {'supports' if label == SUPPORTED else 'contradicts'} the "
-                f"claim: {plural(counts['supports' if label == SUPPORTED else 'refutes'], 'sentence')} {side} it "
+        return (f"The evidence, read as a whole, {'supports' if label == SUPPORTED else 'contradicts'} the claim: "
+                f"{plural(counts['supports' if label == SUPPORTED else 'refutes'], 'sentence')} {side} it "
                 f"({numbers}).")
-    if read_as:
-        return read_as + rationale(replace(claim_decision, rulings=False, basis="direct"), t, counts, groups, searched)
     if label == SUPPORTED:
         return (f"{plural(counts['supports'], 'evidence sentence')} from the sources "
                 f"{'supports' if counts['supports'] == 1 else 'support'} the claim and nothing outweighs "
