@@ -128,7 +128,6 @@ def test_the_complexity_check_finds_a_tangled_function_and_a_method():
 
 
 CAPABILITIES = {"Store", "DocumentStore", "JobQueue", "WebArchive", "ReviewStore"}
-STILL_ASKS = {"pipeline/organise.py"}  # stored_vectors: left to the report-writing rework (issue 23)
 
 
 def test_no_caller_asks_a_store_what_it_can_do():
@@ -144,4 +143,4 @@ def test_no_caller_asks_a_store_what_it_can_do():
                 found.append(f"{where}:{node.lineno} isinstance(..., {second.id})")
             elif node.func.id in ("hasattr", "getattr") and "store" in ast.unparse(node.args[0]).lower():
                 found.append(f"{where}:{node.lineno} {node.func.id}({ast.unparse(node.args[0])}, ...)")
-    assert {f.split(":")[0] for f in found} <= STILL_ASKS, f"ask the Engine for the capability instead: {found}"
+    assert not found, f"ask the Engine for the capability instead: {found}"

@@ -15,7 +15,7 @@ from veracity.errors import LLMError
 from veracity.llm import Ledger, Message, ask, json_text
 from veracity.llm.openai import OpenAICompatible
 from veracity.pipeline import run_check
-from veracity.pipeline.prose import PlanOut
+from veracity.pipeline.helpers.prose import PlanOut
 from veracity.pipeline.verify import check_written, citations_of, missing_facts
 from veracity.render.json import from_json, to_json
 from veracity.settings import Settings

@@ -101,7 +101,7 @@ def test_the_demo_report_carries_the_rule_a_supervisor_follows(demo_engine) -> N
 def test_a_models_heading_stands_only_when_it_names_the_point_in_its_own_words() -> None:
     import numpy as np
 
-    from veracity.pipeline.prose import evidence_block, sound_heading
+    from veracity.pipeline.helpers.prose import evidence_block, sound_heading
     from veracity.types import Candidate, Document, Evidence, FindingDraft
 
     text = "Chicago police handed arrest records to ICE in almost every case, records show."

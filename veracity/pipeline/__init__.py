@@ -2,8 +2,9 @@
 
 `run_check` only orchestrates: each stage is a function of its own module that takes and returns typed values
 (veracity/types.py), and the report is assembled from what the stages handed over. The web stage (web.py) runs
-after plan when a check asks for it. A stage's own parts sit in its folder (judge/: align, aggregate, the
-fact-checkers' rulings in review); what the stages share and are not stages sits in helpers/.
+after plan when a check asks for it. A stage's own parts sit in its folder (judge/: align, aggregate, direct,
+kind, the fact-checkers' rulings in review; write/: the follow-up questions); what the stages share and are not
+stages sits in helpers/ (claims, language, searched, and prose: LLM mode's calls for plan, write and judge).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from ..stance import StanceModel
 from ..store.base import Store
 from ..sources.web import WebRun
 from ..types import Failure, Gathered, Plan, Report, Selection
-from . import prose
+from .helpers import prose
 from .helpers.claims import combine
 from .gather import gather
 from .helpers.language import language_notes

@@ -258,12 +258,10 @@ StoredVectors = Callable[[list[int]], dict[tuple[int, int], np.ndarray]]
 
 
 def stored_vectors(store: Store) -> StoredVectors:
-    """(document id, sentence start) -> the sentence's vector stored at ingest, for the given documents; a store
-    that cannot list a document's passages gives none (they are embedded instead)."""
-    from ..store.base import WebArchive
+    """(document id, sentence start) -> the sentence's vector stored at ingest, for the given documents."""
 
     def lookup(document_ids: list[int]) -> dict[tuple[int, int], np.ndarray]:
-        if not isinstance(store, WebArchive) or not document_ids:
+        if not document_ids:
             return {}
         ids = [int(i) for i in store.scope_vectors(document_ids)[0]]
         rows = store.sentence_vectors(ids)

@@ -6,7 +6,7 @@ so no caller asks a store what it can do."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -220,7 +220,6 @@ class SavedSearch:
     fetched_at: str
 
 
-@runtime_checkable  # pipeline/organise.py's stored_vectors still asks; every Store is one
 class WebArchive(Protocol):
     """What a store keeps of the web for caching and replay (both stores have it; migration m004)."""
 

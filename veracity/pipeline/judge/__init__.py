@@ -349,7 +349,7 @@ def judge_claim(claim: str, selection: Selection, stance_model: StanceModel, sea
 def second_opinion(claim: str, judged: Judgement, mode: str, llm: LLM, ledger: Ledger, searched: str) -> Judgement:
     """The LLM's stance on each evidence sentence: a second opinion beside the stance model's verdict, or,
     when the user opted in (mode "judge"), the stances the verdict is computed from."""
-    from ..prose import second_opinion as llm_stances
+    from ..helpers.prose import second_opinion as llm_stances
 
     chosen, model_verdict = judged.candidates, judged.verdict
     assert model_verdict is not None

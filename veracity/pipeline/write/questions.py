@@ -18,9 +18,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..text import content_words, entities, sentence_spans
-from ..types import REFUTES, REFUTING, SUPPORTING, SUPPORTS, Finding, Sentence
-from .organise import clause
+from ...text import content_words, entities, sentence_spans
+from ...types import REFUTES, REFUTING, SUPPORTING, SUPPORTS, Finding, Sentence
+from ..organise import clause
 
 # A sentence that reports something still to be settled: asked for, planned, proposed, under way or in court.
 PENDING = re.compile(r"\b(call(s|ed|ing)? for|ask(s|ed|ing)? for|plan(s|ned|ning)? to|is planning|are planning|"

@@ -6,17 +6,18 @@ import re
 from dataclasses import dataclass
 from typing import Protocol
 
-from ..text import LEADING_FUNCTION_WORDS, content_words, without_possessive
-from ..errors import LLMError
-from ..llm import LLM, Ledger
-from ..stance import StanceModel
-from ..labels import ANSWERED, DISPUTED
-from ..types import (MIXED, NOT_ENOUGH_EVIDENCE, REFUTED, REFUTING, SUPPORTED, SUPPORTING, Candidate, CitedText, Document, EvidenceRef, Failure, Finding, FindingDraft, Gathered, Plan,
+from ...text import LEADING_FUNCTION_WORDS, content_words, without_possessive
+from ...errors import LLMError
+from ...llm import LLM, Ledger
+from ...stance import StanceModel
+from ...labels import ANSWERED, DISPUTED
+from ...types import (MIXED, NOT_ENOUGH_EVIDENCE, REFUTED, REFUTING, SUPPORTED, SUPPORTING, Candidate, CitedText, Document, EvidenceRef, Failure, Finding, FindingDraft, Gathered, Plan,
                      Sentence, Source, Verdict)
-from . import prose, questions
-from .organise import damaged_sentence, document_sentences, leans_back, odd_words
-from .verify import verify as verify_quotes
-from .verify import verify_cited
+from . import questions
+from ..helpers import prose
+from ..organise import damaged_sentence, document_sentences, leans_back, odd_words
+from ..verify import verify as verify_quotes
+from ..verify import verify_cited
 
 
 
