@@ -8,6 +8,7 @@ tokenizer's encode does not change it (truncation is set here, before it is shar
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import threading
 from collections.abc import Callable
@@ -20,6 +21,19 @@ from .errors import ModelError
 
 MODELS = Path(__file__).parent / "models"
 TOKENIZER_PATH = MODELS / "tokenizer.json"
+
+
+def fitted_model(path: Path, expect: dict[str, object]) -> dict[str, Any] | None:
+    """A model fitted by a benchmarks/fit_*.py script, read from its JSON file, or None when the file is missing or
+    was fitted for something else: each key of `expect` must hold that value (a list read as a tuple)."""
+    if not path.exists():
+        return None
+    model = json.loads(path.read_text())
+    for key, value in expect.items():
+        found = model.get(key)
+        if (tuple(found) if isinstance(found, list) else found) != value:
+            return None
+    return dict(model)
 # all-MiniLM-L6-v2's upstream tokenizer.json (bert-base-uncased vocabulary).
 TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"
 

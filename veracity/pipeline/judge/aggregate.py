@@ -23,7 +23,6 @@ become a lean toward refuted.
 
 from __future__ import annotations
 
-import json
 import math
 import zlib
 from dataclasses import dataclass
@@ -32,10 +31,10 @@ from typing import Any
 
 import numpy as np
 
-from ...onnx_model import MODELS
-from ...text import words
+from ...onnx_model import MODELS, fitted_model
 from ...types import REFUTED, SUPPORTED, VERDICT_LABELS, Evidence
 from .align import align
+from .kind import grams
 
 AGGREGATOR_PATH = MODELS / "aggregator.json"
 LABELS = VERDICT_LABELS  # supported, refuted, mixed, not_enough_evidence: the order of the fitted columns
@@ -116,8 +115,7 @@ def cues(evidence: list[Evidence]) -> np.ndarray:
     """Hashed counts of the evidence sentences' words and word pairs, L2-normalised (CUE_BUCKETS columns)."""
     v = np.zeros(CUE_BUCKETS, dtype=np.float32)
     for e in evidence:
-        tokens = [w.lower() for w in words(e.quote)]
-        for gram in tokens + [f"{a} {b}" for a, b in zip(tokens, tokens[1:])]:
+        for gram in grams(e.quote):
             v[zlib.crc32(gram.encode()) % CUE_BUCKETS] += 1.0
     norm = float(np.linalg.norm(v))
     return v / norm if norm else v
@@ -128,13 +126,8 @@ def fitted() -> dict[str, Any] | None:
     """The fitted aggregator for the stance model that ships, or None when none was fitted for it."""
     from ...stance import MODEL_SHA256
 
-    if not AGGREGATOR_PATH.exists():
-        return None
-    model = json.loads(AGGREGATOR_PATH.read_text())
-    if (model.get("stance_model_sha256") != MODEL_SHA256 or tuple(model.get("features", ())) != FEATURES
-            or model.get("cue_buckets") != CUE_BUCKETS):
-        return None
-    return dict(model)
+    return fitted_model(AGGREGATOR_PATH, {"stance_model_sha256": MODEL_SHA256, "features": FEATURES,
+                                          "cue_buckets": CUE_BUCKETS})
 
 
 def probabilities(x: np.ndarray, c: np.ndarray, model: dict[str, Any]) -> np.ndarray:

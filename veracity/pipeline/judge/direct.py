@@ -20,7 +20,6 @@ aggregator.
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 from functools import lru_cache
@@ -28,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from ...onnx_model import MODELS
+from ...onnx_model import MODELS, fitted_model
 from ...stance import StanceModel
 from ...text import content_words, sentence_spans
 from ...types import REFUTED, SUPPORTED, Evidence, Stance
@@ -154,12 +153,7 @@ def fitted() -> dict[str, Any] | None:
     """The fitted heads for the stance model that ships, or None when none were fitted for it."""
     from ...stance import MODEL_SHA256
 
-    if not DIRECT_PATH.exists():
-        return None
-    model = json.loads(DIRECT_PATH.read_text())
-    if model.get("stance_model_sha256") != MODEL_SHA256 or tuple(model.get("features", ())) != FEATURES:
-        return None
-    return dict(model)
+    return fitted_model(DIRECT_PATH, {"stance_model_sha256": MODEL_SHA256, "features": FEATURES})
 
 
 def probabilities(x: np.ndarray, model: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:

@@ -16,7 +16,6 @@ claim (`statements`).
 
 from __future__ import annotations
 
-import json
 import math
 import zlib
 from collections.abc import Iterable
@@ -24,7 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from ...onnx_model import MODELS
+from ...onnx_model import MODELS, fitted_model
 from ...text import sentence_spans, words
 from ...types import Evidence
 
@@ -48,12 +47,7 @@ def buckets(texts: Iterable[str], size: int = KIND_BUCKETS) -> list[int]:
 @lru_cache(maxsize=1)
 def fitted() -> dict[str, Any] | None:
     """The fitted kind model, or None when none ships (the judge then treats every source as a report)."""
-    if not KIND_PATH.exists():
-        return None
-    model = json.loads(KIND_PATH.read_text())
-    if model.get("buckets") != KIND_BUCKETS or len(model.get("weights", ())) != KIND_BUCKETS:
-        return None
-    return dict(model)
+    return fitted_model(KIND_PATH, {"buckets": KIND_BUCKETS})
 
 
 def ruling_probability(texts: list[str], model: dict[str, Any]) -> float:
