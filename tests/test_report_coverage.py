@@ -11,8 +11,8 @@ import numpy as np
 from conftest import EXAMPLES
 from veracity.eval.report import (Nugget, ReportQuestion, answers_first, heading_copies_quote, load_questions,
                                   nugget_recall, present, report_text, score_report, word_count)
-from veracity.pipeline.organise import (damaged_document, damaged_sentence, document_sentences, key_heading,
-                                        leans_back, odd_words)
+from veracity.pipeline.organise import document_sentences, key_heading, leans_back
+from veracity.pipeline.organise.damage import damaged_document, damaged_sentence, odd_words
 from veracity.pipeline.verify import verify_cited
 from veracity.pipeline.write import ANSWERS, number_sources, summary
 from veracity.render import render

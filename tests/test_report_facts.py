@@ -70,7 +70,7 @@ def test_a_heading_has_three_words_or_more_and_skips_a_leading_aside() -> None:
 
 
 def test_a_heading_keeps_a_number_whole_and_a_verb_with_its_object() -> None:
-    from veracity.pipeline.organise import key_heading, only_verb
+    from veracity.pipeline.organise.headings import key_heading, only_verb
 
     pool = ["Russia were fined too.", "The match was abandoned.", "Fans threw flares."]
     assert "50,000" in key_heading("Finally, the association has been fined 50,000 euros for the flares.", pool, set())

@@ -2,7 +2,7 @@
 
 import pytest
 
-from veracity.pipeline.organise import clause
+from veracity.pipeline.organise.headings import clause
 from veracity.pipeline.write import bottom_line, follow_ups
 from veracity.types import Finding, Plan, Sentence, Verdict
 

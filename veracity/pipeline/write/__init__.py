@@ -15,7 +15,8 @@ from ...types import (MIXED, NOT_ENOUGH_EVIDENCE, REFUTED, REFUTING, SUPPORTED, 
                      Sentence, Source, Verdict)
 from . import questions
 from ..helpers import prose
-from ..organise import damaged_sentence, document_sentences, leans_back, odd_words
+from ..organise import document_sentences, leans_back
+from ..organise.damage import damaged_sentence, odd_words
 from ..verify import verify as verify_quotes
 from ..verify import verify_cited
 

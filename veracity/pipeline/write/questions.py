@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from ...text import content_words, entities, sentence_spans
 from ...types import REFUTES, REFUTING, SUPPORTING, SUPPORTS, Finding, Sentence
-from ..organise import clause
+from ..organise.headings import clause
 
 # A sentence that reports something still to be settled: asked for, planned, proposed, under way or in court.
 PENDING = re.compile(r"\b(call(s|ed|ing)? for|ask(s|ed|ing)? for|plan(s|ned|ning)? to|is planning|are planning|"
