@@ -138,9 +138,9 @@ def split_passages(sentences: list[str]) -> tuple[str, list[tuple[int, int, list
 
 
 def build(size: int, data: Path, work: Path, texts_file: Path | None, vectors: str, m: int,
-          ef_construction: int) -> dict[str, Any]:
+          ef_construction: int, index: bool = True) -> dict[str, Any]:
     """Build (or reuse) the PostgreSQL database and the SQLite store of about `size` passages, and its HNSW
-    index with these parameters."""
+    index with these parameters (unless index is False: the collection only)."""
     import psycopg
     from pgserver import PgServer
     from search_scale import collection, sentences
@@ -152,7 +152,8 @@ def build(size: int, data: Path, work: Path, texts_file: Path | None, vectors: s
     server = PgServer(work / "pg")
     done = work / f"built-{size}-{vectors}.json"
     if done.exists():
-        return hnsw(json.loads(done.read_text()), done, server, m, ef_construction) | {"server": server}
+        info = json.loads(done.read_text())
+        return (hnsw(info, done, server, m, ef_construction) if index else info) | {"server": server}
     server.set(shared_buffers="2GB", maintenance_work_mem="3GB", max_parallel_maintenance_workers="2",
                work_mem="64MB", effective_cache_size="8GB", random_page_cost="1.1")
     server.restart()
@@ -298,7 +299,7 @@ def build(size: int, data: Path, work: Path, texts_file: Path | None, vectors: s
     info = {"db": db_name, "documents": len(signatures), "passages": n_passages, "timings": timings}
     done.write_text(json.dumps(info, indent=2))
     pg.close()
-    return hnsw(info, done, server, m, ef_construction) | {"server": server}
+    return (hnsw(info, done, server, m, ef_construction) if index else info) | {"server": server}
 
 
 def hnsw(info: dict[str, Any], done: Path, server: Any, m: int, ef_construction: int) -> dict[str, Any]:

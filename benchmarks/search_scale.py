@@ -22,7 +22,9 @@ one's peak RSS and first search (opening included) are its own. For each: p50/p9
 hybrid search over the queries, recall@10 of dense search against exact search (SQLite: fp32 scan; PostgreSQL:
 its scan of the stored halfvec), peak RSS, first-search time and size on disk; for SQLite also the overlap@10
 of its lexical top 10 with FTS5 ranking every matching row (the ranking below 50,000 passages). Writes
-OUT/search_scale_stores.json (a run for some sizes keeps the others).
+OUT/search_scale_stores.json (a run for some sizes keeps the others). `--systems` measures some of the three
+on the same collection and keeps the others' results for that size (at 1M, PostgreSQL's HNSW build alone
+takes half an hour or more).
 
 Usage:
     python benchmarks/search_scale.py --stores --sizes 100000 --data ../shared/data --work /tmp/stores
@@ -412,7 +414,7 @@ def stores(args: argparse.Namespace, size: int) -> dict[str, Any]:
     from veracity.store.sqlite_vectors import graph_path
 
     info = pg_scale.build(size, args.data, args.work, args.texts, "static", postgres_migrations.HNSW_M,
-                          postgres_migrations.HNSW_EF_CONSTRUCTION)
+                          postgres_migrations.HNSW_EF_CONSTRUCTION, index="postgres" in args.systems)
     server = info.pop("server")
     uri = server.uri(info["db"])
     lite = str(args.work / f"scale-{size}-static.db")
@@ -422,7 +424,7 @@ def stores(args: argparse.Namespace, size: int) -> dict[str, Any]:
     np.save(vfile, pg_scale.stand_in("static", args.work).embed(qs))
     # the SQLite store's indexes, built from the loaded store (a store upgraded by m008 builds them on open)
     built: dict[str, Any] = {}
-    if not graph_path(lite).exists() or not index_path(lite).exists():
+    if "sqlite" in args.systems and (not graph_path(lite).exists() or not index_path(lite).exists()):
         store = SqliteStore(lite, create=False, index_min=10**12, lexical_min=10**12)
         built["vectors"] = store.vectors.build(fold=False)
         store.words.index_min = 0
@@ -434,6 +436,8 @@ def stores(args: argparse.Namespace, size: int) -> dict[str, Any]:
                               "vectors": "static MiniLM token vectors, mean pooled (benchmarks/pg_scale.py)",
                               "queries": len(qs), "bulk_build": info.get("timings"), "sqlite_index_build": built}
     for kind, target in (("sqlite", lite), ("postgres", uri), ("bm25s", lite)):
+        if kind not in args.systems:
+            continue
         out = args.work / f"child-{kind}-{size}.json"
         cmd = [sys.executable, __file__, "--child", kind, "--target", target, "--qfile", str(qfile), "--vfile",
                str(vfile), "--recall-queries", str(args.recall_queries), "--child-out", str(out)]
@@ -464,6 +468,10 @@ def main() -> None:
     parser.add_argument("--stores", action="store_true", help="the SQLite store (with its indexes), the "
                         "PostgreSQL store and bm25s side by side on pg_scale.py's collection (see the doc)")
     parser.add_argument("--recall-queries", type=int, default=100, help="--stores: queries for recall@10")
+    parser.add_argument("--systems", nargs="+", choices=("sqlite", "postgres", "bm25s"),
+                        default=["sqlite", "postgres", "bm25s"], help="--stores: measure these only, on the same "
+                        "collection (a size's results for the others are kept); without postgres, its HNSW index "
+                        "is not built")
     parser.add_argument("--child", choices=("sqlite", "postgres", "bm25s"), help=argparse.SUPPRESS)
     parser.add_argument("--target", help=argparse.SUPPRESS)
     parser.add_argument("--qfile", type=Path, help=argparse.SUPPRESS)
@@ -484,7 +492,12 @@ def main() -> None:
                    "note": "query embedding excluded from latencies; each system measured in its own process",
                    "bm25s": bm25s.__version__}
         for size in sorted(args.sizes):
-            result.setdefault("sizes", {})[str(size)] = stores(args, size)
+            sizes = result.setdefault("sizes", {})
+            measured = stores(args, size)
+            kept = sizes.get(str(size), {})
+            if measured["sqlite_index_build"] == {} and "sqlite" not in args.systems:
+                measured.pop("sqlite_index_build")  # not built in this run: the earlier run's figures stay
+            sizes[str(size)] = kept | measured
             args.out.mkdir(parents=True, exist_ok=True)
             path.write_text(json.dumps(result, indent=2) + "\n")
         print(json.dumps(result, indent=2))
