@@ -21,7 +21,7 @@ FLOORS = json.loads((FIXTURES / "floors.json").read_text())
 def results(tmp_path_factory):
     work = tmp_path_factory.mktemp("eval-work")
     out = []
-    for suite, only in (("verdict", ("fever-symmetric",)), ("retrieval", ("checkthat2a",)),
+    for suite, only in (("verdict", ("fever-symmetric", "liar2")), ("retrieval", ("checkthat2a",)),
                         ("endtoend", ("check-covid",)), ("grounded", ("factcheck_gpt_stance_dev",))):
         out += evaluation.run(suite, FIXTURES, work=work, only=only)
     return {r.dataset: r for r in out}

@@ -66,8 +66,14 @@ class ProxyHandler(BaseHTTPRequestHandler):
         lines += [f"{k}: {v}" for k, v in self.headers.items() if k.lower() not in ("proxy-connection", "connection")]
         with socket.create_connection((target.hostname, target.port or 80), timeout=10) as upstream:
             upstream.sendall(("\r\n".join(lines) + "\r\nConnection: close\r\n\r\n").encode() + body)
+            answer = b""
             while chunk := upstream.recv(65536):
-                self.wfile.write(chunk)
+                answer += chunk
+        # the proxy closes after each answer, so it says so: a client that kept the connection for its next request
+        # would find it closed ("Server disconnected without sending a response")
+        head, _, rest = answer.partition(b"\r\n\r\n")
+        kept = [line for line in head.split(b"\r\n") if not line.lower().startswith(b"connection:")]
+        self.wfile.write(b"\r\n".join(kept + [b"Connection: close"]) + b"\r\n\r\n" + rest)
 
     do_GET = do_POST = do_HEAD = forward
 
