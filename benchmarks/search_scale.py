@@ -383,7 +383,8 @@ def child(kind: str, target: str, qfile: Path, vfile: Path, recall_queries: int)
         sizes = {"store_mb": files[0].stat().st_size, "vectors_graph_mb": files[1].stat().st_size,
                  "lexical_index_mb": sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())}
         out |= {k: round(v / 1e6, 1) for k, v in sizes.items()} | {"on_disk_mb": round(sum(sizes.values()) / 1e6, 1)}
-        out["indexes"] = {"vectors": "usearch HNSW, int8, cosine", "lexical": "tantivy BM25 (en_stem)"}
+        out["indexes"] = {"vectors": "usearch HNSW, int8, cosine over the vectors less their mean",
+                          "lexical": "tantivy BM25 (en_stem)"}
     else:
         import psutil
 
@@ -400,6 +401,10 @@ def child(kind: str, target: str, qfile: Path, vfile: Path, recall_queries: int)
     return out
 
 
+VECTORS = {"static": "static MiniLM token vectors, mean pooled (benchmarks/pg_scale.py)",
+           "minilm": "the shipped MiniLM embedder (real vectors)"}
+
+
 def stores(args: argparse.Namespace, size: int) -> dict[str, Any]:
     """--stores at one size: build (or reuse) the collection, build the SQLite store's indexes, then measure
     each system in a child process."""
@@ -413,15 +418,15 @@ def stores(args: argparse.Namespace, size: int) -> dict[str, Any]:
     from veracity.store.sqlite_lexical import index_path
     from veracity.store.sqlite_vectors import graph_path
 
-    info = pg_scale.build(size, args.data, args.work, args.texts, "static", postgres_migrations.HNSW_M,
+    info = pg_scale.build(size, args.data, args.work, args.texts, args.vectors, postgres_migrations.HNSW_M,
                           postgres_migrations.HNSW_EF_CONSTRUCTION, index="postgres" in args.systems)
     server = info.pop("server")
     uri = server.uri(info["db"])
-    lite = str(args.work / f"scale-{size}-static.db")
+    lite = str(args.work / f"scale-{size}-{args.vectors}.db")
     qs = pg_scale.queries(args.data, args.queries)
-    qfile, vfile = args.work / "queries.json", args.work / f"queries-{size}.npy"
+    qfile, vfile = args.work / "queries.json", args.work / f"queries-{size}-{args.vectors}.npy"
     qfile.write_text(json.dumps(qs))
-    np.save(vfile, pg_scale.stand_in("static", args.work).embed(qs))
+    np.save(vfile, pg_scale.stand_in(args.vectors, args.work).embed(qs))
     # the SQLite store's indexes, built from the loaded store (a store upgraded by m008 builds them on open)
     built: dict[str, Any] = {}
     if "sqlite" in args.systems and (not graph_path(lite).exists() or not index_path(lite).exists()):
@@ -433,7 +438,7 @@ def stores(args: argparse.Namespace, size: int) -> dict[str, Any]:
         built["lexical_s"] = round(time.perf_counter() - t, 1)
         store.close()
     result: dict[str, Any] = {"passages": info["passages"], "documents": info["documents"],
-                              "vectors": "static MiniLM token vectors, mean pooled (benchmarks/pg_scale.py)",
+                              "vectors": VECTORS[args.vectors],
                               "queries": len(qs), "bulk_build": info.get("timings"), "sqlite_index_build": built}
     for kind, target in (("sqlite", lite), ("postgres", uri), ("bm25s", lite)):
         if kind not in args.systems:
@@ -468,6 +473,9 @@ def main() -> None:
     parser.add_argument("--stores", action="store_true", help="the SQLite store (with its indexes), the "
                         "PostgreSQL store and bm25s side by side on pg_scale.py's collection (see the doc)")
     parser.add_argument("--recall-queries", type=int, default=100, help="--stores: queries for recall@10")
+    parser.add_argument("--vectors", choices=tuple(VECTORS), default="static", help="--stores: the collection's "
+                        "vectors: static (MiniLM's token vectors, mean pooled: any size) or minilm (the shipped "
+                        "embedder: real vectors, about 100 passages/s on this CPU)")
     parser.add_argument("--systems", nargs="+", choices=("sqlite", "postgres", "bm25s"),
                         default=["sqlite", "postgres", "bm25s"], help="--stores: measure these only, on the same "
                         "collection (a size's results for the others are kept); without postgres, its HNSW index "
@@ -494,10 +502,11 @@ def main() -> None:
         for size in sorted(args.sizes):
             sizes = result.setdefault("sizes", {})
             measured = stores(args, size)
-            kept = sizes.get(str(size), {})
+            key = str(size) if args.vectors == "static" else f"{size}-{args.vectors}"
+            kept = sizes.get(key, {})
             if measured["sqlite_index_build"] == {} and "sqlite" not in args.systems:
                 measured.pop("sqlite_index_build")  # not built in this run: the earlier run's figures stay
-            sizes[str(size)] = kept | measured
+            sizes[key] = kept | measured
             args.out.mkdir(parents=True, exist_ok=True)
             path.write_text(json.dumps(result, indent=2) + "\n")
         print(json.dumps(result, indent=2))

@@ -129,3 +129,9 @@ def test_the_rationale_agrees_with_its_label(label, ps, pr, says, never):
                      2, "3 queries over 3 documents")
     assert says in text and never not in text, text
     assert f"P(supported) {ps:.2f}" in text
+
+
+def test_a_claim_longer_than_the_stance_model_reads_is_cut_not_an_error(demo_engine):
+    claim = "The city council said that " + " and ".join(f"item {i} costs {3 * i} dollars" for i in range(60)) + "."
+    stances = demo_engine.stance.score(claim, ["The council met on Monday.", "Item 2 costs 6 dollars."])
+    assert len(stances) == 2 and all(abs(sum(s.scores.values()) - 1) < 1e-4 for s in stances)

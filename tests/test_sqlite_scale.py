@@ -143,6 +143,37 @@ def test_a_missing_or_foreign_graph_falls_back_to_exact_search_and_is_rebuilt(tm
     again.close()
 
 
+def test_the_graph_holds_vectors_less_the_recorded_centre_and_is_stale_without_it(tmp_path):
+    import sqlite3
+
+    from veracity.store.sqlite_vectors import CENTRE_KEY, centred, read_centre
+
+    store = open_store(tmp_path / "s.db")
+    store.add_documents(documents(0, 400), 0.5)
+    stored = np.stack([np.frombuffer(v, dtype=np.float32) for (v,) in store.db.execute(
+        "SELECT vector FROM passages ORDER BY id")])
+    centre = read_centre(store.db, DIM)
+    assert centre is not None and np.allclose(centre, stored.mean(axis=0), atol=1e-6)
+    held = np.asarray(store.vectors.graph.get(np.arange(1, 401, dtype=np.uint64)), dtype=np.float32) / 127
+    assert np.max(np.abs(held - centred(stored, centre))) < 0.01  # int8: each value to about 1/127
+    store.close()
+    for change in ("DELETE FROM meta WHERE key = ?", "UPDATE meta SET value = 'AAAA' WHERE key = ?"):
+        with sqlite3.connect(tmp_path / "s.db") as db:
+            db.execute(change, (CENTRE_KEY,))
+        os.chmod(tmp_path / "s.db", 0o444)
+        try:
+            reader = open_store(tmp_path / "s.db")  # read-only: stale, so exact search
+            assert reader.vectors.graph is None
+            assert all(same(reader.dense(q, 10), reader.dense(q, 10, exact=True)) for q in queries())
+            reader.close()
+        finally:
+            os.chmod(tmp_path / "s.db", 0o644)
+        writer = open_store(tmp_path / "s.db")  # writable: rebuilt, with its centre recorded again
+        assert writer.vectors.graph is not None and read_centre(writer.db, DIM) is not None
+        agrees(writer)
+        writer.close()
+
+
 def test_a_reingest_changes_nothing(tmp_path):
     store = open_store(tmp_path / "s.db")
     store.add_documents(documents(0, 500), 0.5)

@@ -22,6 +22,15 @@ class StanceModel(Protocol):
         """One Stance per evidence text, toward the claim."""
 
 
+def clipped(claim: str, max_tokens: int) -> str:
+    """The claim cut to its first max_tokens tokens (with the special ones). The pair's truncation shortens the
+    evidence only, and fails when the claim alone fills the model's length."""
+    encoding = onnx_model.tokenizer(max_tokens).encode(claim)
+    if not encoding.overflowing:
+        return claim
+    return claim[:max(end for _, end in encoding.offsets)]
+
+
 class MiniLMStance:
     name = "veracity-stance-minilm-int8-v2"
 
@@ -47,7 +56,9 @@ class MiniLMStance:
             return out
         sess = onnx_model.session(self.model_path, self.sha256)
         tok = onnx_model.tokenizer(self.max_length, pair=True)
-        encodings = tok.encode_batch([(evidence, claim) for claim, evidence in pairs])
+        room = self.max_length * 3 // 4  # the evidence is truncated to fit; a claim longer than this is cut
+        claims = {claim: clipped(claim, room) for claim in {c for c, _ in pairs}}
+        encodings = tok.encode_batch([(evidence, claims[claim]) for claim, evidence in pairs])
         for rows, feed in batches_by_length(encodings, 1):
             logits = sess.run(None, feed)[0]
             logits = logits - logits.max(axis=1, keepdims=True)
