@@ -93,7 +93,8 @@ def centred(vectors: np.ndarray, centre: np.ndarray) -> np.ndarray:
     if np.any(flat):
         moved[flat] = vectors[flat]
         norms[flat] = np.linalg.norm(vectors[flat], axis=-1, keepdims=True)
-    return (moved / np.maximum(norms, 1e-12)).astype(np.float32)
+    out: np.ndarray = (moved / np.maximum(norms, 1e-12)).astype(np.float32)
+    return out
 
 
 def read_centre(db: sqlite3.Connection, dimension: int) -> np.ndarray | None:
