@@ -135,3 +135,24 @@ def test_a_claim_longer_than_the_stance_model_reads_is_cut_not_an_error(demo_eng
     claim = "The city council said that " + " and ".join(f"item {i} costs {3 * i} dollars" for i in range(60)) + "."
     stances = demo_engine.stance.score(claim, ["The council met on Monday.", "Item 2 costs 6 dollars."])
     assert len(stances) == 2 and all(abs(sum(s.scores.values()) - 1) < 1e-4 for s in stances)
+
+
+def _reading(text: str, refutes: float) -> direct.Reading:
+    from veracity.types import Document, Evidence, Stance
+
+    doc = Document(id=1, title="t", location="test:1", publisher=None, published=None, content_hash="", group=1,
+                   text=text)
+    scores = {"supports": 0.0, "refutes": refutes, "neutral": 1.0 - refutes}
+    evidence = Evidence(document=doc, start=0, end=len(text), quote=text, relevance=0.6,
+                        stance=Stance(max(scores, key=scores.__getitem__), scores))
+    return direct.Reading(evidence, text, evidence.stance)
+
+
+def test_only_a_source_that_names_what_the_claim_is_about_can_contradict_it():
+    claim = "Brandon Johnson was elected mayor of Chicago in April 2023."
+    other = _reading("Chicago Became a Sanctuary City in 1985 Under Mayor Harold Washington.", 0.9)
+    same = _reading("Brandon Johnson lost the Chicago mayoral election in April 2023.", 0.9)
+    assert not direct.named(claim, [other])  # another year, but about someone else
+    assert direct.named(claim, [other, same])
+    assert not direct.named(claim, [_reading(same.text, 0.2)])  # names them, but does not contradict
+    assert direct.named("the sky is blue at noon", [_reading("The sky is green.", 0.9)])  # names nothing

@@ -144,7 +144,8 @@ def decision(claim: str, evidence: list[Evidence], readings: list[direct.Reading
         return Decision(d.label, d.confidence, "direct", probs, d.best)
     if contrary:  # the direct reading and the whole-evidence reading decide opposite ways: neither decides
         return Decision(NOT_ENOUGH_EVIDENCE, probs[NOT_ENOUGH_EVIDENCE], "direct", probs, d.best)
-    if assessed is not None and assessed.label in (SUPPORTED, REFUTED) and probs[assessed.label] >= AGREE_FLOOR:
+    if (assessed is not None and assessed.label in (SUPPORTED, REFUTED) and probs[assessed.label] >= AGREE_FLOOR
+            and (assessed.label == SUPPORTED or direct.named(claim, readings))):
         return Decision(assessed.label, assessed.confidence, "aggregate", dict(assessed.probabilities))
     if min(t.supports, t.refutes) >= MIXED_LEVEL and min(d.supported, d.refuted) >= MIXED_FLOOR:
         return Decision(MIXED, round(min(d.supported, d.refuted) / max(d.supported + d.refuted, 1e-6), 3),

@@ -29,7 +29,7 @@ import numpy as np
 
 from ...onnx_model import MODELS, fitted_model
 from ...stance import StanceModel
-from ...text import content_words, sentence_spans
+from ...text import content_words, entities, sentence_spans
 from ...types import REFUTED, SUPPORTED, Evidence, Stance
 from .align import align
 from .kind import statements
@@ -100,6 +100,16 @@ def read(claim: str, evidence: list[Evidence], stance_model: StanceModel) -> lis
     read_ = texts(evidence)
     stances = stance_model.score(claim, [t.text for t in read_]) if read_ else []
     return [Reading(t.evidence, t.text, s, t.alone) for t, s in zip(read_, stances)]
+
+
+def named(claim: str, readings: list[Reading]) -> bool:
+    """Some reading that contradicts the claim (P(refutes) 0.5 or more) names at least half of what the claim
+    names; always true of a claim that names nothing. A source can only contradict a claim about what it names:
+    "Chicago became a sanctuary city in 1985 under Mayor Harold Washington" does not contradict "Brandon Johnson
+    was elected mayor of Chicago in April 2023", though it gives another year."""
+    if not any(n for n in entities(claim)):
+        return True
+    return any(r.stance.scores["refutes"] >= 0.5 and align(claim, r.text).names_missing <= 0.5 for r in readings)
 
 
 FEATURES = ("support_max", "refute_max", "support_sentence_max", "neutral_min", "support_second",
