@@ -58,6 +58,8 @@ EXPANSION_SEARCH = 800  # candidate list while searching
 SPOT_CHECKS = 8  # stored vectors compared with the graph's on open
 BATCH = 8192
 CENTRE_KEY = "vector_graph_centre"  # meta: the centre the graph's vectors are taken from (float32, base64)
+UPTO_KEY = "vector_graph_upto"  # meta: the last passage id the graph holds (read from the store, not the graph:
+# listing the graph's keys would read every page of its file into memory)
 
 
 def graph_path(store_path: str) -> Path:
@@ -152,35 +154,39 @@ class VectorIndex:
             return "stale: unreadable"
         graph.expansion_search = EXPANSION_SEARCH  # not kept in the file
         centre = read_centre(self.db, self.dimension)
-        if centre is None:
-            return "stale: the store records no centre for it"
-        problem = self._disagreement(graph, centre)
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (UPTO_KEY,)).fetchone()
+        if centre is None or row is None:
+            return "stale: the store records no centre or extent for it"
+        upto = int(row[0])
+        problem = self._disagreement(graph, centre, upto)
         if problem:
             return f"stale: {problem}"
-        self.graph, self._graph_stamp, self.centre = graph, stamp, centre
-        self.upto = int(np.max(np.asarray(graph.keys))) if len(graph) else 0
+        self.graph, self._graph_stamp, self.centre, self.upto = graph, stamp, centre, upto
         self._tail_ids = np.zeros(0, dtype=np.int64)
         self._tail = np.zeros((0, self.dimension), dtype=np.float32)
         self._tail_upto = self.upto
         self._data_version = None
         return None
 
-    def _disagreement(self, graph: Any, centre: np.ndarray) -> str | None:
+    def _disagreement(self, graph: Any, centre: np.ndarray, upto: int) -> str | None:
+        """Why the graph does not agree with the store (passages 1..upto), or None. Reads the graph's header and
+        a few of its nodes only."""
         if graph.ndim != self.dimension:
             return f"vectors of dimension {graph.ndim}, not {self.dimension}"
-        keys = np.asarray(graph.keys).astype(np.int64)
-        upto = int(keys.max()) if len(keys) else 0
         held = self.db.execute("SELECT COUNT(*) FROM passages INDEXED BY passages_document WHERE id <= ?",
                                (upto,)).fetchone()[0]  # the small index, not the table's pages
-        if held != len(keys):
-            return f"it holds {len(keys)} passages up to id {upto}, the store {held}"
-        picks = np.unique(np.concatenate([[upto], np.random.default_rng(upto).choice(keys, size=min(SPOT_CHECKS,
-                                                                                        len(keys)))]))
-        rows = self.db.execute(f"SELECT id, vector FROM passages WHERE id IN ({','.join('?' * len(picks))}) "
-                               "ORDER BY id", [int(k) for k in picks]).fetchall() if len(picks) else []
-        if len(rows) != len(picks):
-            return "some of its passages are not in the store"
-        mine = np.asarray(graph.get(np.array([r[0] for r in rows], dtype=np.uint64)), dtype=np.float32) / 127.0
+        if held != len(graph):
+            return f"it holds {len(graph)} passages, the store {held} up to id {upto}"
+        if not held:
+            return None
+        rows = []  # the last passage and SPOT_CHECKS others, picked where random ids fall
+        for start in {upto, *np.random.default_rng(upto).integers(1, upto + 1, size=SPOT_CHECKS).tolist()}:
+            rows += self.db.execute("SELECT id, vector FROM passages WHERE id >= ? AND id <= ? ORDER BY id LIMIT 1",
+                                    (start, upto)).fetchall()
+        got = [graph.get(np.uint64(r[0])) for r in rows]
+        if any(g is None for g in got):
+            return "some of the store's passages are not in it"
+        mine = np.asarray(got, dtype=np.float32) / 127.0
         stored = centred(_vectors(rows, self.dimension), centre)
         if np.max(np.abs(mine - stored)) > 0.02:  # int8 holds each value to about 1/127
             return "its vectors are not the store's"
@@ -283,7 +289,7 @@ class VectorIndex:
         if fold and self.graph is not None and self.centre is not None and self.path.exists():
             loaded = _usearch().restore(str(self.path), view=False)
             if loaded is not None and len(loaded):
-                graph, upto, centre = loaded, int(np.max(np.asarray(loaded.keys))), self.centre
+                graph, upto, centre = loaded, self.upto, self.centre
         added = 0
         self.db.execute("BEGIN")  # one snapshot: the graph ends exactly at a committed state
         try:
@@ -299,16 +305,24 @@ class VectorIndex:
                 graph.add(np.array([r[0] for r in rows], dtype=np.uint64),
                           centred(_vectors(rows, self.dimension), centre), threads=min(os.cpu_count() or 1, 4))
                 added += len(rows)
+                upto = int(rows[-1][0])
         finally:
             self.db.execute("COMMIT")
         temporary = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
         graph.save(str(temporary))
         with open(temporary, "rb") as fh:
             os.fsync(fh.fileno())
-        # the centre first: killed between the two, the old graph meets a new centre and is found stale on
-        # open (a fold keeps the centre, so only a graph that was already stale or missing can meet that)
-        self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
-                        (CENTRE_KEY, base64.b64encode(centre.astype(np.float32).tobytes()).decode("ascii")))
+        # the centre and extent first: killed between the two, the old graph meets the new extent (another
+        # passage count) and is found stale on open
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            self.db.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", [
+                (CENTRE_KEY, base64.b64encode(centre.astype(np.float32).tobytes()).decode("ascii")),
+                (UPTO_KEY, str(upto))])
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
         os.replace(temporary, self.path)
         seconds = time.perf_counter() - started
         log.info("vector index %s: %d passages added in %.1f s", self.path, added, seconds)
