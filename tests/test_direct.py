@@ -123,6 +123,8 @@ def _decision(label, ps, pr, basis="direct"):
     (MIXED, 0.4, 0.4, "disagree", "not evidence that it is false"),
     (NOT_ENOUGH_EVIDENCE, 0.6, 0.1, "lean to support", "contradict the claim"),
     (NOT_ENOUGH_EVIDENCE, 0.1, 0.1, "neither state nor contradict", "lean"),
+    (NOT_ENOUGH_EVIDENCE, 0.01, 0.4955, "lean to contradict", "neither"),  # printed as 0.50
+    (NOT_ENOUGH_EVIDENCE, 0.4949, 0.3, "neither state nor contradict", "lean"),  # printed as 0.49
 ])
 def test_the_rationale_agrees_with_its_label(label, ps, pr, says, never):
     text = rationale(_decision(label, ps, pr), Tally(0.6, 0.6, 0.1), {"supports": 2, "refutes": 2, "neutral": 1},

@@ -193,8 +193,9 @@ def because(claim_decision: Decision, t: Tally, counts: dict[str, int], groups: 
                 f"({numbers}).")
     if label == MIXED:
         return f"The sources disagree: some support the claim and some contradict it ({numbers})."
-    if probs and max(probs[SUPPORTED], probs[REFUTED]) >= 0.5:
-        side = "support" if probs[SUPPORTED] >= probs[REFUTED] else "contradict"
+    shown_s, shown_r = (round(probs[SUPPORTED], 2), round(probs[REFUTED], 2)) if probs else (0.0, 0.0)
+    if max(shown_s, shown_r) >= 0.5:  # the figures as printed: "P(refuted) 0.50" never reads as "neither"
+        side = "support" if shown_s >= shown_r else "contradict"
         return (f"The passages found ({searched}) lean to {side} the claim, but no source states it or its "
                 f"opposite clearly enough to decide ({numbers}).{not_false}")
     return (f"The passages found ({searched}) are on the topic but neither state nor contradict the claim "
