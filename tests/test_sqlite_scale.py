@@ -174,6 +174,26 @@ def test_the_graph_holds_vectors_less_the_recorded_centre_and_is_stale_without_i
         writer.close()
 
 
+def test_among_equal_scores_the_graph_and_exact_search_keep_the_same_passages(tmp_path):
+    """A collection repeats sentences: 30 passages with one vector tie on every query. Both searches keep the
+    smallest ids among them, in id order."""
+    from dataclasses import replace
+
+    twin = document(10_000, np.random.default_rng(10_000))
+    twins = [replace(twin, location=f"test:twin{i}", content_hash=content_hash(f"{twin.text} {i}"))
+             for i in range(30)]
+    store = open_store(tmp_path / "s.db")
+    store.add_documents(documents(0, 200) + twins + documents(200, 200), 0.5)
+    assert store.vectors.graph is not None
+    ids = sorted(r[0] for r in store.db.execute("SELECT p.id FROM passages p JOIN documents d ON d.id = "
+                                                "p.document_id WHERE d.location LIKE 'test:twin%'"))
+    query = twin.passage_vectors[0]
+    for limit in (10, 25):
+        graph, exact = store.dense(query, limit), store.dense(query, limit, exact=True)
+        assert [i for i, _ in graph] == [i for i, _ in exact] == ids[:limit]
+    store.close()
+
+
 def test_a_reingest_changes_nothing(tmp_path):
     store = open_store(tmp_path / "s.db")
     store.add_documents(documents(0, 500), 0.5)

@@ -48,13 +48,14 @@ log = logging.getLogger("veracity.store")
 INDEX_MIN = 50_000  # passages: a smaller store is searched exactly (a few ms) and keeps no graph
 FOLD_AT = 20_000  # tail passages (not yet in the graph) at which a writer folds them in
 # The graph's settings, chosen on the 1M benchmark collection (static MiniLM stand-in vectors, whose nearest
-# neighbours crowd: docs/scale.md). There, with the vectors less their centre, 32 neighbours and a build list of
-# 128 reached recall@10 0.926 asking 400 candidates (list 800), built in 790 s; 48 neighbours and a list of 256
-# reached 0.919, built in about an hour, with a file whose pages pushed a search process past 1 GB.
-CANDIDATES = 400  # passages asked of the graph per search, re-scored exactly
-CONNECTIVITY = 32  # HNSW graph: neighbours a node
-EXPANSION_ADD = 128  # candidate list while building
-EXPANSION_SEARCH = 800  # candidate list while searching
+# neighbours crowd: docs/scale.md), with the vectors less their centre. A longer build list buys more recall than
+# more neighbours, and more neighbours make a larger file whose pages count in a search's memory: 16 neighbours
+# and a list of 256 reached recall@10 0.958 asking 1,200 candidates (list 2,400; graph alone about 25 ms, a 553
+# MB file), where 32 neighbours and a list of 128 reached 0.928 at 400 and 0.948 at 1,000 (a 685 MB file).
+CANDIDATES = 1200  # passages asked of the graph per search, re-scored exactly
+CONNECTIVITY = 16  # HNSW graph: neighbours a node
+EXPANSION_ADD = 256  # candidate list while building
+EXPANSION_SEARCH = 2400  # candidate list while searching
 SPOT_CHECKS = 8  # stored vectors compared with the graph's on open
 BATCH = 8192
 CENTRE_KEY = "vector_graph_centre"  # meta: the centre the graph's vectors are taken from (float32, base64)
@@ -332,8 +333,13 @@ class VectorIndex:
 
 
 def _top(ids: np.ndarray, scores: np.ndarray, limit: int) -> dict[int, float]:
+    """The `limit` best passages by (-score, id). Ties at the cut go to the smaller id, as in the final order:
+    the stored collection repeats sentences, so equal scores are common, and exact search and the graph's
+    re-scored candidates must pick the same passages among them."""
     k = min(limit, len(scores))
     if k == 0:
         return {}
-    top = np.argpartition(-scores, k - 1)[:k]
-    return {int(ids[i]): float(scores[i]) for i in top}
+    cut = np.partition(scores, len(scores) - k)[len(scores) - k]
+    pool = np.flatnonzero(scores >= cut)
+    best = pool[np.lexsort((ids[pool], -scores[pool]))[:k]]
+    return {int(ids[i]): float(scores[i]) for i in best}
