@@ -35,6 +35,13 @@ def test_missing_db_directory(tmp_path):
     assert not (tmp_path / "missing").exists()
 
 
+def test_db_copy_from_a_missing_store_creates_no_target(tmp_path):
+    result = run("db", "copy", "--from", str(tmp_path / "none.db"), "--to", str(tmp_path / "new.db"))
+    assert result.returncode == 1 and "no such store file" in result.stderr
+    assert result.stderr.strip().count("\n") == 0
+    assert not (tmp_path / "new.db").exists()
+
+
 def test_check_without_a_store_says_to_ingest(tmp_path):
     result = run("check", "Is the sky blue?", "--db", str(tmp_path / "none.db"))
     assert result.returncode == 1 and "veracity ingest" in result.stderr

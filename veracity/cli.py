@@ -420,6 +420,8 @@ def db_copy(source: Path = typer.Option(..., "--from", help="the SQLite store to
     with errors():
         if batch < 1:
             raise InputError("--batch must be at least 1")
+        if not source.is_file():  # before the target is opened: a new target is created on open
+            raise InputError(f"--from {source}: no such store file; give the path of the SQLite store to copy")
         eng = Engine(Settings.load(db=target), create=True)
 
         def progress(done: int, total: int) -> None:
