@@ -47,4 +47,4 @@ def not_english(text: str) -> bool:
     if sum(t in STOPWORDS for t in tokens) > ENGLISH_WORDS_MAX * len(tokens):
         return False  # English function words enough: py3langid's model (about 80 MB) is not even loaded
     language, probability = language_identifier().classify(text[:2000])
-    return language != "en" and probability >= LANGUAGE_MIN_P
+    return bool(language != "en" and probability >= LANGUAGE_MIN_P)
