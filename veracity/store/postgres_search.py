@@ -28,6 +28,9 @@ K1, B = 1.2, 0.75  # BM25
 CANDIDATE_BUDGET = 3_000  # summed document frequency of the terms that bring candidates (see lexical)
 CANDIDATE_CAP = 6_000  # passages scored at most when even the rarest term is more common than the budget
 EF_SEARCH_MAX = 1000  # pgvector's upper bound for hnsw.ef_search; a larger setting is clamped to it
+# The index is asked for TIE_ROOM times the passages wanted, and the smallest ids are kept among equal scores, as
+# exact search and the SQLite store keep them: a collection that repeats a sentence has passages with one vector.
+TIE_ROOM = 2
 EF_SEARCH = 800  # HNSW candidate list at query time (setting pg_ef_search; see benchmarks/pg_scale.py)
 
 
@@ -125,21 +128,23 @@ class PostgresSearch(PostgresConnections):
 
     def dense(self, vector: np.ndarray, limit: int, *, exact: bool = False) -> list[tuple[int, float]]:
         """Top-k inner product through the HNSW index (approximate); exact=True scans every vector (for
-        measuring recall)."""
+        measuring recall). Equal scores keep the smaller id either way."""
         from pgvector import HalfVector
 
         query = HalfVector(np.asarray(vector, dtype=np.float32))
+        wanted = limit * TIE_ROOM
 
         def run(db: Any) -> list[Any]:
             if exact:
                 db.execute("SET LOCAL enable_indexscan = off")
-            else:
-                db.execute(f"SET LOCAL hnsw.ef_search = {min(max(int(self.ef_search), int(limit)), EF_SEARCH_MAX)}")
+                return list(db.execute("SELECT id, -(vector <#> %s) AS score FROM passages ORDER BY vector <#> %s, "
+                                       "id LIMIT %s", (query, query, limit)).fetchall())
+            db.execute(f"SET LOCAL hnsw.ef_search = {min(max(int(self.ef_search), wanted), EF_SEARCH_MAX)}")
             return list(db.execute("SELECT id, -(vector <#> %s) AS score FROM passages ORDER BY vector <#> %s "
-                                   "LIMIT %s", (query, query, limit)).fetchall())
+                                   "LIMIT %s", (query, query, wanted)).fetchall())
 
         rows = self._read(run, second=True)
-        return sorted(((int(r[0]), float(r[1])) for r in rows), key=lambda item: (-item[1], item[0]))
+        return sorted(((int(r[0]), float(r[1])) for r in rows), key=lambda item: (-item[1], item[0]))[:limit]
 
     def scope_lexical(self, query: str, limit: int, document_ids: list[int]) -> list[tuple[int, float]]:
         if not document_ids:
