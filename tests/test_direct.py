@@ -4,7 +4,8 @@ collection with the shipped models and a real SQLite store."""
 import pytest
 
 from veracity.pipeline.judge import direct
-from veracity.pipeline.judge import Decision, Tally, rationale
+from veracity.pipeline.judge import Decision, Tally, rationale, unsettled
+from veracity.pipeline.judge.align import RESTATED_P, restated_otherwise
 from veracity.types import MIXED, NOT_ENOUGH_EVIDENCE, REFUTED, SUPPORTED, REFUTES, SUPPORTS
 
 # Claims over the demo articles, each with the label a careful reader of the three articles gives.
@@ -62,11 +63,60 @@ def test_a_claim_an_article_negates_is_never_called_supported(demo_engine):
     assert v is not None and v.label != SUPPORTED, v.rationale
 
 
-@pytest.mark.xfail(strict=True, reason="the stance model reads 'will not be assisting' as support for 'will assist' "
-                   "(P(supported) 0.63); no refuted threshold reaches precision 0.8 on Factcheck-GPT dev")
 def test_a_claim_an_article_negates_is_refuted(demo_engine):
-    v = demo_engine.check(NEGATED, save=False).verdict
+    """The stance model reads "will not be assisting" as support for "will assist" (P(supported) 0.63); the article
+    restates the claim with a negation put in, so it is refuted, and that sentence is filed as contradicting."""
+    report = demo_engine.check(NEGATED, save=False)
+    v = report.verdict
     assert v is not None and v.label == REFUTED, v.rationale
+    assert v.confidence == pytest.approx(RESTATED_P) and "a negation put in or taken out" in v.rationale
+    filed = {e.quote: e.stance.label for f in report.findings for s in f.sentences for e in s.evidence if e.stance}
+    assert [label for quote, label in filed.items() if "will not be assisting" in quote] == [REFUTES], filed
+
+
+OTHER_NUMBER = "The cost of sheltering migrants in Chicago has reached $900 million since August 2022."
+
+
+def test_a_claim_with_another_number_than_its_source_is_refuted(demo_engine):
+    v = demo_engine.check(OTHER_NUMBER, save=False).verdict
+    assert v is not None and v.label == REFUTED, v.rationale
+    assert "$574.5 million" in v.rationale and "another number" in v.rationale
+
+
+@pytest.mark.parametrize("claim, sentence, kind", [
+    ("The Chicago Police Department will assist ICE with upcoming deportations in the city.",
+     "The Chicago Police Department announced on Monday that they will not be assisting with upcoming deportations "
+     "by U.S. Immigration and Customs Enforcement (ICE) in the city.", "negation"),
+    ("Chicago police document immigration status and share it with federal agencies.",  # a pronoun for the subject
+     "They do not document immigration status or share this information with federal agencies.", "negation"),
+    ("Honus Wagner dropped out of school at age 14 to help his father.",
+     "Wagner dropped out of school at age 12 to help his father and brothers in the coal mines.", "number"),
+    ("Residents protested a proposed $6 million property tax increase.",
+     "Residents protested against a proposed $60 million property tax increase.", "number"),
+    # the same claim, or a difference that is not a restatement with one thing changed
+    ("The Chicago Police Department said it will not assist with upcoming deportations.",
+     "The Chicago Police Department announced that they will not be assisting with upcoming deportations.", None),
+    ("More than 50,000 migrants have arrived in Chicago since August 2022.",  # a bound: not another value
+     "More than 20,000 migrants have arrived in the city since August 2022.", None),
+    ("Cadet Kelly was not released in 2002.", "Cadet Kelly failed to be released.", None),  # a negative word
+    ("Halsey did not sign her first recording contract in 2014.",  # the claim's year is not in the sentence
+     "In 2018, she signed her first recording contract with Astralwerks.", None),
+    ("Gold is resistant to most chemical reactions.",  # a content word changed beside the negation
+     "As the gold acts simply as a solute, this is not a chemical reaction.", None),
+    ("Ninety-two percent of abortions take place before 15 weeks.",  # two numbers changed
+     "Ninety-nine percent of abortions take place before 20 weeks.", None),
+])
+def test_a_restatement_with_one_negation_or_number_changed(claim, sentence, kind):
+    assert restated_otherwise(claim, sentence) == kind
+
+
+def test_not_enough_evidence_never_states_zero_where_both_heads_are_high():
+    made = unsettled({SUPPORTED: 0.5527, REFUTED: 0.4473, NOT_ENOUGH_EVIDENCE: 0.0}, None)
+    assert made.label == NOT_ENOUGH_EVIDENCE and made.confidence >= 0.25
+    assert made.probabilities is not None and sum(made.probabilities.values()) == pytest.approx(1.0, abs=1e-3)
+    assert made.confidence == made.probabilities[NOT_ENOUGH_EVIDENCE]
+    low = unsettled({SUPPORTED: 0.05, REFUTED: 0.05, NOT_ENOUGH_EVIDENCE: 0.9}, None)
+    assert low.confidence == pytest.approx(0.9, abs=0.01)  # where the heads are low it is about the remainder
 
 
 @pytest.mark.parametrize("claim", UNADDRESSED)

@@ -32,6 +32,7 @@ from ...stance import StanceModel
 from ...text import plural
 from ...types import MIXED, NEUTRAL, NOT_ENOUGH_EVIDENCE, REFUTED, REFUTES, STANCE_LABELS, SUPPORTED, SUPPORTS, Candidate, Evidence, Failure, Judgement, Plan, Selection, Stance, Verdict
 from . import aggregate, direct, kind
+from .align import RESTATED_P
 
 FULL_RELEVANCE = 0.5
 COUNTS = 0.5  # a group's best sentence counts toward a side only from this weighted score up
@@ -124,6 +125,7 @@ class Decision:
     probabilities: dict[str, float] | None
     best: direct.Reading | None = None  # the reading that decided (basis direct)
     rulings: bool = False  # the sources read are fact-checkers' rulings (kind.py), so the aggregator decided
+    restated: str | None = None  # "negation" or "number": the deciding sentence restates the claim otherwise
 
 
 def decision(claim: str, evidence: list[Evidence], readings: list[direct.Reading], t: Tally) -> Decision:
@@ -138,21 +140,52 @@ def decision(claim: str, evidence: list[Evidence], readings: list[direct.Reading
     assessed = aggregate.assess(claim, evidence) if evidence else None
     if assessed is not None and kind.kinds(evidence + [r.evidence for r in readings]).rulings:  # fact-checkers' rulings: the aggregator reads them
         return Decision(assessed.label, assessed.confidence, "aggregate", dict(assessed.probabilities), rulings=True)
+    otherwise = direct.restated(claim, readings)
+    if otherwise is not None:
+        return contradicted(otherwise, d)
     contrary = (assessed is not None and assessed.label in (SUPPORTED, REFUTED) and d.label is not None
                 and assessed.label != d.label)
     if d.label is not None and not contrary:
         return Decision(d.label, d.confidence, "direct", probs, d.best)
     if contrary:  # the direct reading and the whole-evidence reading decide opposite ways: neither decides
-        return Decision(NOT_ENOUGH_EVIDENCE, probs[NOT_ENOUGH_EVIDENCE], "direct", probs, d.best)
+        return unsettled(probs, d.best)
     if (assessed is not None and assessed.label in (SUPPORTED, REFUTED) and probs[assessed.label] >= AGREE_FLOOR
             and (assessed.label == SUPPORTED or direct.named(claim, readings))):
         return Decision(assessed.label, assessed.confidence, "aggregate", dict(assessed.probabilities))
     if min(t.supports, t.refutes) >= MIXED_LEVEL and min(d.supported, d.refuted) >= MIXED_FLOOR:
         return Decision(MIXED, round(min(d.supported, d.refuted) / max(d.supported + d.refuted, 1e-6), 3),
                         "direct", probs, d.best)
-    return Decision(NOT_ENOUGH_EVIDENCE, probs[NOT_ENOUGH_EVIDENCE], "direct", probs, d.best)
+    return unsettled(probs, d.best)
 
 
+def unsettled(probs: dict[str, float], best: direct.Reading | None) -> Decision:
+    """Not enough evidence, with the probability that neither head's event holds: the two heads are one-vs-rest
+    (fitted apart), so their three outcomes are P(supported) (1 - P(refuted)), P(refuted) (1 - P(supported)) and
+    (1 - P(supported)) (1 - P(refuted)), normalised. Unlike the remainder 1 - P(supported) - P(refuted), it is
+    never 0 where both heads are high ("Not enough evidence (0%)" stated a label its own figures ruled out)."""
+    s, r = probs[SUPPORTED], probs[REFUTED]
+    whole = max(1 - s * r, 1e-9)
+    coupled = {SUPPORTED: round(s * (1 - r) / whole, 4), REFUTED: round(r * (1 - s) / whole, 4)}
+    coupled[NOT_ENOUGH_EVIDENCE] = round(1 - coupled[SUPPORTED] - coupled[REFUTED], 4)
+    return Decision(NOT_ENOUGH_EVIDENCE, coupled[NOT_ENOUGH_EVIDENCE], "direct", coupled, best)
+
+
+def contradicted(otherwise: direct.Restatement, d: direct.Direct) -> Decision:
+    """A source restates the claim with a negation put in or taken out, or with another number: refuted, with the
+    rate at which such restatements contradicted dev claims (align.RESTATED_P). When another source states the
+    claim (the direct path decides supported on a sentence of another document group), the sources disagree:
+    mixed, with the chance that both are right."""
+    group = otherwise.reading.evidence.document.group
+    if d.label == SUPPORTED and d.best is not None and d.best.evidence.document.group != group:
+        whole = d.supported + RESTATED_P
+        probs = {SUPPORTED: round(d.supported / whole, 4), REFUTED: round(RESTATED_P / whole, 4), NOT_ENOUGH_EVIDENCE: 0.0}
+        return Decision(MIXED, round(d.supported * RESTATED_P, 3), "direct", probs, d.best, restated=otherwise.kind)
+    supported = round(min(d.supported, 1 - RESTATED_P), 4)
+    probs = {SUPPORTED: supported, REFUTED: RESTATED_P, NOT_ENOUGH_EVIDENCE: round(1 - RESTATED_P - supported, 4)}
+    return Decision(REFUTED, RESTATED_P, "direct", probs, otherwise.reading, restated=otherwise.kind)
+
+
+RESTATED_WHAT = {"negation": "a negation put in or taken out", "number": "another number"}
 MIXED_FLOOR = 0.25  # each side's P at least this for "the sources disagree"
 # The aggregator decides only where the direct path leans its way this much: it was fitted on fact-checkers'
 # arguments, and on news that never addresses a claim it refuted at 0.80 ("... was elected mayor in April 2023").
@@ -175,6 +208,9 @@ def because(claim_decision: Decision, t: Tally, counts: dict[str, int], groups: 
     numbers = (f"P(supported) {probs[SUPPORTED]:.2f}, P(refuted) {probs[REFUTED]:.2f}; {independent}"
                if probs else f"support {t.supports:.2f}, refute {t.refutes:.2f}; {independent}")
     not_false = " That is not evidence that it is false."
+    if claim_decision.restated is not None and best is not None and label == REFUTED:
+        return (f"“{best.evidence.document.title}” says otherwise: “{best.evidence.quote}”. It restates the claim in "
+                f"the claim's own words with {RESTATED_WHAT[claim_decision.restated]} ({numbers}).")
     if claim_decision.basis == "direct" and best is not None and label in (SUPPORTED, REFUTED):
         verb = "states the claim" if label == SUPPORTED else "says otherwise"
         return f"“{best.evidence.document.title}” {verb}: “{best.evidence.quote}” ({numbers})."
@@ -191,6 +227,9 @@ def because(claim_decision: Decision, t: Tally, counts: dict[str, int], groups: 
         return (f"{plural(counts['refutes'], 'evidence sentence')} "
                 f"{'contradicts' if counts['refutes'] == 1 else 'contradict'} the claim and little supports it "
                 f"({numbers}).")
+    if label == MIXED and claim_decision.restated is not None and best is not None:
+        return (f"The sources disagree: “{best.evidence.document.title}” states the claim (“{best.evidence.quote}”), "
+                f"and another source restates it with {RESTATED_WHAT[claim_decision.restated]} ({numbers}).")
     if label == MIXED:
         return f"The sources disagree: some support the claim and some contradict it ({numbers})."
     shown_s, shown_r = (round(probs[SUPPORTED], 2), round(probs[REFUTED], 2)) if probs else (0.0, 0.0)
@@ -238,7 +277,8 @@ def ruling(claim: str, evidence: list[Evidence], *, searched: str,
 
 def roles(claim: str, evidence: list[Evidence], readings: list[direct.Reading]) -> list[Evidence]:
     """Each evidence sentence's stance as the report files it, from the direct path's heads applied to that
-    sentence's own readings (alone and with its follower): supports or refutes from P 0.5 up, else neutral.
+    sentence's own readings (alone and with its follower): supports or refutes from P 0.5 up, else neutral; a
+    sentence that restates the claim with a negation or a number changed (align.restated_otherwise) refutes.
     The stance model's raw scores are used when no heads were fitted."""
     model = direct.fitted()
     if model is None:
@@ -248,6 +288,10 @@ def roles(claim: str, evidence: list[Evidence], readings: list[direct.Reading]) 
         own = [r for r in readings if sentence_key(r.evidence) == sentence_key(e)]
         if not own:
             out.append(e)
+            continue
+        if direct.restated(claim, own) is not None:  # the claim's words, with a negation or a number changed
+            scores = {SUPPORTS: 0.0, REFUTES: RESTATED_P, NEUTRAL: round(1 - RESTATED_P, 4)}
+            out.append(replace(e, stance=Stance(REFUTES, scores)))
             continue
         ps, pr = direct.probabilities(direct.features(claim, own), model)
         s, r = float(ps[0]), float(pr[0])

@@ -31,7 +31,7 @@ from ...onnx_model import MODELS, fitted_model
 from ...stance import StanceModel
 from ...text import content_words, entities, sentence_spans
 from ...types import REFUTED, SUPPORTED, Evidence, Stance
-from .align import align
+from .align import align, restated_otherwise
 from .kind import statements
 
 DIRECT_PATH = MODELS / "direct.json"
@@ -110,6 +110,22 @@ def named(claim: str, readings: list[Reading]) -> bool:
     if not any(n for n in entities(claim)):
         return True
     return any(r.stance.scores["refutes"] >= 0.5 and align(claim, r.text).names_missing <= 0.5 for r in readings)
+
+
+@dataclass(frozen=True)
+class Restatement:
+    """A sentence that says the claim in its own words but for one negation or one number (align.restated_otherwise)."""
+
+    reading: Reading
+    kind: str  # "negation" or "number"
+
+
+def restated(claim: str, readings: list[Reading]) -> Restatement | None:
+    """The first sentence read alone (most relevant first) that restates the claim otherwise, if any."""
+    for reading in readings:
+        if reading.alone and (kind := restated_otherwise(claim, reading.text)):
+            return Restatement(reading, kind)
+    return None
 
 
 FEATURES = ("support_max", "refute_max", "support_sentence_max", "neutral_min", "support_second",
