@@ -159,11 +159,15 @@ def decision(claim: str, evidence: list[Evidence], readings: list[direct.Reading
 
 
 def unsettled(probs: dict[str, float], best: direct.Reading | None) -> Decision:
-    """Not enough evidence, with the probability that neither head's event holds: the two heads are one-vs-rest
-    (fitted apart), so their three outcomes are P(supported) (1 - P(refuted)), P(refuted) (1 - P(supported)) and
-    (1 - P(supported)) (1 - P(refuted)), normalised. Unlike the remainder 1 - P(supported) - P(refuted), it is
-    never 0 where both heads are high ("Not enough evidence (0%)" stated a label its own figures ruled out)."""
+    """Not enough evidence, with P(not_enough_evidence) = 1 - P(supported) - P(refuted). The two heads are fitted
+    apart (one against the rest each) and, where both are high, their sum reaches 1 and the remainder is 0: there
+    the three outcomes are coupled as one-vs-rest classifiers' are, P(supported) (1 - P(refuted)), P(refuted)
+    (1 - P(supported)) and (1 - P(supported)) (1 - P(refuted)), normalised, so that "Not enough evidence (0%)"
+    never states a label its own figures rule out. (Coupled everywhere, the verdict suite's ECE rose on every set:
+    FEVER-symmetric 0.211 -> 0.253, AVeriTeC 0.351 -> 0.418.)"""
     s, r = probs[SUPPORTED], probs[REFUTED]
+    if s + r < 1:
+        return Decision(NOT_ENOUGH_EVIDENCE, probs[NOT_ENOUGH_EVIDENCE], "direct", probs, best)
     whole = max(1 - s * r, 1e-9)
     coupled = {SUPPORTED: round(s * (1 - r) / whole, 4), REFUTED: round(r * (1 - s) / whole, 4)}
     coupled[NOT_ENOUGH_EVIDENCE] = round(1 - coupled[SUPPORTED] - coupled[REFUTED], 4)
