@@ -211,10 +211,8 @@ def because(claim_decision: Decision, t: Tally, counts: dict[str, int], groups: 
     independent = plural(groups, "independent source")
     numbers = (f"P(supported) {probs[SUPPORTED]:.2f}, P(refuted) {probs[REFUTED]:.2f}; {independent}"
                if probs else f"support {t.supports:.2f}, refute {t.refutes:.2f}; {independent}")
-    not_false = " That is not evidence that it is false."
-    if claim_decision.restated is not None and best is not None and label == REFUTED:
-        return (f"“{best.evidence.document.title}” says otherwise: “{best.evidence.quote}”. It restates the claim in "
-                f"the claim's own words with {RESTATED_WHAT[claim_decision.restated]} ({numbers}).")
+    if claim_decision.restated is not None:
+        return restatement(claim_decision, numbers)
     if claim_decision.basis == "direct" and best is not None and label in (SUPPORTED, REFUTED):
         verb = "states the claim" if label == SUPPORTED else "says otherwise"
         return f"“{best.evidence.document.title}” {verb}: “{best.evidence.quote}” ({numbers})."
@@ -231,18 +229,34 @@ def because(claim_decision: Decision, t: Tally, counts: dict[str, int], groups: 
         return (f"{plural(counts['refutes'], 'evidence sentence')} "
                 f"{'contradicts' if counts['refutes'] == 1 else 'contradict'} the claim and little supports it "
                 f"({numbers}).")
-    if label == MIXED and claim_decision.restated is not None and best is not None:
-        return (f"The sources disagree: “{best.evidence.document.title}” states the claim (“{best.evidence.quote}”), "
-                f"and another source restates it with {RESTATED_WHAT[claim_decision.restated]} ({numbers}).")
     if label == MIXED:
         return f"The sources disagree: some support the claim and some contradict it ({numbers})."
+    return unsettled_reason(probs, searched, numbers)
+
+
+def unsettled_reason(probs: dict[str, float] | None, searched: str, numbers: str) -> str:
+    """The reason for not_enough_evidence, from the figures as printed ("P(refuted) 0.50" never reads as
+    "neither")."""
+    not_false = " That is not evidence that it is false."
     shown_s, shown_r = (round(probs[SUPPORTED], 2), round(probs[REFUTED], 2)) if probs else (0.0, 0.0)
-    if max(shown_s, shown_r) >= 0.5:  # the figures as printed: "P(refuted) 0.50" never reads as "neither"
+    if max(shown_s, shown_r) >= 0.5:
         side = "support" if shown_s >= shown_r else "contradict"
         return (f"The passages found ({searched}) lean to {side} the claim, but no source states it or its "
                 f"opposite clearly enough to decide ({numbers}).{not_false}")
     return (f"The passages found ({searched}) are on the topic but neither state nor contradict the claim "
             f"({numbers}).{not_false}")
+
+
+def restatement(claim_decision: Decision, numbers: str) -> str:
+    """The reason when a source restates the claim otherwise: refuted, or mixed beside a source that states it."""
+    best = claim_decision.best
+    assert claim_decision.restated is not None and best is not None
+    what = RESTATED_WHAT[claim_decision.restated]
+    if claim_decision.label == MIXED:
+        return (f"The sources disagree: “{best.evidence.document.title}” states the claim (“{best.evidence.quote}”), "
+                f"and another source restates it with {what} ({numbers}).")
+    return (f"“{best.evidence.document.title}” says otherwise: “{best.evidence.quote}”. It restates the claim in the "
+            f"claim's own words with {what} ({numbers}).")
 
 
 def verdict(claim: str, evidence: list[Evidence], *, searched: str,

@@ -142,6 +142,53 @@ def _governs(side: list[str]) -> bool:
                                                              for x in side[at[-1] + 1:])
 
 
+Op = tuple[str, int, int, int, int]  # difflib's opcode: tag, claim start and end, sentence start and end
+
+
+def _aligned(c: list[str], t: list[str]) -> list[Op] | None:
+    """The claim's and the sentence's opcodes when most of the claim's content words line up in order (a pronoun
+    may stand for the claim's subject at the start); None otherwise."""
+    held = [x for x in c if _content(x)]
+    ops: list[Op] = [(tag, i1, i2, j1, j2) for tag, i1, i2, j1, j2 in
+                     SequenceMatcher(None, c, t, autojunk=False).get_opcodes()]
+    equal = [k for k, op in enumerate(ops) if op[0] == "equal"]
+    if len(held) < 3 or not equal:
+        return None
+    lead_c, lead_t = c[ops[0][1]:ops[0][2]], t[ops[0][3]:ops[0][4]]
+    if equal[0] == 1 and lead_t and not any(_content(x) for x in lead_t[-4:]) and sum(map(_content, lead_c)) <= 3:
+        held = [x for x in c[ops[0][2]:] if _content(x)]  # a pronoun stands for the claim's subject
+    lined_up = sum(_content(x) for k in equal for x in c[ops[k][1]:ops[k][2]])
+    return ops if len(held) >= 3 and lined_up >= RESTATED_COVERAGE * len(held) else None
+
+
+def _change(c: list[str], t: list[str], ops: list[Op], k: int, leading: bool) -> str | None:
+    """What the difference at ops[k] changes: "negation", "number", "" (neither), or None when it rules a
+    restatement out (a negative word, a negation that does not line up, numbers that differ some other way)."""
+    _, i1, i2, j1, j2 = ops[k]
+    cs, ts = (c[i1:i2][-3:], t[j1:j2][-4:]) if leading else (c[i1:i2], t[j1:j2])
+    if set(cs + ts) & NEGATIVE_WORDS:
+        return None
+    only_function = not any(_content(x) for x in ts) and sum(_content(x) for x in cs) <= (3 if leading else 0)
+    if only_function and _content(c[ops[k + 1][1]]) and _governs(cs) != _governs(ts):
+        return "negation"
+    if any(x in _NOT for x in cs + ts):
+        return None
+    return _number_change(c, t, ops, k, cs, ts)
+
+
+def _number_change(c: list[str], t: list[str], ops: list[Op], k: int, cs: list[str], ts: list[str]) -> str | None:
+    """"number" when the difference at ops[k] puts one number in another's place, after a stretch both hold and
+    with no bound beside it; "" when it holds no number; None when numbers differ some other way."""
+    numbers_c, numbers_t = [x for x in cs if _NUMERAL.match(x)], [x for x in ts if _NUMERAL.match(x)]
+    if not (numbers_c or numbers_t):
+        return ""
+    _, i1, _, j1, _ = ops[k]
+    beside = set(c[max(0, i1 - 2):i1] + t[max(0, j1 - 2):j1])
+    in_place = k > 0 and ops[k - 1][0] == "equal" and all(_NUMERAL.match(x) or x in _UNITS for x in cs + ts)
+    other = bool(numbers_c and numbers_t) and set(numbers_c) != set(numbers_t)
+    return "number" if other and in_place and not beside & BOUNDS else None
+
+
 def restated_otherwise(claim: str, sentence: str) -> str | None:
     """"negation" or "number" when the sentence restates the claim with one negation put in or taken out (right
     before a word both hold, only function words between) or with one other number in the number's place (no
@@ -150,40 +197,19 @@ def restated_otherwise(claim: str, sentence: str) -> str | None:
     and for a negation the claim's numbers and dates must all be in the sentence. At the start, a pronoun may
     stand for the claim's subject ("They do not document ..." for "Chicago police document ...")."""
     c, t = _tokens(claim), _tokens(sentence)
-    held = [x for x in c if _content(x)]
-    if len(held) < 3:
+    ops = _aligned(c, t)
+    if ops is None:
         return None
-    ops = SequenceMatcher(None, c, t, autojunk=False).get_opcodes()
     equal = [k for k, op in enumerate(ops) if op[0] == "equal"]
-    if not equal:
-        return None
-    lead_c, lead_t = c[ops[0][1]:ops[0][2]], t[ops[0][3]:ops[0][4]]
-    if equal[0] == 1 and lead_t and not any(_content(x) for x in lead_t[-4:]) and sum(map(_content, lead_c)) <= 3:
-        held = [x for x in c[ops[0][2]:] if _content(x)]  # a pronoun stands for the claim's subject
-    if len(held) < 3 or sum(_content(x) for k in equal for x in c[ops[k][1]:ops[k][2]]) < RESTATED_COVERAGE * len(held):
-        return None
     found: list[str] = []
     for k in range(equal[-1]):
-        tag, i1, i2, j1, j2 = ops[k]
-        if tag == "equal":
+        if ops[k][0] == "equal":
             continue
-        cs, ts = (c[i1:i2][-3:], t[j1:j2][-4:]) if k < equal[0] else (c[i1:i2], t[j1:j2])
-        if set(cs + ts) & NEGATIVE_WORDS:
+        change = _change(c, t, ops, k, leading=k < equal[0])
+        if change is None:
             return None
-        only_function = not any(_content(x) for x in ts) and sum(_content(x) for x in cs) <= (3 if k < equal[0] else 0)
-        if only_function and _content(c[ops[k + 1][1]]) and _governs(cs) != _governs(ts):
-            found.append("negation")
-            continue
-        if any(x in _NOT for x in cs + ts):
-            return None
-        numbers_c, numbers_t = [x for x in cs if _NUMERAL.match(x)], [x for x in ts if _NUMERAL.match(x)]
-        if not (numbers_c or numbers_t):
-            continue
-        beside = set(c[max(0, i1 - 2):i1] + t[max(0, j1 - 2):j1])
-        if not (numbers_c and numbers_t and set(numbers_c) != set(numbers_t) and k > 0 and ops[k - 1][0] == "equal"
-                and all(_NUMERAL.match(x) or x in _UNITS for x in cs + ts) and not beside & BOUNDS):
-            return None
-        found.append("number")
+        if change:
+            found.append(change)
     if found == ["negation"] and not {x for x in c if _NUMERAL.match(x)} <= set(t):
         return None
     return found[0] if len(found) == 1 else None
