@@ -28,8 +28,9 @@ K1, B = 1.2, 0.75  # BM25
 CANDIDATE_BUDGET = 3_000  # summed document frequency of the terms that bring candidates (see lexical)
 CANDIDATE_CAP = 6_000  # passages scored at most when even the rarest term is more common than the budget
 EF_SEARCH_MAX = 1000  # pgvector's upper bound for hnsw.ef_search; a larger setting is clamped to it
-# The index is asked for TIE_ROOM times the passages wanted, and the smallest ids are kept among equal scores, as
-# exact search and the SQLite store keep them: a collection that repeats a sentence has passages with one vector.
+# The index is asked for TIE_ROOM times the passages wanted, and the smallest ids are kept among the equal scores it
+# returns, as exact search and the SQLite store keep them (a collection that repeats a sentence has passages with
+# one vector). A run of equal scores longer than that room comes back in the index's own order, not by id.
 TIE_ROOM = 2
 EF_SEARCH = 800  # HNSW candidate list at query time (setting pg_ef_search; see benchmarks/pg_scale.py)
 
@@ -128,7 +129,7 @@ class PostgresSearch(PostgresConnections):
 
     def dense(self, vector: np.ndarray, limit: int, *, exact: bool = False) -> list[tuple[int, float]]:
         """Top-k inner product through the HNSW index (approximate); exact=True scans every vector (for
-        measuring recall). Equal scores keep the smaller id either way."""
+        measuring recall). Equal scores keep the smaller id, through the index within TIE_ROOM."""
         from pgvector import HalfVector
 
         query = HalfVector(np.asarray(vector, dtype=np.float32))
