@@ -1,9 +1,11 @@
 """How often a source that restates a claim otherwise (pipeline/judge/align.py restated_otherwise) is right to
-contradict it, on dev splits only: each claim against its gold evidence (FEVER-symmetric dev, Fool Me Twice dev)
-or its whole document (FRANK dev, Factcheck-GPT stance dev, WiCE dev), read sentence by sentence and two
-sentences at a time. A fire is right when the claim is refuted, wrong when it is supported, and unsure on FRANK's and
-WiCE's "not supported". Prints one line per set and the rate that align.RESTATED_P states, (right + 1) / (right +
-wrong + 2), from the sure fires only.
+contradict it, on licence-clean dev splits only: each claim against its gold evidence (FEVER-symmetric dev, Fool Me
+Twice dev) or its whole document (FRANK dev, Factcheck-GPT stance dev, WiCE dev), read sentence by sentence and two
+sentences at a time, and the hypothesis of each pair of FEVER's RTE dev and SNLI dev (nli/combined) against its
+premise's sentences. A fire is right when the claim is refuted (contradiction, not_entailment), wrong when it is
+supported (entailment), and unsure on FRANK's and WiCE's "not supported" and SNLI's neutral. Prints one line per
+set and the rate that align.RESTATED_P states, (right + 1) / (right + wrong + 2), from the sure fires only; SICK
+and ANLI dev (evaluation only) are printed beside it as a check and left out of the rate.
 
 Usage: python benchmarks/restated.py --data ../shared/data [--examples]
 """
@@ -21,10 +23,17 @@ from veracity.eval.grounded import factcheck_gpt, frank, wice
 from veracity.pipeline.judge.align import restated_otherwise
 from veracity.text import sentence_spans
 
-WRONG = {"SUPPORTS", "supported"}  # a fire on a claim with this gold label is a false contradiction
+WRONG = {"SUPPORTS", "supported", "entailment"}  # a fire on a claim with this gold label is a false contradiction
 # FRANK's and WiCE's "not supported" may be contradicted or only not stated (a summary is unsupported when any of its
 # sentences is, WiCE's partly supported claims are not supported): a fire there is neither right nor wrong for sure
-UNSURE = {"not_supported"}
+UNSURE = {"not_supported", "neutral"}
+# licence-clean dev pairs from nli/combined: FEVER's RTE dev (not_entailment is refuted or not enough info; read
+# one by one, its fires are contradictions) and SNLI dev
+PAIRS = {("fever_rte", "dev"): "fever rte dev (nli/combined)", ("snli", "dev"): "snli dev (nli/combined)"}
+# evaluation-only pairs, printed as a check and left out of the rate
+CHECKS = {("sick", "train"): "sick train (evaluation only)", ("sick", "dev"): "sick dev (evaluation only)",
+          ("anli_r1", "dev"): "anli r1 dev (evaluation only)", ("anli_r2", "dev"): "anli r2 dev (evaluation only)",
+          ("anli_r3", "dev"): "anli r3 dev (evaluation only)"}
 
 
 def sets(data: Path) -> dict[str, list[tuple[str, list[str], str]]]:
@@ -40,7 +49,15 @@ def sets(data: Path) -> dict[str, list[tuple[str, list[str], str]]]:
             out += [(claim, sentences, case.label) for claim in claims]
         return out
 
-    return {
+    pairs: dict[str, list[tuple[str, list[str], str]]] = {name: [] for name in {**PAIRS, **CHECKS}.values()}
+    for line in (data / "nli/combined/pairs.jsonl").open():
+        row = json.loads(line)
+        name = {**PAIRS, **CHECKS}.get((row["source"], row["split"]))
+        if name:
+            premise = row["premise"]
+            pairs[name].append((row["hypothesis"], [premise[s.start:s.end] for s in sentence_spans(premise)],
+                                row["label"]))
+    return pairs | {
         "fever-symmetric dev": [(r["claim"], [r["evidence"]], r["gold_label"]) for r in fever],
         "fool-me-twice dev": [(r["text"], [e["text"] for e in r["gold_evidence"]], r["label"]) for r in fool],
         "frank cnndm dev (summary sentences)": whole(frank(grounded / "frank_cnndm_dev.jsonl"), True),
@@ -57,8 +74,9 @@ def main() -> None:
     args = parser.parse_args()
     require(args.data, ("bench/fever-symmetric/fever_symmetric_dev.jsonl", "bench/fool-me-twice/dev.jsonl",
                         "grounded/frank_cnndm_dev.jsonl", "grounded/frank_xsum_dev.jsonl",
-                        "grounded/factcheck_gpt_stance_dev.jsonl", "bench/wice/dev.jsonl"), "restated.py")
-    right = wrong = unsure = 0
+                        "grounded/factcheck_gpt_stance_dev.jsonl", "bench/wice/dev.jsonl",
+                        "nli/combined/pairs.jsonl"), "restated.py")
+    tally: Counter[str] = Counter()
     for name, rows in sets(args.data).items():
         seen: Counter[str] = Counter()
         for claim, sentences, label in rows:
@@ -67,12 +85,17 @@ def main() -> None:
             if kind is None:
                 continue
             seen[f"{kind} on {label}"] += 1
-            right, wrong, unsure = right + (label not in WRONG | UNSURE), wrong + (label in WRONG), unsure + (label in UNSURE)
+            outcome = "wrong" if label in WRONG else "unsure" if label in UNSURE else "right"
+            if name not in CHECKS.values():
+                tally[outcome] += 1
+                tally[f"{kind} {outcome}"] += 1
             if args.examples:
                 print(f"  {label} {kind}: {claim}")
-        print(f"{name}: {len(rows)} claims; fires {dict(seen)}", flush=True)
-    print(f"all: {right} right, {wrong} wrong, {unsure} unsure; (right + 1) / (right + wrong + 2) = "
-          f"{(right + 1) / (right + wrong + 2):.3f}")
+        print(f"{name}: {len(rows)} claims; fires {dict(sorted(seen.items()))}", flush=True)
+    right, wrong = tally["right"], tally["wrong"]
+    kinds = {k: tally[k] for k in sorted(tally) if " " in k}
+    print(f"all but the evaluation-only sets: {right} right, {wrong} wrong, {tally['unsure']} unsure {kinds}; "
+          f"(right + 1) / (right + wrong + 2) = {(right + 1) / (right + wrong + 2):.3f}")
 
 
 if __name__ == "__main__":

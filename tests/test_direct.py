@@ -13,6 +13,8 @@ DEMO_CLAIMS = [
     ("The cost of sheltering migrants in Chicago has reached $574.5 million since August 2022.", SUPPORTED),
     ("The Chicago Police Department will not assist with upcoming deportations by ICE in the city.", SUPPORTED),
     ("More than 20,000 migrants have arrived in Chicago since August 2022.", SUPPORTED),
+    ("The Illinois Trust Act was signed in 2019.", REFUTED),  # the garbled copy: "Signed In 2017 by ..."
+    ("In 2012 the City Council rejected the Welcoming City Ordinance.", REFUTED),  # "... Approved Mayor Rahm ..."
 ]
 # Claims the articles never address: never refuted because the search found nothing that says so.
 UNADDRESSED = [
@@ -93,7 +95,20 @@ def test_a_claim_with_another_number_than_its_source_is_refuted(demo_engine):
      "Wagner dropped out of school at age 12 to help his father and brothers in the coal mines.", "number"),
     ("Residents protested a proposed $6 million property tax increase.",
      "Residents protested against a proposed $60 million property tax increase.", "number"),
+    ("The Illinois Trust Act was signed in 2019.",  # the number at the claim's end
+     "The Illinois Trust Act, Signed In 2017 by Then-Gov. Bruce Rauner, established similar protections.", "number"),
+    ("In 2012 the City Council rejected the Welcoming City Ordinance.",  # a word's opposite in its place
+     "And, in 2012, the City Council approved Mayor Rahm Emanuel's Welcoming City Ordinance.", "antonym"),
+    ("Exercise temporarily decreases the heart rate.",
+     "Exercise temporarily increases the rate, but lowers resting heart rate in the long term.", "antonym"),
     # the same claim, or a difference that is not a restatement with one thing changed
+    ("The Illinois Trust Act was signed in 2017.", "The Illinois Trust Act, signed in 2017 by Bruce Rauner.", None),
+    ("The Illinois Trust Act was signed in 2017.",  # no number right after the same words
+     "The Illinois Trust Act was signed in more than 2 parts.", None),
+    ("A married couple is walking down the aisle.",  # up and down: the same walk
+     "A married couple is walking up the aisle.", None),
+    ("In 2012 the City Council rejected the ordinance.",  # an opposite, but the claim's year is not in the sentence
+     "The City Council approved the ordinance.", None),
     ("The Chicago Police Department said it will not assist with upcoming deportations.",
      "The Chicago Police Department announced that they will not be assisting with upcoming deportations.", None),
     ("More than 50,000 migrants have arrived in Chicago since August 2022.",  # a bound: not another value
@@ -106,7 +121,7 @@ def test_a_claim_with_another_number_than_its_source_is_refuted(demo_engine):
     ("Ninety-two percent of abortions take place before 15 weeks.",  # two numbers changed
      "Ninety-nine percent of abortions take place before 20 weeks.", None),
 ])
-def test_a_restatement_with_one_negation_or_number_changed(claim, sentence, kind):
+def test_a_restatement_with_one_negation_number_or_opposite_changed(claim, sentence, kind):
     assert restated_otherwise(claim, sentence) == kind
 
 

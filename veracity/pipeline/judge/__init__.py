@@ -125,7 +125,7 @@ class Decision:
     probabilities: dict[str, float] | None
     best: direct.Reading | None = None  # the reading that decided (basis direct)
     rulings: bool = False  # the sources read are fact-checkers' rulings (kind.py), so the aggregator decided
-    restated: str | None = None  # "negation" or "number": the deciding sentence restates the claim otherwise
+    restated: str | None = None  # "negation", "number" or "antonym": the deciding sentence restates the claim otherwise
 
 
 def decision(claim: str, evidence: list[Evidence], readings: list[direct.Reading], t: Tally) -> Decision:
@@ -175,7 +175,8 @@ def unsettled(probs: dict[str, float], best: direct.Reading | None) -> Decision:
 
 
 def contradicted(otherwise: direct.Restatement, d: direct.Direct) -> Decision:
-    """A source restates the claim with a negation put in or taken out, or with another number: refuted, with the
+    """A source restates the claim with a negation put in or taken out, another number or a word's opposite: refuted,
+    with the
     rate at which such restatements contradicted dev claims (align.RESTATED_P). When another source states the
     claim (the direct path decides supported on a sentence of another document group), the sources disagree:
     mixed, with the chance that both are right."""
@@ -189,7 +190,8 @@ def contradicted(otherwise: direct.Restatement, d: direct.Direct) -> Decision:
     return Decision(REFUTED, RESTATED_P, "direct", probs, otherwise.reading, restated=otherwise.kind)
 
 
-RESTATED_WHAT = {"negation": "a negation put in or taken out", "number": "another number"}
+RESTATED_WHAT = {"negation": "a negation put in or taken out", "number": "another number",
+                 "antonym": "a word's opposite in its place"}
 MIXED_FLOOR = 0.25  # each side's P at least this for "the sources disagree"
 # The aggregator decides only where the direct path leans its way this much: it was fitted on fact-checkers'
 # arguments, and on news that never addresses a claim it refuted at 0.80 ("... was elected mayor in April 2023").

@@ -114,10 +114,11 @@ def named(claim: str, readings: list[Reading]) -> bool:
 
 @dataclass(frozen=True)
 class Restatement:
-    """A sentence that says the claim in its own words but for one negation or one number (align.restated_otherwise)."""
+    """A sentence that says the claim in its own words but for one negation, number or opposite word
+    (align.restated_otherwise)."""
 
     reading: Reading
-    kind: str  # "negation" or "number"
+    kind: str  # "negation", "number" or "antonym"
 
 
 def restated(claim: str, readings: list[Reading]) -> Restatement | None:
