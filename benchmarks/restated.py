@@ -1,11 +1,12 @@
 """How often a source that restates a claim otherwise (pipeline/judge/align.py restated_otherwise) is right to
 contradict it, on licence-clean dev splits only: each claim against its gold evidence (FEVER-symmetric dev, Fool Me
-Twice dev) or its whole document (FRANK dev, Factcheck-GPT stance dev, WiCE dev), read sentence by sentence and two
-sentences at a time, and the hypothesis of each pair of FEVER's RTE dev and SNLI dev (nli/combined) against its
-premise's sentences. A fire is right when the claim is refuted (contradiction, not_entailment), wrong when it is
-supported (entailment), and unsure on FRANK's and WiCE's "not supported" and SNLI's neutral. Prints one line per
-set and the rate that align.RESTATED_P states, (right + 1) / (right + wrong + 2), from the sure fires only; SICK
-and ANLI dev (evaluation only) are printed beside it as a check and left out of the rate.
+Twice dev) or its whole document (FRANK dev, Factcheck-GPT stance dev, WiCE dev), read sentence by sentence (as
+direct.restated reads a source), and the hypothesis of each pair of FEVER's RTE dev and SNLI dev (nli/combined)
+against its premise's sentences. A fire is right when the claim is refuted (contradiction, not_entailment), wrong
+when it is supported (entailment) or not settled (Factcheck-GPT's not_enough_evidence), and unsure on FRANK's and
+WiCE's "not supported" and SNLI's neutral. Prints one line per set and the rate that align.RESTATED_P states,
+(right + 1) / (right + wrong + 2), from the sure fires only; SICK and ANLI dev (evaluation only) are printed beside
+it as a check and left out of the rate.
 
 Usage: python benchmarks/restated.py --data ../shared/data [--examples]
 """
@@ -23,7 +24,7 @@ from veracity.eval.grounded import factcheck_gpt, frank, wice
 from veracity.pipeline.judge.align import restated_otherwise
 from veracity.text import sentence_spans
 
-WRONG = {"SUPPORTS", "supported", "entailment"}  # a fire on a claim with this gold label is a false contradiction
+WRONG = {"SUPPORTS", "supported", "entailment", "not_enough_evidence"}  # a fire here is a false contradiction
 # FRANK's and WiCE's "not supported" may be contradicted or only not stated (a summary is unsupported when any of its
 # sentences is, WiCE's partly supported claims are not supported): a fire there is neither right nor wrong for sure
 UNSURE = {"not_supported", "neutral"}
@@ -80,8 +81,7 @@ def main() -> None:
     for name, rows in sets(args.data).items():
         seen: Counter[str] = Counter()
         for claim, sentences, label in rows:
-            readings = sentences + [f"{a} {b}" for a, b in zip(sentences, sentences[1:])]
-            kind = next((k for r in readings if (k := restated_otherwise(claim, r))), None)
+            kind = next((k for r in sentences if (k := restated_otherwise(claim, r))), None)  # as direct.restated
             if kind is None:
                 continue
             seen[f"{kind} on {label}"] += 1

@@ -101,7 +101,15 @@ def test_a_claim_with_another_number_than_its_source_is_refuted(demo_engine):
      "And, in 2012, the City Council approved Mayor Rahm Emanuel's Welcoming City Ordinance.", "antonym"),
     ("Exercise temporarily decreases the heart rate.",
      "Exercise temporarily increases the rate, but lowers resting heart rate in the long term.", "antonym"),
+    ("Chicago officials said the city would comply with President Trump's immigration policies.",  # another order
+     "Despite President Trump's promises, Chicago officials have made it clear that they will not comply with his "
+     "immigration policies.", "negation"),
     # the same claim, or a difference that is not a restatement with one thing changed
+    ("Only 44 per cent of her fan base consists of real people.",  # "no more than": a bound, not a negation
+     "No more than 44 per cent of her Twitter fan base consists of real people.", None),
+    ("Officials said the city would comply with the policies.",  # the claim's words too far apart
+     "The policies, officials said on Monday after a long meeting in which the council heard from residents, "
+     "lawyers, police officers, teachers and advocates, are ones the city would not comply with.", None),
     ("The Illinois Trust Act was signed in 2017.", "The Illinois Trust Act, signed in 2017 by Bruce Rauner.", None),
     ("The Illinois Trust Act was signed in 2017.",  # no number right after the same words
      "The Illinois Trust Act was signed in more than 2 parts.", None),
